@@ -1,0 +1,43 @@
+package io.nvmegate.storage;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.util.UUID;
+
+/**
+ * A block I/O request from a gateway to the block worker owning namespace {@code namespace}, sent on the event
+ * bus to {@code "nvmegate.block.<namespace uuid>"} (see {@link io.nvmegate.catalog.NamespaceSpec#address()}).
+ * The gateway has already checked the LBA range; the reply is a {@link BlockReply}.
+ *
+ * @param op        the operation
+ * @param namespace namespace UUID (storage key)
+ * @param blockSize logical block size in bytes (512 or 4096)
+ * @param slba      first logical block
+ * @param nlb       number of logical blocks (1-based)
+ * @param fua       Force Unit Access: for WRITE, durable (WAL synced) before the reply
+ * @param data      WRITE payload, {@code nlb * blockSize} bytes; {@code null} otherwise
+ * @param ranges    DEALLOCATE ranges as pairs {slba, nlb}; {@code null} otherwise
+ */
+public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
+                           long[] ranges) {
+    public static BlockRequest read(UUID ns, int blockSize, long slba, int nlb) {
+        return new BlockRequest(BlockOp.READ, ns, blockSize, slba, nlb, false, null, null);
+    }
+
+    public static BlockRequest write(UUID ns, int blockSize, long slba, int nlb, boolean fua, Buffer data) {
+        return new BlockRequest(BlockOp.WRITE, ns, blockSize, slba, nlb, fua, data, null);
+    }
+
+    public static BlockRequest flush(UUID ns) {
+        return new BlockRequest(BlockOp.FLUSH, ns, 0, 0, 0, false, null, null);
+    }
+
+    public static BlockRequest writeZeroes(UUID ns, int blockSize, long slba, int nlb) {
+        return new BlockRequest(BlockOp.WRITE_ZEROES, ns, blockSize, slba, nlb, false, null, null);
+    }
+
+    /** @param ranges pairs {slba, nlb} */
+    public static BlockRequest deallocate(UUID ns, int blockSize, long[] ranges) {
+        return new BlockRequest(BlockOp.DEALLOCATE, ns, blockSize, 0, 0, false, null, ranges);
+    }
+}

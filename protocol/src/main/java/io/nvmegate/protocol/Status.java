@@ -1,0 +1,91 @@
+package io.nvmegate.protocol;
+
+/**
+ * NVMe completion status: the 15-bit Status Field (SF) of CQE DW3 bits 31:17 (NVMe Base 2.0, Figure 96/97).
+ *
+ * <p>Encoding used throughout nvmegate (identical to the Linux host's {@code le16_to_cpu(cqe->status) >> 1}):
+ * SC bits 7:0, SCT bits 10:8, CRD bits 12:11, M bit 13, DNR bit 14. The CQE status word is {@code SF << 1 | P}.
+ */
+public final class Status {
+    private Status() {}
+
+    public static final int SCT_GENERIC = 0;
+    public static final int SCT_COMMAND_SPECIFIC = 1;
+    public static final int SCT_MEDIA = 2;
+    public static final int SCT_PATH = 3;
+
+    public static final int DNR = 1 << 14;
+    public static final int MORE = 1 << 13;
+
+    public static final int SUCCESS = 0;
+    // Generic command status (SCT 0), NVMe Base 2.0 Figure 100.
+    public static final int INVALID_OPCODE = 0x01;
+    public static final int INVALID_FIELD = 0x02;
+    public static final int COMMAND_ID_CONFLICT = 0x03;
+    public static final int DATA_TRANSFER_ERROR = 0x04;
+    public static final int INTERNAL_ERROR = 0x06;
+    public static final int ABORT_REQUESTED = 0x07;
+    public static final int ABORT_SQ_DELETION = 0x08;
+    public static final int INVALID_NAMESPACE = 0x0B;
+    public static final int COMMAND_SEQUENCE_ERROR = 0x0C;
+    public static final int SGL_INVALID_DESCRIPTOR_TYPE = 0x11;
+    public static final int SGL_DATA_LENGTH_INVALID = 0x0F;
+    public static final int SGL_OFFSET_INVALID = 0x16;
+    public static final int LBA_OUT_OF_RANGE = 0x80;
+    public static final int CAPACITY_EXCEEDED = 0x81;
+    public static final int NAMESPACE_NOT_READY = 0x82;
+    // Command specific (SCT 1), NVMe Base 2.0 Figure 101 and NVMe-oF 1.1 Figure 21 (Connect).
+    public static final int INVALID_QUEUE_IDENTIFIER = sct(SCT_COMMAND_SPECIFIC, 0x01);
+    public static final int AER_LIMIT_EXCEEDED = sct(SCT_COMMAND_SPECIFIC, 0x05);
+    public static final int FEATURE_NOT_SAVEABLE = sct(SCT_COMMAND_SPECIFIC, 0x0D);
+    public static final int FEATURE_NOT_CHANGEABLE = sct(SCT_COMMAND_SPECIFIC, 0x0E);
+    public static final int CONNECT_INCOMPATIBLE_FORMAT = sct(SCT_COMMAND_SPECIFIC, 0x80);
+    public static final int CONNECT_CONTROLLER_BUSY = sct(SCT_COMMAND_SPECIFIC, 0x81);
+    public static final int CONNECT_INVALID_PARAMETERS = sct(SCT_COMMAND_SPECIFIC, 0x82);
+    public static final int CONNECT_RESTART_DISCOVERY = sct(SCT_COMMAND_SPECIFIC, 0x83);
+    public static final int CONNECT_INVALID_HOST = sct(SCT_COMMAND_SPECIFIC, 0x84);
+
+    /** @return a status field value with the given type and code. */
+    public static int sct(int sct, int sc) {
+        return (sct & 7) << 8 | (sc & 0xFF);
+    }
+
+    /** @return {@code sf} with Do Not Retry set. */
+    public static int dnr(int sf) {
+        return sf | DNR;
+    }
+
+    public static int sc(int sf) { return sf & 0xFF; }
+
+    public static int sct(int sf) { return (sf >> 8) & 7; }
+
+    public static boolean isDnr(int sf) { return (sf & DNR) != 0; }
+
+    /** @return e.g. "SCT 0 SC 0x02 (Invalid Field) DNR". */
+    public static String describe(int sf) {
+        StringBuilder b = new StringBuilder();
+        b.append("SCT ").append(sct(sf)).append(" SC 0x").append(String.format("%02x", sc(sf)));
+        String name = name(sf & 0x7FF);
+        if (name != null) b.append(" (").append(name).append(')');
+        if (isDnr(sf)) b.append(" DNR");
+        return b.toString();
+    }
+
+    private static String name(int v) {
+        switch (v) {
+            case SUCCESS: return "Success";
+            case INVALID_OPCODE: return "Invalid Command Opcode";
+            case INVALID_FIELD: return "Invalid Field in Command";
+            case COMMAND_ID_CONFLICT: return "Command ID Conflict";
+            case DATA_TRANSFER_ERROR: return "Data Transfer Error";
+            case INTERNAL_ERROR: return "Internal Error";
+            case INVALID_NAMESPACE: return "Invalid Namespace or Format";
+            case COMMAND_SEQUENCE_ERROR: return "Command Sequence Error";
+            case LBA_OUT_OF_RANGE: return "LBA Out of Range";
+            case NAMESPACE_NOT_READY: return "Namespace Not Ready";
+            case 0x100 | 0x82: return "Connect Invalid Parameters";
+            case 0x100 | 0x84: return "Connect Invalid Host";
+            default: return null;
+        }
+    }
+}
