@@ -30,8 +30,22 @@ public final class PduFramer {
         this.maxPduLength = maxPduLength;
     }
 
+    /** Receives whole PDUs; may itself fail the connection with a {@link PduException}. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(ByteBuffer pdu) throws PduException;
+    }
+
     /** Consumes all of {@code in}, passing each complete PDU to {@code sink}. */
     public void feed(ByteBuffer in, Consumer<ByteBuffer> sink) throws PduException {
+        process(in, sink::accept);
+    }
+
+    /**
+     * Consumes {@code in}, passing each complete PDU to {@code sink}; stops at the first exception (the
+     * connection is then dead and the framer must not be fed again).
+     */
+    public void process(ByteBuffer in, Sink sink) throws PduException {
         while (in.hasRemaining()) {
             if (body == null) {
                 if (head.position() == 0 && in.remaining() >= 8) {

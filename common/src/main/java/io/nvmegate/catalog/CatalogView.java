@@ -1,0 +1,107 @@
+package io.nvmegate.catalog;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.EntryAdapter;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.MapEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A local, immutable snapshot of the catalog for event-loop code (Hazelcast calls block, so event loops never
+ * make them): rebuilt on a worker thread whenever an entry of the catalog maps changes, then published
+ * atomically. {@link Snapshot#generation()} increases by one with every rebuild.
+ */
+public final class CatalogView {
+    private static final Logger log = LoggerFactory.getLogger(CatalogView.class);
+
+    /** One consistent reading of the catalog. */
+    public record Snapshot(long generation, List<SubsystemSpec> subsystems, List<NamespaceSpec> namespaces,
+                           List<PortSpec> ports, Map<String, SubsystemSpec> subsystemByNqn,
+                           Map<String, NamespaceSpec> namespaceByKey) {
+        static Snapshot of(long gen, List<SubsystemSpec> s, List<NamespaceSpec> n, List<PortSpec> p) {
+            return new Snapshot(gen, s, n, p,
+                    s.stream().collect(Collectors.toUnmodifiableMap(SubsystemSpec::nqn, Function.identity())),
+                    n.stream().collect(Collectors.toUnmodifiableMap(NamespaceSpec::key, Function.identity())));
+        }
+
+        public SubsystemSpec subsystem(String nqn) { return subsystemByNqn.get(nqn); }
+
+        public NamespaceSpec namespace(String nqn, int nsid) { return namespaceByKey.get(NamespaceSpec.key(nqn, nsid)); }
+
+        public List<NamespaceSpec> namespaces(String nqn) {
+            return namespaces.stream().filter(n -> n.subsystemNqn().equals(nqn)).toList();
+        }
+    }
+
+    private final Vertx vertx;
+    private final Catalog catalog;
+    private final HazelcastInstance hz;
+    private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private volatile Snapshot current = Snapshot.of(0, List.of(), List.of(), List.of());
+
+    public CatalogView(Vertx vertx, HazelcastInstance hz) {
+        this.vertx = vertx;
+        this.hz = hz;
+        this.catalog = new Catalog(hz);
+    }
+
+    public Catalog catalog() { return catalog; }
+
+    public Snapshot current() { return current; }
+
+    /** Called (on a worker thread) after every rebuild. */
+    public void onChange(Consumer<Snapshot> listener) { listeners.add(listener); }
+
+    /** Subscribes to catalog changes and takes the first snapshot. */
+    public Future<Snapshot> start() {
+        EntryAdapter<String, String> l = new EntryAdapter<>() {
+            @Override
+            public void onEntryEvent(EntryEvent<String, String> event) { refreshSoon(); }
+
+            @Override
+            public void onMapEvent(MapEvent event) { refreshSoon(); }
+        };
+        return vertx.executeBlocking(() -> {
+            for (String m : List.of(Catalog.SUBSYSTEMS, Catalog.NAMESPACES, Catalog.PORTS)) {
+                hz.getMap(m).addEntryListener(l, false);
+            }
+            return rebuild();
+        }, false);
+    }
+
+    private void refreshSoon() {
+        if (refreshQueued.compareAndSet(false, true)) {
+            vertx.setTimer(50, id -> vertx.executeBlocking(() -> {
+                refreshQueued.set(false);
+                return rebuild();
+            }, false));
+        }
+    }
+
+    private synchronized Snapshot rebuild() {
+        Snapshot s = Snapshot.of(current.generation() + 1, catalog.subsystems(), catalog.namespaces(), catalog.ports());
+        current = s;
+        log.debug("catalog generation {}: {} subsystems, {} namespaces, {} ports", s.generation(), s.subsystems().size(),
+                s.namespaces().size(), s.ports().size());
+        for (Consumer<Snapshot> c : listeners) {
+            try {
+                c.accept(s);
+            } catch (RuntimeException e) {
+                log.warn("catalog listener failed", e);
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,72 @@
+package io.nvmegate.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a clustered Vert.x over Hazelcast with nvmegate's cluster hygiene: phone-home off, multicast and
+ * auto-detection off, explicit TCP-IP members, one explicit interface ({@code hazelcast.socket.bind.any=false}),
+ * so a member never contacts any address but the configured ones.
+ */
+public final class Cluster {
+    private Cluster() {}
+
+    static {
+        // Hazelcast reads these at class-initialisation time; the environment variable HZ_PHONE_HOME_ENABLED=false
+        // is set by the launch scripts as well (Hazelcast docs: "Phone Home").
+        System.setProperty("hazelcast.phone.home.enabled", "false");
+        System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
+    }
+
+    /** @return the Hazelcast configuration for {@code o} (Vert.x's required maps included). */
+    public static Config hazelcastConfig(ClusterOptions o) {
+        Config c = new Config();
+        c.setClusterName(o.name());
+        c.setProperty("hazelcast.phone.home.enabled", "false");
+        c.setProperty("hazelcast.socket.bind.any", "false");
+        c.setProperty("hazelcast.logging.type", "slf4j");
+        c.setProperty("hazelcast.shutdownhook.enabled", "false");
+        NetworkConfig n = c.getNetworkConfig();
+        n.setPort(o.port() == 0 ? 5701 : o.port()).setPortAutoIncrement(o.port() == 0).setPortCount(100);
+        n.getInterfaces().setEnabled(true).addInterface(o.host());
+        JoinConfig j = n.getJoin();
+        j.getMulticastConfig().setEnabled(false);
+        j.getAutoDetectionConfig().setEnabled(false);
+        j.getAwsConfig().setEnabled(false);
+        j.getKubernetesConfig().setEnabled(false);
+        List<String> members = new ArrayList<>(o.members());
+        if (members.isEmpty()) members.add(o.host());
+        j.getTcpIpConfig().setEnabled(true).setMembers(members);
+        c.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+                .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+        c.getMapConfig("__vertx.haInfo").setBackupCount(1);
+        c.getMapConfig("__vertx.nodeInfo").setBackupCount(1);
+        return c;
+    }
+
+    /** A started clustered Vert.x and its Hazelcast member. */
+    public record Node(Vertx vertx, HazelcastInstance hazelcast) {
+        public Future<Void> close() {
+            return vertx.close();
+        }
+    }
+
+    /** Joins (or forms) the cluster; the event bus binds to {@code o.host()} on a free port. */
+    public static Future<Node> start(ClusterOptions o) {
+        HazelcastClusterManager mgr = new HazelcastClusterManager(hazelcastConfig(o));
+        VertxOptions vo = new VertxOptions();
+        vo.getEventBusOptions().setHost(o.host()).setPort(0).setClusterPublicHost(o.host());
+        return Vertx.builder().with(vo).withClusterManager(mgr).buildClustered()
+                .map(v -> new Node(v, mgr.getHazelcastInstance()));
+    }
+}

@@ -1,0 +1,52 @@
+package io.nvmegate.controller;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The controllers of one process, by CNTLID. CNTLIDs come from a range given per gateway, so controllers of one
+ * subsystem on several gateways never share one (the Linux host rejects duplicates: {@code
+ * nvme_validate_cntlid}); 0xFFF0..0xFFFF are reserved (NVMe Base 2.0 section 3.1.2).
+ */
+public final class ControllerRegistry {
+    private final int min;
+    private final int max;
+    private final Map<Integer, Controller> byCntlid = new ConcurrentHashMap<>();
+    private int next;
+
+    /** @param min first CNTLID (≥ 1); @param max last CNTLID (≤ 0xFFEF) */
+    public ControllerRegistry(int min, int max) {
+        if (min < 1 || max > 0xFFEF || min > max) throw new IllegalArgumentException("CNTLID range " + min + ".." + max);
+        this.min = min;
+        this.max = max;
+        this.next = min;
+    }
+
+    /** @return a new controller with a free CNTLID, or {@code null} if the range is exhausted. */
+    synchronized Controller create(Subsystem s, String hostNqn, UUID hostId, int katoMs,
+                                   io.nvmegate.transport.TransportConfig t, io.vertx.core.Vertx vertx) {
+        for (int i = 0; i <= max - min; i++) {
+            int id = next;
+            next = next == max ? min : next + 1;
+            if (!byCntlid.containsKey(id)) {
+                Controller c = new Controller(id, s, hostNqn, hostId, katoMs, t, this, vertx);
+                byCntlid.put(id, c);
+                return c;
+            }
+        }
+        return null;
+    }
+
+    public Controller get(int cntlid) { return byCntlid.get(cntlid); }
+
+    void remove(Controller c) { byCntlid.remove(c.cntlid(), c); }
+
+    /** All live controllers (a snapshot). */
+    public java.util.Collection<Controller> controllers() { return java.util.List.copyOf(byCntlid.values()); }
+
+    /** Destroys every controller (shutdown). */
+    public void destroyAll(String reason) {
+        for (Controller c : controllers()) c.destroy(reason);
+    }
+}

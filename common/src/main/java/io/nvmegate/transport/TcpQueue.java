@@ -1,0 +1,317 @@
+package io.nvmegate.transport;
+
+import io.nvmegate.controller.ControllerQueue;
+import io.nvmegate.controller.FabricsConnect;
+import io.nvmegate.controller.NvmeRequest;
+import io.nvmegate.controller.QueueTransport;
+import io.nvmegate.protocol.Cqe;
+import io.nvmegate.protocol.Opcodes;
+import io.nvmegate.protocol.Pdu;
+import io.nvmegate.protocol.PduCodec;
+import io.nvmegate.protocol.PduException;
+import io.nvmegate.protocol.PduFramer;
+import io.nvmegate.protocol.Sqe;
+import io.nvmegate.protocol.Status;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One NVMe/TCP connection, i.e. one queue (NVMe/TCP 1.0 section 3.3): connection set-up (ICReq/ICResp), command
+ * capsules, host-to-controller data (in-capsule, or R2T then H2CData), controller-to-host data (C2HData) and
+ * responses (CapsuleResp). Everything runs on the socket's event loop.
+ *
+ * <p>Fatal transport errors (malformed PDU, digest error, PDU before ICReq, data out of range) end this
+ * connection with a C2HTermReq and a WARN log line; they never affect other connections.
+ */
+public final class TcpQueue implements QueueTransport {
+    private static final Logger log = LoggerFactory.getLogger(TcpQueue.class);
+
+    private enum State { AWAIT_ICREQ, READY, CLOSED }
+
+    /** An R2T in progress: the host-to-controller data of one command being gathered. */
+    private static final class Inbound {
+        final Sqe sqe;
+        final int length;
+        final Buffer data;
+        int received;
+
+        Inbound(Sqe sqe, int length) {
+            this.sqe = sqe;
+            this.length = length;
+            this.data = Buffer.buffer(length);
+        }
+    }
+
+    private final NetSocket socket;
+    private final Context context;
+    private final TransportConfig config;
+    private final FabricsConnect connect;
+    private final PduFramer framer;
+    private final Map<Integer, Inbound> r2ts = new HashMap<>();
+    private State state = State.AWAIT_ICREQ;
+    private boolean hdgst;
+    private boolean ddgst;
+    private int nextTtag;
+    private int sqhd;
+    private ControllerQueue bound;
+
+    public TcpQueue(Vertx vertx, NetSocket socket, TransportConfig config, FabricsConnect connect) {
+        this.socket = socket;
+        this.context = vertx.getOrCreateContext();
+        this.config = config;
+        this.connect = connect;
+        this.framer = new PduFramer(true, config.maxPduLength());
+        socket.handler(this::onBytes);
+        socket.closeHandler(v -> onClosed());
+        socket.exceptionHandler(e -> log.debug("{}: socket error: {}", this, e.toString()));
+        socket.drainHandler(v -> socket.resume());
+    }
+
+    private void onBytes(Buffer chunk) {
+        if (state == State.CLOSED) return;
+        try {
+            framer.process(Buffers.nio(chunk), this::onPdu);
+        } catch (PduException e) {
+            terminate(e, null);
+        } catch (RuntimeException e) {
+            log.error("{}: internal error, closing the connection", this, e);
+            close("internal error: " + e);
+        }
+    }
+
+    private void onPdu(ByteBuffer raw) throws PduException {
+        if (state == State.CLOSED) return;
+        Pdu pdu;
+        try {
+            pdu = PduCodec.decode(raw, hdgst, ddgst);
+        } catch (PduException e) {
+            terminate(e, raw);
+            return;
+        }
+        if (state == State.AWAIT_ICREQ) {
+            if (!(pdu instanceof Pdu.ICReq icreq)) {
+                terminate(new PduException(PduException.FES_PDU_SEQUENCE_ERROR, 0, "unexpected PDU " + pdu.type() + " before ICReq"), raw);
+                return;
+            }
+            onICReq(icreq, raw);
+            return;
+        }
+        if (pdu instanceof Pdu.CapsuleCmd cmd) {
+            onCapsule(cmd);
+        } else if (pdu instanceof Pdu.H2CData h2c) {
+            onH2CData(h2c, raw);
+        } else if (pdu instanceof Pdu.TermReq term) {
+            log.warn("{}: host sent H2CTermReq FES {} FEI {}; closing", this, term.fes(), term.fei());
+            close("H2CTermReq");
+        } else {
+            terminate(new PduException(PduException.FES_PDU_SEQUENCE_ERROR, 0, "unexpected PDU " + pdu.type()), raw);
+        }
+    }
+
+    /** ICReq checks as nvmet does: PFV 0, HPDA 0 (we never pad), any MAXR2T (we keep one R2T per command). */
+    private void onICReq(Pdu.ICReq req, ByteBuffer raw) {
+        if (req.pfv() != 0) {
+            terminate(new PduException(PduException.FES_UNSUPPORTED_PARAMETER, 8, "ICReq PFV " + req.pfv()), raw);
+            return;
+        }
+        if (req.hpda() != 0) {
+            terminate(new PduException(PduException.FES_UNSUPPORTED_PARAMETER, 10, "ICReq HPDA " + req.hpda() + " (only 0 supported)"), raw);
+            return;
+        }
+        send(new Pdu.ICResp(0, 0, req.hdgst(), req.ddgst(), config.maxH2CData()));
+        hdgst = req.hdgst();
+        ddgst = req.ddgst();
+        state = State.READY;
+    }
+
+    private void onCapsule(Pdu.CapsuleCmd cmd) {
+        Sqe sqe = cmd.sqe();
+        sqhd = (sqhd + 1) % ((bound == null ? 31 : bound.sqsize()) + 1);
+        if (bound != null) bound.controller().activity();
+        if (sqe.psdt() != 1) {
+            sendCompletion(sqe.cid(), Status.dnr(Status.INVALID_FIELD), 0, 0);
+            return;
+        }
+        int sglId = sqe.sglId();
+        int len = sqe.sglLength();
+        ByteBuffer inCapsule = cmd.data();
+        if (len == 0 && !inCapsule.hasRemaining()) {
+            dispatch(new NvmeRequest(sqe, null, 0, qid(), this)); // no data: any descriptor type will do
+        } else if (sglId == Sqe.SGL_DATA_BLOCK_OFFSET) {
+            // In-capsule data (NVMe-oF 1.1 section 2.3.3): address = offset into the capsule data (ICDOFF 0).
+            long off = sqe.sglAddress();
+            int limit = qid() == 0 ? TransportConfig.ADMIN_IN_CAPSULE : config.inCapsuleDataSize();
+            if (len > limit || off < 0 || off + len > inCapsule.remaining()) {
+                sendCompletion(sqe.cid(), Status.dnr(len > limit ? Status.SGL_DATA_LENGTH_INVALID : Status.SGL_OFFSET_INVALID), 0, 0);
+                return;
+            }
+            Buffer data = len == 0 ? null : Buffers.vertx(inCapsule.slice((int) off, len));
+            dispatch(new NvmeRequest(sqe, data, len, qid(), this));
+        } else if (sglId == Sqe.SGL_TRANSPORT_DATA_BLOCK) {
+            if (inCapsule.hasRemaining()) {
+                sendCompletion(sqe.cid(), Status.dnr(Status.INVALID_FIELD), 0, 0);
+                return;
+            }
+            if (len != 0 && hostToController(sqe)) {
+                if (Integer.toUnsignedLong(len) > config.mdtsBytes()) {
+                    sendCompletion(sqe.cid(), Status.dnr(Status.INVALID_FIELD), 0, 0);
+                    return;
+                }
+                requestData(sqe, len);
+            } else {
+                if (Integer.toUnsignedLong(len) > config.mdtsBytes() && qid() != 0) {
+                    sendCompletion(sqe.cid(), Status.dnr(Status.INVALID_FIELD), 0, 0);
+                    return;
+                }
+                dispatch(new NvmeRequest(sqe, null, len, qid(), this));
+            }
+        } else {
+            log.warn("{}: unsupported SGL descriptor 0x{} in {}", this, Integer.toHexString(sglId), sqe);
+            sendCompletion(sqe.cid(), Status.dnr(Status.SGL_INVALID_DESCRIPTOR_TYPE), 0, 0);
+        }
+    }
+
+    /** Data direction from the opcode's bits 1:0 (01b host to controller); Fabrics commands use FCTYPE. */
+    private static boolean hostToController(Sqe sqe) {
+        int code = sqe.opcode() == Opcodes.FABRICS ? sqe.fctype() : sqe.opcode();
+        return (code & 1) != 0;
+    }
+
+    /** Sends one R2T for the whole transfer (as nvmet does); the host answers with H2CData PDUs. */
+    private void requestData(Sqe sqe, int len) {
+        int ttag;
+        do {
+            ttag = nextTtag;
+            nextTtag = (nextTtag + 1) & 0xFFFF;
+        } while (r2ts.containsKey(ttag));
+        r2ts.put(ttag, new Inbound(sqe, len));
+        send(new Pdu.R2T(sqe.cid(), ttag, 0, len));
+    }
+
+    private void onH2CData(Pdu.H2CData h2c, ByteBuffer raw) {
+        Inbound in = r2ts.get(h2c.ttag());
+        if (in == null) {
+            terminate(new PduException(PduException.FES_INVALID_HEADER_FIELD, 10, "H2CData with unknown TTAG " + h2c.ttag()), raw);
+            return;
+        }
+        if (in.sqe.cid() != h2c.cccid()) {
+            terminate(new PduException(PduException.FES_INVALID_HEADER_FIELD, 8, "H2CData CCCID " + h2c.cccid() + " does not match TTAG's CID " + in.sqe.cid()), raw);
+            return;
+        }
+        int n = h2c.data().remaining();
+        if (h2c.datao() != in.received || (long) in.received + n > in.length) {
+            terminate(new PduException(PduException.FES_DATA_OUT_OF_RANGE, 12, "H2CData DATAO " + h2c.datao() + " DATAL " + n
+                    + " but " + in.received + " of " + in.length + " bytes received"), raw);
+            return;
+        }
+        in.data.appendBuffer(Buffers.vertx(h2c.data()));
+        in.received += n;
+        if (in.received == in.length) {
+            r2ts.remove(h2c.ttag());
+            dispatch(new NvmeRequest(in.sqe, in.data, in.length, qid(), this));
+        }
+    }
+
+    private void dispatch(NvmeRequest req) {
+        try {
+            if (bound != null) {
+                bound.submit(req);
+                return;
+            }
+            ControllerQueue q = connect.connect(req);
+            if (q != null) bound = q;
+        } catch (RuntimeException e) {
+            log.error("{}: command {} failed", this, req, e);
+            req.complete(Status.INTERNAL_ERROR);
+        }
+    }
+
+    /** QID of this queue; 0 until Connect bound it (the Connect response itself reports the SQE's QID). */
+    private int qid() {
+        return bound == null ? 0 : bound.qid();
+    }
+
+    @Override
+    public void sendCompletion(int cid, int status, int dw0, int dw1) {
+        if (state == State.CLOSED) return;
+        send(new Pdu.CapsuleResp(new Cqe(dw0, dw1, sqhd, qid(), cid, status)));
+    }
+
+    @Override
+    public void sendData(int cid, Buffer data) {
+        if (state == State.CLOSED) return;
+        ByteBuffer all = Buffers.nio(data);
+        int total = all.remaining();
+        for (int off = 0; off < total; off += config.c2hChunk()) {
+            int n = Math.min(config.c2hChunk(), total - off);
+            send(new Pdu.C2HData(cid, off, off + n == total, false, all.slice(off, n)));
+        }
+        sendCompletion(cid, Status.SUCCESS, 0, 0);
+    }
+
+    private void send(Pdu pdu) {
+        PduCodec.Parts p = PduCodec.encodeParts(pdu, hdgst, ddgst);
+        socket.write(Buffers.vertx(p.header()));
+        if (p.data().hasRemaining()) socket.write(Buffers.vertx(p.data()));
+        if (p.dataDigest().hasRemaining()) socket.write(Buffers.vertx(p.dataDigest()));
+        if (socket.writeQueueFull()) socket.pause();
+    }
+
+    /** Ends the connection after a fatal transport error: C2HTermReq with FES/FEI and the offending header. */
+    private void terminate(PduException e, ByteBuffer offending) {
+        if (state == State.CLOSED) return;
+        log.warn("{}: fatal transport error (FES {}, FEI {}): {}; sending C2HTermReq and closing", this, e.fes, e.fei, e.getMessage());
+        ByteBuffer hdr = offending == null ? ByteBuffer.allocate(0)
+                : offending.slice(0, Math.min(offending.remaining(), Math.min(PduCodec.TERM_REQ_MAX_DATA, hlenOf(offending))));
+        PduCodec.Parts p = PduCodec.encodeParts(new Pdu.TermReq(false, e.fes, e.fei, hdr), false, false);
+        socket.write(Buffers.vertx(p.join()));
+        close("fatal transport error");
+    }
+
+    private static int hlenOf(ByteBuffer raw) {
+        return raw.remaining() > 2 ? Math.max(8, raw.get(raw.position() + 2) & 0xFF) : raw.remaining();
+    }
+
+    @Override
+    public void close(String reason) {
+        if (state == State.CLOSED) return;
+        state = State.CLOSED;
+        log.debug("{}: closing: {}", this, reason);
+        socket.close();
+    }
+
+    private void onClosed() {
+        state = State.CLOSED;
+        r2ts.clear();
+        if (bound != null) bound.closed();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return socket.remoteAddress().host() + ":" + socket.remoteAddress().port();
+    }
+
+    @Override
+    public String localHost() {
+        return socket.localAddress().host();
+    }
+
+    @Override
+    public void runOnContext(Runnable task) {
+        context.runOnContext(v -> task.run());
+    }
+
+    @Override
+    public String toString() {
+        String who = bound == null ? "unbound" : "cntlid " + bound.controller().cntlid() + " qid " + bound.qid();
+        return "queue[" + remoteAddress() + " " + who + "]";
+    }
+}

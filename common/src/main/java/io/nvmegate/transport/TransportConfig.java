@@ -1,0 +1,36 @@
+package io.nvmegate.transport;
+
+/**
+ * NVMe/TCP transport limits of a port.
+ *
+ * @param maxH2CData        MAXH2CDATA advertised in ICResp: most data bytes in one H2CData PDU (≥ 4096, %4 == 0)
+ * @param inCapsuleDataSize in-capsule data accepted on I/O queues, bytes (IOCCSZ = (64 + this) / 16); the admin
+ *                          queue always accepts 8192 bytes, as the Linux host assumes (NVME_TCP_ADMIN_CCSZ)
+ * @param mdtsBytes         maximum data transfer size, bytes, a power of two ≥ 4096 (MDTS = log2(this / 4096))
+ * @param maxQueueSize      most entries per queue (CAP.MQES + 1)
+ * @param c2hChunk          most data bytes per C2HData PDU sent (reads are split, DATAO cumulative)
+ * @param maxIoQueues       most I/O queues per controller (Number of Queues feature)
+ */
+public record TransportConfig(int maxH2CData, int inCapsuleDataSize, int mdtsBytes, int maxQueueSize, int c2hChunk,
+                              int maxIoQueues) {
+    public static final int ADMIN_IN_CAPSULE = 8192;
+
+    public static TransportConfig defaults() {
+        return new TransportConfig(128 * 1024, 8192, 512 * 1024, 128, 128 * 1024, 8);
+    }
+
+    /** MDTS field of Identify Controller: log2 of the transfer size in 4 KiB units (CAP.MPSMIN = 4 KiB). */
+    public int mdts() {
+        return Integer.numberOfTrailingZeros(mdtsBytes / 4096);
+    }
+
+    /** IOCCSZ of Identify Controller, in 16-byte units. */
+    public int ioccsz() {
+        return (64 + inCapsuleDataSize) / 16;
+    }
+
+    /** Largest PDU accepted, bytes. */
+    public int maxPduLength() {
+        return Math.max(maxH2CData, Math.max(inCapsuleDataSize, ADMIN_IN_CAPSULE)) + 128;
+    }
+}

@@ -1,0 +1,313 @@
+package io.nvmegate.transport;
+
+import io.nvmegate.catalog.SubsystemSpec;
+import io.nvmegate.controller.CommandSet;
+import io.nvmegate.controller.Controller;
+import io.nvmegate.controller.ControllerRegistry;
+import io.nvmegate.controller.FabricsConnect;
+import io.nvmegate.controller.IdentifyControllerData;
+import io.nvmegate.controller.NvmeRequest;
+import io.nvmegate.controller.Subsystem;
+import io.nvmegate.protocol.Cqe;
+import io.nvmegate.protocol.Opcodes;
+import io.nvmegate.protocol.Pdu;
+import io.nvmegate.protocol.PduCodec;
+import io.nvmegate.protocol.PduException;
+import io.nvmegate.protocol.PduFramer;
+import io.nvmegate.protocol.Sqe;
+import io.nvmegate.protocol.Status;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Malformed input ends only the offending connection, with a C2HTermReq carrying the right FES/FEI; the listener
+ * and every other connection keep serving. Real Vert.x server, real sockets, the real controller core.
+ */
+class TcpQueueFatalErrorTest {
+    static final String NQN = "nqn.2026-11.io.nvmegate:test";
+    static Vertx vertx;
+    static NvmeTcpServer server;
+
+    /** A command set with no namespaces: enough to Connect and use the controller core. */
+    static final class EmptyCommandSet implements CommandSet {
+        public void identifyController(Controller c, IdentifyControllerData id) { id.cntrltype = 1; id.kas = 10; }
+        public Buffer identify(Controller c, NvmeRequest r, int cns) { return null; }
+        public Buffer logPage(Controller c, NvmeRequest r, int lid, int lsp) { return null; }
+        public void io(Controller c, NvmeRequest r) { r.fail(Status.INVALID_OPCODE); }
+        public int maxIoQueues() { return 2; }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        Subsystem s = new Subsystem(NQN, new SubsystemSpec(NQN, "SN1", "test", "1", true, List.of()), new EmptyCommandSet(), h -> true);
+        FabricsConnect connect = new FabricsConnect(nqn -> nqn.equals(NQN) ? s : null, new ControllerRegistry(1, 100),
+                TransportConfig.defaults(), vertx);
+        server = new NvmeTcpServer(vertx, "127.0.0.1", 0, TransportConfig.defaults(), connect);
+        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A raw host-side connection. */
+    static final class RawHost implements AutoCloseable {
+        final Socket socket;
+        final OutputStream out;
+        final DataInputStream in;
+        boolean hdgst;
+
+        RawHost() throws IOException {
+            socket = new Socket("127.0.0.1", server.actualPort());
+            socket.setSoTimeout(10_000);
+            out = socket.getOutputStream();
+            in = new DataInputStream(socket.getInputStream());
+        }
+
+        void send(ByteBuffer b) throws IOException {
+            byte[] a = new byte[b.remaining()];
+            b.duplicate().get(a);
+            out.write(a);
+            out.flush();
+        }
+
+        void send(Pdu p) throws IOException {
+            send(PduCodec.encode(p, hdgst, false));
+        }
+
+        Pdu receive() throws IOException, PduException {
+            byte[] h = new byte[8];
+            in.readFully(h);
+            int plen = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
+            byte[] all = new byte[plen];
+            System.arraycopy(h, 0, all, 0, 8);
+            in.readFully(all, 8, plen - 8);
+            List<ByteBuffer> got = new ArrayList<>();
+            new PduFramer(false, 1 << 20).process(ByteBuffer.wrap(all), got::add);
+            return PduCodec.decode(got.get(0), hdgst, false);
+        }
+
+        Pdu.ICResp handshake(boolean digest) throws Exception {
+            send(new Pdu.ICReq(0, 0, digest, false, 0));
+            Pdu.ICResp r = (Pdu.ICResp) receive();
+            hdgst = digest;
+            return r;
+        }
+
+        Cqe connectAdmin() throws Exception {
+            ByteBuffer data = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
+            UUID id = UUID.randomUUID();
+            data.putLong(0, id.getMostSignificantBits()).putLong(8, id.getLeastSignificantBits()).putShort(16, (short) 0xFFFF);
+            data.put(256, NQN.getBytes(StandardCharsets.US_ASCII));
+            data.put(512, "nqn.2014-08.org.nvmexpress:uuid:0c0ffee0-0000-4000-8000-000000000001".getBytes(StandardCharsets.US_ASCII));
+            Sqe sqe = Sqe.allocate().opcode(Opcodes.FABRICS).cid(1).fctype(Opcodes.FCTYPE_CONNECT)
+                    .u16(44, 31).u32(48, 0).sglId(Sqe.SGL_DATA_BLOCK_OFFSET).sglLength(1024);
+            send(new Pdu.CapsuleCmd(sqe, data));
+            return ((Pdu.CapsuleResp) receive()).cqe();
+        }
+
+        Cqe propertyGetCap(int cid) throws Exception {
+            Sqe sqe = Sqe.allocate().opcode(Opcodes.FABRICS).cid(cid).fctype(Opcodes.FCTYPE_PROPERTY_GET).u8(40, 1).u32(44, 0);
+            send(new Pdu.CapsuleCmd(sqe, ByteBuffer.allocate(0)));
+            return ((Pdu.CapsuleResp) receive()).cqe();
+        }
+
+        /** Reads the C2HTermReq the target must send, then expects the connection to be closed. */
+        Pdu.TermReq expectTermination() throws Exception {
+            Pdu p = receive();
+            assertThat(p).isInstanceOf(Pdu.TermReq.class);
+            Pdu.TermReq t = (Pdu.TermReq) p;
+            assertThat(t.hostToController()).isFalse();
+            InputStream raw = socket.getInputStream();
+            int b;
+            try {
+                b = raw.read();
+            } catch (IOException reset) {
+                b = -1;
+            }
+            assertThat(b).as("connection closed after C2HTermReq").isEqualTo(-1);
+            return t;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static ByteBuffer header(int type, int flags, int hlen, int pdo, int plen) {
+        ByteBuffer b = ByteBuffer.allocate(Math.max(hlen, 8)).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(0, (byte) type).put(1, (byte) flags).put(2, (byte) hlen).put(3, (byte) pdo).putInt(4, plen);
+        return b;
+    }
+
+    private void assertStillServing() throws Exception {
+        try (RawHost h = new RawHost()) {
+            h.handshake(false);
+            Cqe c = h.connectAdmin();
+            assertThat(c.status()).isEqualTo(Status.SUCCESS);
+            assertThat(h.propertyGetCap(2).status()).isEqualTo(Status.SUCCESS);
+        }
+    }
+
+    @Test
+    void capsuleBeforeICReqIsPduSequenceError() throws Exception {
+        try (RawHost bystander = new RawHost(); RawHost h = new RawHost()) {
+            bystander.handshake(false);
+            assertThat(bystander.connectAdmin().status()).isEqualTo(Status.SUCCESS);
+            h.send(new Pdu.CapsuleCmd(Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE), ByteBuffer.allocate(0)));
+            Pdu.TermReq t = h.expectTermination();
+            assertThat(t.fes()).isEqualTo(PduException.FES_PDU_SEQUENCE_ERROR);
+            assertThat(t.errorData().remaining()).isEqualTo(72); // the offending header
+            // the established connection is unaffected
+            assertThat(bystander.propertyGetCap(7).status()).isEqualTo(Status.SUCCESS);
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void badHlenIsInvalidHeaderField() throws Exception {
+        try (RawHost h = new RawHost()) {
+            ByteBuffer b = ByteBuffer.allocate(128);
+            b.put(header(0x00, 0, 64, 0, 128));
+            b.clear();
+            h.send(b);
+            Pdu.TermReq t = h.expectTermination();
+            assertThat(t.fes()).isEqualTo(PduException.FES_INVALID_HEADER_FIELD);
+            assertThat(t.fei()).isEqualTo(2);
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void unknownTypeIsInvalidHeaderField() throws Exception {
+        try (RawHost h = new RawHost()) {
+            h.handshake(false);
+            h.send(header(0x0F, 0, 24, 0, 24));
+            Pdu.TermReq t = h.expectTermination();
+            assertThat(t.fes()).isEqualTo(PduException.FES_INVALID_HEADER_FIELD);
+            assertThat(t.fei()).isEqualTo(0);
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void oversizedPlenIsRefused() throws Exception {
+        try (RawHost h = new RawHost()) {
+            h.handshake(false);
+            h.send(header(0x04, 0, 72, 72, 64 << 20));
+            Pdu.TermReq t = h.expectTermination();
+            assertThat(t.fes()).isEqualTo(PduException.FES_DATA_LIMIT_EXCEEDED);
+            assertThat(t.fei()).isEqualTo(4);
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void plenShorterThanHlenIsInvalidHeaderField() throws Exception {
+        try (RawHost h = new RawHost()) {
+            h.handshake(false);
+            h.send(header(0x04, 0, 72, 0, 40));
+            Pdu.TermReq t = h.expectTermination();
+            assertThat(t.fes()).isEqualTo(PduException.FES_INVALID_HEADER_FIELD);
+            assertThat(t.fei()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void headerDigestMismatchIsDigestError() throws Exception {
+        try (RawHost h = new RawHost()) {
+            Pdu.ICResp r = h.handshake(true);
+            assertThat(r.hdgst()).isTrue();
+            ByteBuffer good = PduCodec.encode(new Pdu.CapsuleCmd(Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE).cid(3), ByteBuffer.allocate(0)), true, false);
+            good.put(72, (byte) (good.get(72) ^ 0x5A)); // corrupt HDGST
+            h.send(good);
+            Pdu.TermReq t = h.expectTermination();
+            assertThat(t.fes()).isEqualTo(PduException.FES_HEADER_DIGEST_ERROR);
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void unsupportedPfvIsRefused() throws Exception {
+        try (RawHost h = new RawHost()) {
+            h.send(new Pdu.ICReq(1, 0, false, false, 0));
+            Pdu.TermReq t = h.expectTermination();
+            assertThat(t.fes()).isEqualTo(PduException.FES_UNSUPPORTED_PARAMETER);
+            assertThat(t.fei()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void h2cDataWithUnknownTtagIsRefused() throws Exception {
+        try (RawHost h = new RawHost()) {
+            h.handshake(false);
+            assertThat(h.connectAdmin().status()).isEqualTo(Status.SUCCESS);
+            h.send(new Pdu.H2CData(9, 77, 0, true, ByteBuffer.allocate(512)));
+            Pdu.TermReq t = h.expectTermination();
+            assertThat(t.fes()).isEqualTo(PduException.FES_INVALID_HEADER_FIELD);
+            assertThat(t.fei()).isEqualTo(10);
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void oneByteSegmentsAreReassembled() throws Exception {
+        try (RawHost h = new RawHost()) {
+            ByteBuffer icreq = PduCodec.encode(new Pdu.ICReq(0, 0, false, false, 0), false, false);
+            while (icreq.hasRemaining()) {
+                h.out.write(icreq.get());
+                h.out.flush();
+            }
+            assertThat(h.receive()).isInstanceOf(Pdu.ICResp.class);
+            assertThat(h.connectAdmin().status()).isEqualTo(Status.SUCCESS);
+        }
+    }
+
+    @Test
+    void commandBeforeConnectIsCommandSequenceError() throws Exception {
+        try (RawHost h = new RawHost()) {
+            h.handshake(false);
+            Cqe c = h.propertyGetCap(5);
+            assertThat(c.status()).isEqualTo(Status.dnr(Status.COMMAND_SEQUENCE_ERROR));
+        }
+    }
+
+    @Test
+    void connectToUnknownSubsystemNamesTheField() throws Exception {
+        try (RawHost h = new RawHost()) {
+            h.handshake(false);
+            ByteBuffer data = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN).putShort(16, (short) 0xFFFF);
+            data.put(256, "nqn.2026-11.io.nvmegate:nope".getBytes(StandardCharsets.US_ASCII));
+            data.put(512, "nqn.2014-08.org.nvmexpress:uuid:0c0ffee0-0000-4000-8000-000000000002".getBytes(StandardCharsets.US_ASCII));
+            data.clear();
+            Sqe sqe = Sqe.allocate().opcode(Opcodes.FABRICS).cid(1).fctype(Opcodes.FCTYPE_CONNECT).u16(44, 31)
+                    .sglId(Sqe.SGL_DATA_BLOCK_OFFSET).sglLength(1024);
+            h.send(new Pdu.CapsuleCmd(sqe, data));
+            Cqe c = ((Pdu.CapsuleResp) h.receive()).cqe();
+            assertThat(c.status()).isEqualTo(Status.dnr(Status.CONNECT_INVALID_PARAMETERS));
+            assertThat(c.dw0()).isEqualTo(1 << 16 | 256);
+        }
+    }
+
+}
