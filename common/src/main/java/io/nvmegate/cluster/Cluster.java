@@ -36,6 +36,7 @@ public final class Cluster {
         c.setProperty("hazelcast.socket.bind.any", "false");
         c.setProperty("hazelcast.logging.type", "slf4j");
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
+        c.setProperty("hazelcast.wait.seconds.before.join", "1"); // default 5 s: a lone member need not wait
         NetworkConfig n = c.getNetworkConfig();
         n.setPort(o.port() == 0 ? 5701 : o.port()).setPortAutoIncrement(o.port() == 0).setPortCount(100);
         n.getInterfaces().setEnabled(true).addInterface(o.host());

@@ -1,0 +1,42 @@
+package io.nvmegate.worker.storage;
+
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+import java.util.UUID;
+
+/**
+ * A {@link BlockStore} that keeps nothing (backend {@code "null"}, for benchmarks): writes are discarded, every
+ * read returns zeroes. Arguments are validated like {@link RocksDbBlockStore} does; it never fails otherwise and
+ * keeps working after {@link #close()}.
+ */
+public final class NullBlockStore implements BlockStore {
+
+    @Override
+    public Buffer read(UUID ns, int blockSize, long slba, int nlb) {
+        int len = Blocks.checkRange(ns, blockSize, slba, nlb);
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(new byte[len]));
+    }
+
+    @Override
+    public void write(UUID ns, int blockSize, long slba, int nlb, Buffer data, boolean sync) {
+        Blocks.checkData(data, Blocks.checkRange(ns, blockSize, slba, nlb));
+    }
+
+    @Override
+    public void writeZeroes(UUID ns, int blockSize, long slba, int nlb) {
+        Blocks.checkRange(ns, blockSize, slba, nlb);
+    }
+
+    @Override
+    public void deallocate(UUID ns, int blockSize, long[] ranges) {
+        Blocks.checkRanges(ns, blockSize, ranges);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+}

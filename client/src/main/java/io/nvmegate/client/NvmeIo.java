@@ -1,0 +1,106 @@
+package io.nvmegate.client;
+
+import io.nvmegate.protocol.Cqe;
+import io.nvmegate.protocol.Sqe;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * NVM command set I/O (NVMe NVM Command Set 1.0 section 3): implemented by {@link NvmeController} (spreading
+ * commands over its I/O queues round-robin) and by {@link IoQueue} (one specific queue). Thread-safe; any number
+ * of commands may be outstanding.
+ *
+ * <p>Units: SLBA and NLB are in logical blocks; {@code blockSize} is the namespace's block size in bytes
+ * ({@link IdentifyNamespace#blockSize()}); NLB is 1-based (1..65536). Transfers larger than the controller's MDTS
+ * are not split: the controller rejects them. Asynchronous methods return futures that complete on the queue's
+ * reader thread (use the {@code *Async} variants of {@link CompletableFuture} for heavy work); failed commands
+ * complete them with {@link NvmeStatusException}, {@link NvmeTransportException} or {@link NvmeTimeoutException}.
+ * Blocking methods throw those same exceptions; they must not be called from a callback running on a reader
+ * thread (they throw {@link IllegalStateException} there): chain the {@code *Async} methods instead.
+ */
+public interface NvmeIo {
+
+    /**
+     * Submits any I/O command.
+     *
+     * @param sqe          the SQE (copied; CID and SGL1 are filled in by the queue)
+     * @param dataOut      host-to-controller data (remaining bytes), or null; not copied: do not modify it until
+     *                     the future completes
+     * @param dataInLength controller-to-host bytes expected, or 0
+     */
+    CompletableFuture<Completion> submitIo(Sqe sqe, ByteBuffer dataOut, int dataInLength);
+
+    /** Read (02h) of {@code nlb} blocks at {@code slba}; the future yields {@code nlb * blockSize} bytes. */
+    default CompletableFuture<byte[]> readAsync(int nsid, long slba, int nlb, int blockSize) {
+        long len = (long) nlb * blockSize;
+        if (blockSize <= 0 || len > Integer.MAX_VALUE - 64) throw new IllegalArgumentException("transfer of " + nlb + " x " + blockSize + " bytes");
+        return submitIo(CommandBuilders.read(nsid, slba, nlb), null, (int) len).thenApply(c -> c.data().array());
+    }
+
+    /** Blocking {@link #readAsync}. */
+    default byte[] read(int nsid, long slba, int nlb, int blockSize) {
+        return Await.get(readAsync(nsid, slba, nlb, blockSize));
+    }
+
+    /**
+     * Write (01h) of {@code data} at {@code slba}; NLB = {@code data.remaining() / blockSize}.
+     *
+     * @param data a whole number of blocks (not copied; do not modify until the future completes)
+     * @param fua  Force Unit Access (CDW12 bit 30)
+     * @throws IllegalArgumentException if the data is empty or not a multiple of {@code blockSize}
+     */
+    default CompletableFuture<Cqe> writeAsync(int nsid, long slba, ByteBuffer data, int blockSize, boolean fua) {
+        if (blockSize <= 0 || !data.hasRemaining() || data.remaining() % blockSize != 0) {
+            throw new IllegalArgumentException(data.remaining() + " bytes is not a whole number of " + blockSize + "-byte blocks");
+        }
+        return submitIo(CommandBuilders.write(nsid, slba, data.remaining() / blockSize, fua), data, 0).thenApply(Completion::cqe);
+    }
+
+    /** {@link #writeAsync(int, long, ByteBuffer, int, boolean)} of a whole array. */
+    default CompletableFuture<Cqe> writeAsync(int nsid, long slba, byte[] data, int blockSize, boolean fua) {
+        return writeAsync(nsid, slba, ByteBuffer.wrap(data), blockSize, fua);
+    }
+
+    /** Blocking write. */
+    default Cqe write(int nsid, long slba, byte[] data, int blockSize, boolean fua) {
+        return Await.get(writeAsync(nsid, slba, ByteBuffer.wrap(data), blockSize, fua));
+    }
+
+    /** Blocking write. */
+    default Cqe write(int nsid, long slba, ByteBuffer data, int blockSize, boolean fua) {
+        return Await.get(writeAsync(nsid, slba, data, blockSize, fua));
+    }
+
+    /** Flush (00h): commit the volatile write cache of {@code nsid}. */
+    default CompletableFuture<Cqe> flushAsync(int nsid) {
+        return submitIo(CommandBuilders.flush(nsid), null, 0).thenApply(Completion::cqe);
+    }
+
+    /** Blocking {@link #flushAsync}. */
+    default Cqe flush(int nsid) {
+        return Await.get(flushAsync(nsid));
+    }
+
+    /** Write Zeroes (08h) of {@code nlb} blocks; {@code deallocate} sets DEAC (CDW12 bit 25). */
+    default CompletableFuture<Cqe> writeZeroesAsync(int nsid, long slba, int nlb, boolean deallocate) {
+        return submitIo(CommandBuilders.writeZeroes(nsid, slba, nlb, deallocate), null, 0).thenApply(Completion::cqe);
+    }
+
+    /** Blocking {@link #writeZeroesAsync}. */
+    default Cqe writeZeroes(int nsid, long slba, int nlb, boolean deallocate) {
+        return Await.get(writeZeroesAsync(nsid, slba, nlb, deallocate));
+    }
+
+    /** Dataset Management (09h) with AD (deallocate, CDW11 bit 2) over 1..256 ranges. */
+    default CompletableFuture<Cqe> deallocateAsync(int nsid, List<DsmRange> ranges) {
+        return submitIo(CommandBuilders.datasetManagement(nsid, ranges.size(), true), CommandBuilders.dsmRanges(ranges), 0)
+                .thenApply(Completion::cqe);
+    }
+
+    /** Blocking {@link #deallocateAsync}. */
+    default Cqe deallocate(int nsid, List<DsmRange> ranges) {
+        return Await.get(deallocateAsync(nsid, ranges));
+    }
+}

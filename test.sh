@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# test.sh - the project's test command (CI runs it via .ci/run).
+#   1. mvn -B verify: builds all modules, runs unit + integration tests, produces
+#      launcher/target/nvmegate.jar
+#   2. e2e/walking-skeleton.sh: nvmegate driven by the real Linux NVMe/TCP host in a QEMU
+#      guest (needs root and e2e/nvme-host/setup.sh; see e2e/README.md)
+# Exits non-zero if either fails (the e2e is not run when the build fails).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+export HZ_PHONE_HOME_ENABLED=false
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+T0=$(now)
+timings=()
+phase() {  # phase NAME COMMAND...
+  local name=$1 t0 rc=0
+  shift
+  echo "[test.sh] ==== $name: $*"
+  t0=$(now)
+  "$@" || rc=$?
+  timings+=("$(printf '%-22s %7s s  rc=%s' "$name" "$(secs "$t0" "$(now)")" "$rc")")
+  return $rc
+}
+report() {
+  local rc=$?
+  echo "[test.sh] ==== timings"
+  for t in "${timings[@]}"; do echo "[test.sh]   $t"; done
+  echo "[test.sh]   total                  $(secs "$T0" "$(now)") s"
+  if [ $rc = 0 ]; then echo "[test.sh] PASS"; else echo "[test.sh] FAIL (rc=$rc)"; fi
+}
+trap report EXIT
+
+phase "mvn -B verify" mvn -B verify
+phase "e2e walking skeleton" e2e/walking-skeleton.sh
