@@ -70,91 +70,6 @@ class TcpQueueFatalErrorTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** A raw host-side connection. */
-    static final class RawHost implements AutoCloseable {
-        final Socket socket;
-        final OutputStream out;
-        final DataInputStream in;
-        boolean hdgst;
-
-        RawHost() throws IOException {
-            socket = new Socket("127.0.0.1", server.actualPort());
-            socket.setSoTimeout(10_000);
-            out = socket.getOutputStream();
-            in = new DataInputStream(socket.getInputStream());
-        }
-
-        void send(ByteBuffer b) throws IOException {
-            byte[] a = new byte[b.remaining()];
-            b.duplicate().get(a);
-            out.write(a);
-            out.flush();
-        }
-
-        void send(Pdu p) throws IOException {
-            send(PduCodec.encode(p, hdgst, false));
-        }
-
-        Pdu receive() throws IOException, PduException {
-            byte[] h = new byte[8];
-            in.readFully(h);
-            int plen = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
-            byte[] all = new byte[plen];
-            System.arraycopy(h, 0, all, 0, 8);
-            in.readFully(all, 8, plen - 8);
-            List<ByteBuffer> got = new ArrayList<>();
-            new PduFramer(false, 1 << 20).process(ByteBuffer.wrap(all), got::add);
-            return PduCodec.decode(got.get(0), hdgst, false);
-        }
-
-        Pdu.ICResp handshake(boolean digest) throws Exception {
-            send(new Pdu.ICReq(0, 0, digest, false, 0));
-            Pdu.ICResp r = (Pdu.ICResp) receive();
-            hdgst = digest;
-            return r;
-        }
-
-        Cqe connectAdmin() throws Exception {
-            ByteBuffer data = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
-            UUID id = UUID.randomUUID();
-            data.putLong(0, id.getMostSignificantBits()).putLong(8, id.getLeastSignificantBits()).putShort(16, (short) 0xFFFF);
-            data.put(256, NQN.getBytes(StandardCharsets.US_ASCII));
-            data.put(512, "nqn.2014-08.org.nvmexpress:uuid:0c0ffee0-0000-4000-8000-000000000001".getBytes(StandardCharsets.US_ASCII));
-            Sqe sqe = Sqe.allocate().opcode(Opcodes.FABRICS).cid(1).fctype(Opcodes.FCTYPE_CONNECT)
-                    .u16(44, 31).u32(48, 0).sglId(Sqe.SGL_DATA_BLOCK_OFFSET).sglLength(1024);
-            send(new Pdu.CapsuleCmd(sqe, data));
-            return ((Pdu.CapsuleResp) receive()).cqe();
-        }
-
-        Cqe propertyGetCap(int cid) throws Exception {
-            Sqe sqe = Sqe.allocate().opcode(Opcodes.FABRICS).cid(cid).fctype(Opcodes.FCTYPE_PROPERTY_GET).u8(40, 1).u32(44, 0);
-            send(new Pdu.CapsuleCmd(sqe, ByteBuffer.allocate(0)));
-            return ((Pdu.CapsuleResp) receive()).cqe();
-        }
-
-        /** Reads the C2HTermReq the target must send, then expects the connection to be closed. */
-        Pdu.TermReq expectTermination() throws Exception {
-            Pdu p = receive();
-            assertThat(p).isInstanceOf(Pdu.TermReq.class);
-            Pdu.TermReq t = (Pdu.TermReq) p;
-            assertThat(t.hostToController()).isFalse();
-            InputStream raw = socket.getInputStream();
-            int b;
-            try {
-                b = raw.read();
-            } catch (IOException reset) {
-                b = -1;
-            }
-            assertThat(b).as("connection closed after C2HTermReq").isEqualTo(-1);
-            return t;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
     private static ByteBuffer header(int type, int flags, int hlen, int pdo, int plen) {
         ByteBuffer b = ByteBuffer.allocate(Math.max(hlen, 8)).order(ByteOrder.LITTLE_ENDIAN);
         b.put(0, (byte) type).put(1, (byte) flags).put(2, (byte) hlen).put(3, (byte) pdo).putInt(4, plen);
@@ -162,7 +77,7 @@ class TcpQueueFatalErrorTest {
     }
 
     private void assertStillServing() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             h.handshake(false);
             Cqe c = h.connectAdmin();
             assertThat(c.status()).isEqualTo(Status.SUCCESS);
@@ -172,7 +87,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void capsuleBeforeICReqIsPduSequenceError() throws Exception {
-        try (RawHost bystander = new RawHost(); RawHost h = new RawHost()) {
+        try (RawHost bystander = new RawHost(server.actualPort(), NQN); RawHost h = new RawHost(server.actualPort(), NQN)) {
             bystander.handshake(false);
             assertThat(bystander.connectAdmin().status()).isEqualTo(Status.SUCCESS);
             h.send(new Pdu.CapsuleCmd(Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE), ByteBuffer.allocate(0)));
@@ -187,7 +102,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void badHlenIsInvalidHeaderField() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             ByteBuffer b = ByteBuffer.allocate(128);
             b.put(header(0x00, 0, 64, 0, 128));
             b.clear();
@@ -201,7 +116,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void unknownTypeIsInvalidHeaderField() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             h.handshake(false);
             h.send(header(0x0F, 0, 24, 0, 24));
             Pdu.TermReq t = h.expectTermination();
@@ -213,7 +128,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void oversizedPlenIsRefused() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             h.handshake(false);
             h.send(header(0x04, 0, 72, 72, 64 << 20));
             Pdu.TermReq t = h.expectTermination();
@@ -225,7 +140,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void plenShorterThanHlenIsInvalidHeaderField() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             h.handshake(false);
             h.send(header(0x04, 0, 72, 0, 40));
             Pdu.TermReq t = h.expectTermination();
@@ -236,7 +151,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void headerDigestMismatchIsDigestError() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             Pdu.ICResp r = h.handshake(true);
             assertThat(r.hdgst()).isTrue();
             ByteBuffer good = PduCodec.encode(new Pdu.CapsuleCmd(Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE).cid(3), ByteBuffer.allocate(0)), true, false);
@@ -250,7 +165,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void unsupportedPfvIsRefused() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             h.send(new Pdu.ICReq(1, 0, false, false, 0));
             Pdu.TermReq t = h.expectTermination();
             assertThat(t.fes()).isEqualTo(PduException.FES_UNSUPPORTED_PARAMETER);
@@ -260,7 +175,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void h2cDataWithUnknownTtagIsRefused() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             h.handshake(false);
             assertThat(h.connectAdmin().status()).isEqualTo(Status.SUCCESS);
             h.send(new Pdu.H2CData(9, 77, 0, true, ByteBuffer.allocate(512)));
@@ -273,7 +188,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void oneByteSegmentsAreReassembled() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             ByteBuffer icreq = PduCodec.encode(new Pdu.ICReq(0, 0, false, false, 0), false, false);
             while (icreq.hasRemaining()) {
                 h.out.write(icreq.get());
@@ -286,7 +201,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void commandBeforeConnectIsCommandSequenceError() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             h.handshake(false);
             Cqe c = h.propertyGetCap(5);
             assertThat(c.status()).isEqualTo(Status.dnr(Status.COMMAND_SEQUENCE_ERROR));
@@ -295,7 +210,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void connectToUnknownSubsystemNamesTheField() throws Exception {
-        try (RawHost h = new RawHost()) {
+        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
             h.handshake(false);
             ByteBuffer data = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN).putShort(16, (short) 0xFFFF);
             data.put(256, "nqn.2026-11.io.nvmegate:nope".getBytes(StandardCharsets.US_ASCII));
