@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -48,15 +47,16 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
     private final ConnectOptions options;
     private final ScheduledThreadPoolExecutor timer;
     private final QueueConnection admin;
-    private final List<QueueConnection> ioConnections = new ArrayList<>();
-    private final List<IoQueue> ioQueues = new ArrayList<>();
+    /** Written once at the end of initialization (immutable lists). */
+    private volatile List<QueueConnection> ioConnections = List.of();
+    private volatile List<IoQueue> ioQueues = List.of();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private int cntlid = -1;
-    private long cap;
-    private int vs;
-    private int cc;
-    private IdentifyController identify;
+    private volatile int cntlid = -1;
+    private volatile long cap;
+    private volatile int vs;
+    private volatile int cc;
+    private volatile IdentifyController identify;
     private volatile ScheduledFuture<?> keepAliveTask;
 
     private NvmeController(ConnectOptions options, ScheduledThreadPoolExecutor timer, QueueConnection admin) {
@@ -120,13 +120,22 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
             if (identify.maxcmd() > 0) size = Math.min(size, identify.maxcmd());
             if (size < 2) throw new NvmeException("controller allows I/O queues of only " + size + " entries");
             int inCapsule = identify.ioInCapsuleDataSize();
-            for (int qid = 1; qid <= n; qid++) {
-                QueueConnection io = QueueConnection.open(o, qid, size - 1, inCapsule, timer);
-                ioConnections.add(io);
-                fabricsConnect(io, size - 1, cattr, 0, cntlid);
-                io.setController(cntlid);
-                ioQueues.add(new IoQueue(io, o.commandTimeoutMs()));
+            List<QueueConnection> conns = new ArrayList<>();
+            List<IoQueue> views = new ArrayList<>();
+            try {
+                for (int qid = 1; qid <= n; qid++) {
+                    QueueConnection io = QueueConnection.open(o, qid, size - 1, inCapsule, timer);
+                    conns.add(io);
+                    fabricsConnect(io, size - 1, cattr, 0, cntlid);
+                    io.setController(cntlid);
+                    views.add(new IoQueue(io, o.commandTimeoutMs()));
+                }
+            } catch (RuntimeException e) {
+                for (QueueConnection c : conns) c.close();
+                throw e;
             }
+            ioConnections = List.copyOf(conns);
+            ioQueues = List.copyOf(views);
         }
 
         if (o.keepAliveTimeoutMs() > 0) {
@@ -220,7 +229,7 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
     public int ioQueueCount() { return ioQueues.size(); }
 
     /** All I/O queues, by QID order (QID = index + 1). */
-    public List<IoQueue> ioQueues() { return Collections.unmodifiableList(ioQueues); }
+    public List<IoQueue> ioQueues() { return ioQueues; }
 
     /**
      * The I/O queue with identifier {@code qid}.
@@ -228,8 +237,9 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
      * @throws IllegalArgumentException unless {@code 1 <= qid <= ioQueueCount()}
      */
     public IoQueue io(int qid) {
-        if (qid < 1 || qid > ioQueues.size()) throw new IllegalArgumentException("no I/O queue " + qid + " (have " + ioQueues.size() + ")");
-        return ioQueues.get(qid - 1);
+        List<IoQueue> l = ioQueues;
+        if (qid < 1 || qid > l.size()) throw new IllegalArgumentException("no I/O queue " + qid + " (have " + l.size() + ")");
+        return l.get(qid - 1);
     }
 
     /** Largest data transfer of one command in bytes from MDTS and CAP.MPSMIN; 0 = no limit. */
@@ -264,8 +274,9 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
 
     private QueueConnection queue(int qid) {
         if (qid == 0) return admin;
-        if (qid < 1 || qid > ioConnections.size()) throw new IllegalArgumentException("no queue " + qid);
-        return ioConnections.get(qid - 1);
+        List<QueueConnection> l = ioConnections;
+        if (qid < 1 || qid > l.size()) throw new IllegalArgumentException("no queue " + qid + " (have admin + " + l.size() + " I/O queues)");
+        return l.get(qid - 1);
     }
 
     private CompletableFuture<Completion> adminCmd(Sqe sqe, ByteBuffer out, int in) {
@@ -275,9 +286,10 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
     /** I/O commands go to the I/O queues round-robin. */
     @Override
     public CompletableFuture<Completion> submitIo(Sqe sqe, ByteBuffer dataOut, int dataInLength) {
-        int n = ioQueues.size();
+        List<IoQueue> l = ioQueues;
+        int n = l.size();
         if (n == 0) throw new IllegalStateException("no I/O queues (ConnectOptions.ioQueues was 0 or the controller granted none)");
-        return ioQueues.get(Math.floorMod(roundRobin.getAndIncrement(), n)).submitIo(sqe, dataOut, dataInLength);
+        return l.get(Math.floorMod(roundRobin.getAndIncrement(), n)).submitIo(sqe, dataOut, dataInLength);
     }
 
     // ------------------------------------------------------------------------------------------------ Fabrics properties

@@ -284,9 +284,13 @@ final class QueueConnection implements AutoCloseable {
         slots[cid] = c;
     }
 
-    /** Runs {@code r} here, or on the transmit thread if the caller is the reader thread (which must never block on a write). */
+    /**
+     * Runs {@code r} here, or on this queue's transmit thread if the caller is a reader thread (of any queue): a
+     * reader must never block on a socket write, or a controller that stops reading while its own writes are
+     * stuck would deadlock with us.
+     */
     private void dispatch(Runnable r) {
-        if (Thread.currentThread() == reader) {
+        if (onReaderThread()) {
             try {
                 tx.execute(r);
             } catch (RejectedExecutionException e) {

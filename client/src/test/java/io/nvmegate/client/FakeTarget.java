@@ -42,7 +42,7 @@ final class FakeTarget implements AutoCloseable {
     volatile int blockSize = 512;
     volatile long blocks = 32768; // 16 MiB at 512 B
     volatile int maxH2CData = 32768;
-    volatile int r2tChunk = 96 * 1024; // R2TL per R2T (not a multiple of MAXH2CDATA on purpose)
+    volatile int r2tChunk = 100_000; // R2TL per R2T (not a multiple of MAXH2CDATA on purpose)
     volatile int c2hChunk = 40_000;
     volatile int ioccsz = (64 + 8192) / 16;
     volatile int cpda = 0;

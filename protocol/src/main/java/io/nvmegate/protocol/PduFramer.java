@@ -92,8 +92,8 @@ public final class PduFramer {
         int hlen = b.get(at + 2) & 0xFF;
         if (hlen != t.hlen) throw new PduException(PduException.FES_INVALID_HEADER_FIELD, 2, t + " bad hlen " + hlen + " (want " + t.hlen + ")");
         int plen = (b.get(at + 4) & 0xFF) | (b.get(at + 5) & 0xFF) << 8 | (b.get(at + 6) & 0xFF) << 16 | (b.get(at + 7) & 0xFF) << 24;
-        if (plen < hlen) throw new PduException(PduException.FES_INVALID_HEADER_FIELD, 4, t + " plen " + plen + " < hlen " + hlen);
         if (plen > maxPduLength || plen < 0) throw new PduException(PduException.FES_DATA_LIMIT_EXCEEDED, 4, t + " plen " + Integer.toUnsignedString(plen) + " > max " + maxPduLength);
+        if (plen < hlen) throw new PduException(PduException.FES_INVALID_HEADER_FIELD, 4, t + " plen " + plen + " < hlen " + hlen);
         return plen;
     }
 }
