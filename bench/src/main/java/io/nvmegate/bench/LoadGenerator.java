@@ -1,0 +1,108 @@
+package io.nvmegate.bench;
+
+import io.nvmegate.client.NvmeController;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A closed-loop load generator on the project's host library: keeps {@link Workload#depth()} commands in flight;
+ * each completion submits the next. Latency is recorded per command in an HdrHistogram (1 µs .. 60 s, 3 significant digits).
+ */
+public final class LoadGenerator {
+    private final NvmeController controller;
+
+    public LoadGenerator(NvmeController controller) {
+        this.controller = controller;
+    }
+
+    public Result run(Workload w) throws InterruptedException {
+        Recorder recorder = new Recorder(1, 60_000_000L, 3);
+        AtomicLong errors = new AtomicLong();
+        AtomicLong completed = new AtomicLong();
+        AtomicLong sequential = new AtomicLong();
+        byte[] payload = new byte[w.ioSize()];
+        new SplittableRandom(1).nextBytes(payload);
+        long slots = w.span() / w.ioSize();
+        int nlb = w.ioSize() / w.blockSize();
+        long start = System.nanoTime();
+        long measureFrom = start + w.warmup().toNanos();
+        long end = measureFrom + w.duration().toNanos();
+        CountDownLatch done = new CountDownLatch(w.depth());
+        long[] measured = new long[2]; // [ops at window start, cpu ns at window start]
+        Runnable[] loops = new Runnable[w.depth()];
+        for (int i = 0; i < w.depth(); i++) {
+            SplittableRandom rnd = new SplittableRandom(1000 + i);
+            loops[i] = new Runnable() {
+                @Override
+                public void run() {
+                    long now = System.nanoTime();
+                    if (now >= end) {
+                        done.countDown();
+                        return;
+                    }
+                    long slot = w.random() ? rnd.nextLong(slots) : sequential.getAndIncrement() % slots;
+                    long slba = slot * nlb;
+                    boolean read = rnd.nextInt(100) < w.readPct();
+                    CompletableFuture<?> f = read ? controller.readAsync(w.nsid(), slba, nlb, w.blockSize())
+                            : controller.writeAsync(w.nsid(), slba, payload, w.blockSize(), false);
+                    f.whenComplete((r, t) -> {
+                        long t1 = System.nanoTime();
+                        if (t != null) errors.incrementAndGet();
+                        if (now >= measureFrom && t1 <= end) {
+                            recorder.recordValue(Math.max(1, (t1 - now) / 1000));
+                            completed.incrementAndGet();
+                        }
+                        resubmit(this);
+                    });
+                }
+            };
+        }
+        for (Runnable r : loops) r.run();
+        long sleep = (measureFrom - System.nanoTime()) / 1_000_000;
+        if (sleep > 0) Thread.sleep(sleep);
+        recorder.getIntervalHistogram(); // drop warm-up samples
+        measured[1] = cpuNanos();
+        long t0 = System.nanoTime();
+        done.await(w.warmup().toMillis() + w.duration().toMillis() + 60_000, TimeUnit.MILLISECONDS);
+        double secs = (Math.min(System.nanoTime(), end) - t0) / 1e9;
+        long cpu = cpuNanos() - measured[1];
+        Histogram h = recorder.getIntervalHistogram();
+        long ios = h.getTotalCount();
+        return new Result(ios, ios / secs, ios * (double) w.ioSize() / secs / (1 << 20),
+                h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
+                ios == 0 ? 0 : cpu / 1000.0 / ios, errors.get());
+    }
+
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    private static final java.util.concurrent.ExecutorService SPILL = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "loadgen-spill");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Runs the next command; a completion that arrived before its callback was attached runs inline, so bound the stack. */
+    private static void resubmit(Runnable next) {
+        int[] d = DEPTH.get();
+        if (d[0] > 32) {
+            SPILL.execute(next);
+            return;
+        }
+        d[0]++;
+        try {
+            next.run();
+        } finally {
+            d[0]--;
+        }
+    }
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}

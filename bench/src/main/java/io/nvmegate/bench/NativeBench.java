@@ -1,0 +1,127 @@
+package io.nvmegate.bench;
+
+import io.nvmegate.catalog.CatalogConfig;
+import io.nvmegate.client.ConnectOptions;
+import io.nvmegate.client.NvmeController;
+import io.nvmegate.client.NvmeTcpHost;
+import io.nvmegate.cluster.ClusterOptions;
+import io.nvmegate.launcher.NodeOptions;
+import io.nvmegate.launcher.NvmegateNode;
+import io.nvmegate.launcher.Role;
+import io.nvmegate.transport.TransportConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Native benchmark on this machine: nvmegate (all roles, one JVM, private cluster on 127.0.0.1) driven by the
+ * project's host library over loopback, next to the limits measured in the same run: raw loopback TCP throughput
+ * and RocksDB's own single-block put/get rate. Prints a table and writes it under bench/results/.
+ */
+@Command(name = "native-bench", mixinStandardHelpOptions = true,
+        description = "nvmegate over loopback through the Java host library, next to loopback TCP and RocksDB limits.")
+public final class NativeBench implements Callable<Integer> {
+    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per job (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per job (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--queues", defaultValue = "2", description = "I/O queues (TCP connections) (default ${DEFAULT-VALUE}).")
+    int queues;
+
+    @Option(names = "--out", defaultValue = "bench/results", description = "Folder for the result file.")
+    Path out;
+
+    static final String NULL_NQN = "nqn.2026-11.io.nvmegate:bench-null";
+    static final String ROCKS_NQN = "nqn.2026-11.io.nvmegate:bench-rocksdb";
+    static final long SPAN = 1L << 30;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new NativeBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path data = Files.createTempDirectory("nvmegate-bench");
+        int ioPort = freePort();
+        CatalogConfig cfg = CatalogConfig.parse(new JsonObject()
+                .put("subsystems", new JsonArray()
+                        .add(subsystem(NULL_NQN, "null"))
+                        .add(subsystem(ROCKS_NQN, "rocksdb")))
+                .put("ports", new JsonArray().add(new JsonObject().put("id", 1).put("traddr", "127.0.0.1").put("trsvcid", ioPort))));
+        NodeOptions o = new NodeOptions(Role.all, new ClusterOptions("bench-" + ioPort, "127.0.0.1", freePort(), List.of()),
+                cfg, data, "worker-1", "gateway-1", "127.0.0.1", freePort(), TransportConfig.defaults());
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("%-18s %-9s %10s %9s %9s %9s %9s %10s", "job", "backend", "IOPS", "MiB/s", "p50 us", "p99 us", "p99.9 us", "CPU us/IO"));
+        try (NvmegateNode node = NvmegateNode.start(o, Duration.ofMinutes(1))) {
+            for (String[] target : new String[][] {{NULL_NQN, "null"}, {ROCKS_NQN, "rocksdb"}}) {
+                try (NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", ioPort)
+                        .subsystemNqn(target[0]).ioQueues(queues).build())) {
+                    LoadGenerator gen = new LoadGenerator(c);
+                    if (target[1].equals("rocksdb")) prefill(gen);
+                    for (Workload w : jobs()) {
+                        Result r = gen.run(w);
+                        String line = String.format("%-18s %-9s %10.0f %9.1f %9.0f %9.0f %9.0f %10.1f%s", w.name(), target[1], r.iops(),
+                                r.mibPerSecond(), r.p50us(), r.p99us(), r.p999us(), r.cpuUsPerIo(), r.errors() > 0 ? "  errors=" + r.errors() : "");
+                        System.out.println(line);
+                        lines.add(line);
+                    }
+                }
+            }
+        }
+        double tcp = Baselines.loopbackTcpMiBs(128 * 1024, Duration.ofSeconds(5));
+        Baselines.RocksRates rocks = Baselines.rocksDb(data.resolve("rocks-baseline"), 4096, SPAN / 4096, Duration.ofSeconds(5));
+        lines.add("");
+        lines.add(String.format("limit: raw loopback TCP, 1 connection, 128 KiB writes: %.0f MiB/s", tcp));
+        lines.add(String.format("limit: RocksDB block store, 4 KiB, 1 thread: %.0f puts/s, %.0f gets/s", rocks.putsPerSecond(), rocks.getsPerSecond()));
+        lines.add(String.format("machine: %d cores, %s %s, %s", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), System.getProperty("os.arch")));
+        lines.add(String.format("settings: %d I/O queues, %d s warm-up + %d s per job, host library closed loop", queues, warmup, seconds));
+        lines.forEach(System.out::println);
+        Files.createDirectories(out);
+        Path file = out.resolve("native-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".txt");
+        Files.write(file, lines);
+        System.out.println("results: " + file);
+        return 0;
+    }
+
+    private List<Workload> jobs() {
+        Duration w = Duration.ofSeconds(warmup), d = Duration.ofSeconds(seconds);
+        return List.of(
+                new Workload("randread-4k-qd1", 1, 4096, 4096, 1, 100, true, SPAN, w, d),
+                new Workload("randread-4k-qd32", 1, 4096, 4096, 32, 100, true, SPAN, w, d),
+                new Workload("randwrite-4k-qd32", 1, 4096, 4096, 32, 0, true, SPAN, w, d),
+                new Workload("seqread-128k-qd8", 1, 4096, 128 * 1024, 8, 100, false, SPAN, w, d));
+    }
+
+    /** Writes the first 256 MiB of the RocksDB namespace so reads find stored blocks. */
+    private static void prefill(LoadGenerator gen) throws InterruptedException {
+        gen.run(new Workload("prefill", 1, 4096, 512 * 1024, 8, 0, false, 256L << 20, Duration.ZERO, Duration.ofSeconds(4)));
+    }
+
+    private static JsonObject subsystem(String nqn, String backend) {
+        return new JsonObject().put("nqn", nqn).put("namespaces", new JsonArray()
+                .add(new JsonObject().put("nsid", 1).put("size", SPAN).put("blockSize", 4096).put("backend", backend)));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+}
