@@ -33,3 +33,6 @@ trap report EXIT
 
 phase "mvn -B verify" mvn -B verify
 phase "e2e walking skeleton" e2e/walking-skeleton.sh
+phase "e2e conformance" e2e/conformance.sh
+phase "e2e embedded target" e2e/embedded.sh
+phase "e2e control plane" e2e/control-plane.sh

@@ -1,12 +1,16 @@
 package io.nvmegate.worker;
 
 import io.nvmegate.catalog.NamespaceSpec;
+import io.nvmegate.metrics.NodeMetrics;
+import io.nvmegate.metrics.RocksDbMetrics;
+import io.nvmegate.metrics.StorageMetrics;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.storage.BlockCodecs;
 import io.nvmegate.storage.BlockOp;
 import io.nvmegate.storage.BlockReply;
 import io.nvmegate.storage.BlockRequest;
 import io.nvmegate.worker.storage.BlockStore;
+import io.nvmegate.worker.storage.MemoryBlockStore;
 import io.nvmegate.worker.storage.NullBlockStore;
 import io.nvmegate.worker.storage.RocksDbBlockStore;
 import io.vertx.core.Future;
@@ -44,6 +48,8 @@ import java.util.regex.Pattern;
  *       to;</li>
  *   <li>{@code Status.dnr(Status.LBA_OUT_OF_RANGE)}: a range beyond the namespace capacity
  *       ({@link NamespaceSpec#blocks()});</li>
+ *   <li>{@code Status.COMPARE_FAILURE}: COMPARE or COMPARE_AND_WRITE found other data (nothing written; see
+ *       {@link CompareOps} for the atomicity of COMPARE_AND_WRITE);</li>
  *   <li>{@code Status.dnr(Status.INVALID_FIELD)}: malformed request (block size different from the namespace's,
  *       {@code nlb < 1}, data length not {@code nlb * blockSize}, missing data/ranges).</li>
  * </ul>
@@ -53,7 +59,8 @@ import java.util.regex.Pattern;
  * <p>Storage: namespaces with backend {@code rocksdb} share one RocksDB database at
  * {@code <dataDir>/<workerId>/rocksdb} (see {@link #databaseDir}), opened when the first such namespace is
  * registered and closed (memtables flushed) by {@link #stop()}; backend {@code null} keeps nothing and reads
- * zeroes. Store calls run on a shared worker executor named {@code "nvmegate-block-<workerId>"} (unordered, pool
+ * zeroes; backend {@code memory} keeps blocks on the Java heap until {@link #stop()} ({@link MemoryBlockStore}).
+ * Store calls run on a shared worker executor named {@code "nvmegate-block-<workerId>"} (unordered, pool
  * size {@code max(4, 2 x cores)}), never on the event loop; requests of one namespace may complete in any order.
  *
  * <p>{@link NamespaceSpec#enabled()} is not consulted: a disabled namespace stays served (its data reachable);
@@ -66,6 +73,7 @@ public final class BlockWorker extends VerticleBase {
 
     public static final String BACKEND_ROCKSDB = "rocksdb";
     public static final String BACKEND_NULL = "null";
+    public static final String BACKEND_MEMORY = "memory";
 
     private final String workerId;
     private final Path dataDir;
@@ -74,9 +82,14 @@ public final class BlockWorker extends VerticleBase {
     /** Served namespaces by UUID; mutated on the verticle's context only, read from anywhere. */
     private final Map<UUID, Served> served = new ConcurrentHashMap<>();
     private final BlockStore nullStore = new NullBlockStore();
+    /** Backend {@code memory}: RAM, shared by this worker's memory namespaces, released by {@link #stop()}. */
+    private final MemoryBlockStore memoryStore = new MemoryBlockStore();
+    /** Compare / Verify / fused Compare and Write, and the per-namespace locks that make the latter atomic. */
+    private final CompareOps compareOps = new CompareOps();
 
     private WorkerExecutor executor;
     private volatile RocksDbBlockStore rocks;
+    private StorageMetrics storageMetrics = NodeMetrics.NOOP.storage();
     /** Serialises start/refresh/stop: each runs after the previous one completed. */
     private Future<?> tail = Future.succeededFuture();
     private boolean stopped;
@@ -133,6 +146,8 @@ public final class BlockWorker extends VerticleBase {
     public Future<?> start() {
         BlockCodecs.register(vertx.eventBus());
         executor = vertx.createSharedWorkerExecutor("nvmegate-block-" + workerId, poolSize);
+        storageMetrics = NodeMetrics.of(vertx).storage();
+        RocksDbMetrics.register(NodeMetrics.of(vertx).registry(), workerId, () -> rocks);
         log.info("block worker {} starting (data {}, {} storage threads)", workerId, databaseDir(dataDir, workerId), poolSize);
         return serialised(this::doRefresh).recover(e -> {
             log.warn("block worker {} failed to start: {}", workerId, e.toString());
@@ -175,7 +190,7 @@ public final class BlockWorker extends VerticleBase {
             Map<UUID, NamespaceSpec> mine = new LinkedHashMap<>();
             for (NamespaceSpec ns : all == null ? List.<NamespaceSpec>of() : all) {
                 if (ns == null || !workerId.equals(ns.worker())) continue;
-                if (!BACKEND_ROCKSDB.equals(ns.backend()) && !BACKEND_NULL.equals(ns.backend())) {
+                if (!BACKEND_ROCKSDB.equals(ns.backend()) && !BACKEND_NULL.equals(ns.backend()) && !BACKEND_MEMORY.equals(ns.backend())) {
                     log.warn("block worker {}: namespace {} (nsid {}, subsystem {}) has unknown backend '{}', not served",
                             workerId, ns.uuid(), ns.nsid(), ns.subsystemNqn(), ns.backend());
                     continue;
@@ -245,12 +260,16 @@ public final class BlockWorker extends VerticleBase {
             }, false);
             return closed.onSuccess(v -> log.info("block worker {} stopped{}", workerId, store == null ? "" : ", RocksDB closed"))
                     .onFailure(e -> log.warn("block worker {}: closing RocksDB failed: {}", workerId, e.toString()))
-                    .eventually(ex::close);
+                    .eventually(() -> {
+                        memoryStore.close(); // memory namespaces' blocks released
+                        return ex.close();
+                    });
         });
     }
 
     private BlockStore storeFor(NamespaceSpec ns) {
         if (BACKEND_NULL.equals(ns.backend())) return nullStore;
+        if (BACKEND_MEMORY.equals(ns.backend())) return memoryStore;
         RocksDbBlockStore r = rocks;
         if (r == null) throw new IllegalStateException("RocksDB is not open");
         return r;
@@ -282,7 +301,7 @@ public final class BlockWorker extends VerticleBase {
             msg.reply(new BlockReply(Status.INTERNAL_ERROR, null));
             return;
         }
-        executor.executeBlocking(() -> execute(store, r), false).onComplete(ar -> {
+        executor.executeBlocking(() -> storageMetrics.time(r.op(), ns.backend(), () -> execute(store, r)), false).onComplete(ar -> {
             if (ar.succeeded()) {
                 msg.reply(ar.result());
             } else {
@@ -302,9 +321,16 @@ public final class BlockWorker extends VerticleBase {
             case READ:
             case WRITE:
             case WRITE_ZEROES:
+            case COMPARE:
+            case VERIFY:
+            case COMPARE_AND_WRITE:
                 if (r.blockSize() != ns.blockSize() || r.nlb() < 1 || r.slba() < 0) return Status.dnr(Status.INVALID_FIELD);
-                if (r.op() == BlockOp.WRITE
+                if ((r.op() == BlockOp.WRITE || r.op() == BlockOp.COMPARE)
                         && (r.data() == null || r.data().length() != (long) r.nlb() * r.blockSize())) {
+                    return Status.dnr(Status.INVALID_FIELD);
+                }
+                if (r.op() == BlockOp.COMPARE_AND_WRITE
+                        && (r.data() == null || r.data().length() != 2L * r.nlb() * r.blockSize())) {
                     return Status.dnr(Status.INVALID_FIELD);
                 }
                 if (r.slba() > ns.blocks() - r.nlb()) return Status.dnr(Status.LBA_OUT_OF_RANGE);
@@ -322,22 +348,34 @@ public final class BlockWorker extends VerticleBase {
         }
     }
 
-    private static BlockReply execute(BlockStore store, BlockRequest r) {
+    private BlockReply execute(BlockStore store, BlockRequest r) {
         switch (r.op()) {
             case READ:
                 return new BlockReply(Status.SUCCESS, store.read(r.namespace(), r.blockSize(), r.slba(), r.nlb()));
             case WRITE:
-                store.write(r.namespace(), r.blockSize(), r.slba(), r.nlb(), r.data(), r.fua());
-                return BlockReply.OK;
+                return compareOps.write(r.namespace(), () -> {
+                    store.write(r.namespace(), r.blockSize(), r.slba(), r.nlb(), r.data(), r.fua());
+                    return BlockReply.OK;
+                });
             case FLUSH:
                 store.flush();
                 return BlockReply.OK;
             case WRITE_ZEROES:
-                store.writeZeroes(r.namespace(), r.blockSize(), r.slba(), r.nlb());
-                return BlockReply.OK;
+                return compareOps.write(r.namespace(), () -> {
+                    store.writeZeroes(r.namespace(), r.blockSize(), r.slba(), r.nlb());
+                    return BlockReply.OK;
+                });
             case DEALLOCATE:
-                store.deallocate(r.namespace(), r.blockSize(), r.ranges());
-                return BlockReply.OK;
+                return compareOps.write(r.namespace(), () -> {
+                    store.deallocate(r.namespace(), r.blockSize(), r.ranges());
+                    return BlockReply.OK;
+                });
+            case COMPARE:
+                return CompareOps.compare(store, r);
+            case VERIFY:
+                return CompareOps.verify(store, r);
+            case COMPARE_AND_WRITE:
+                return compareOps.compareAndWrite(store, r);
             default:
                 throw new IllegalArgumentException("unknown op " + r.op());
         }

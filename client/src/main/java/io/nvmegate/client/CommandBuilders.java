@@ -126,6 +126,11 @@ public final class CommandBuilders {
         return Sqe.allocate().opcode(Opcodes.ADMIN_ASYNC_EVENT_REQUEST);
     }
 
+    /** Abort (08h): {@code CDW10 = SQID (15:0) | CID (31:16)}. CQE DW0 bit 0 = 1: the command was not aborted. */
+    public static Sqe abort(int sqid, int cid) {
+        return Sqe.allocate().opcode(Opcodes.ADMIN_ABORT).cdw(10, (sqid & 0xFFFF) | (cid & 0xFFFF) << 16);
+    }
+
     /** Keep Alive (18h). */
     public static Sqe keepAlive() {
         return Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE);
@@ -142,6 +147,16 @@ public final class CommandBuilders {
     public static Sqe write(int nsid, long slba, int nlb, boolean fua) {
         Sqe s = Sqe.allocate().opcode(Opcodes.IO_WRITE).nsid(nsid).slba(slba);
         return s.cdw(12, (checkNlb(nlb) - 1) | (fua ? 1 << 30 : 0));
+    }
+
+    /** Compare (05h): as Write (NLB in CDW12 15:0, FUA bit 30); send the NLB blocks to compare as data. */
+    public static Sqe compare(int nsid, long slba, int nlb) {
+        return Sqe.allocate().opcode(Opcodes.IO_COMPARE).nsid(nsid).slba(slba).nlb(checkNlb(nlb));
+    }
+
+    /** Verify (0Ch): SLBA in CDW10/11, {@code CDW12 = NLB-1 (15:0)}; no data is transferred. */
+    public static Sqe verify(int nsid, long slba, int nlb) {
+        return Sqe.allocate().opcode(Opcodes.IO_VERIFY).nsid(nsid).slba(slba).nlb(checkNlb(nlb));
     }
 
     /** Flush (00h): NSID (0xFFFFFFFF = all namespaces, if the controller supports it). */

@@ -106,6 +106,18 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
             throw new NvmeException(String.format("Identify Controller CNTLID %d does not match the Connect result %d", identify.cntlid(), cntlid));
         }
 
+        int n = connectIoQueues(cattr);
+
+        if (o.keepAliveTimeoutMs() > 0) {
+            long period = Math.max(1, o.keepAliveTimeoutMs() / 2);
+            keepAliveTask = timer.scheduleAtFixedRate(this::sendKeepAlive, period, period, TimeUnit.MILLISECONDS);
+        }
+        log.debug("connected to {} at {}:{}: cntlid {}, {} I/O queues", o.subsystemNqn(), o.address(), o.port(), cntlid, n);
+    }
+
+    /** Number of Queues, then one connection + Fabrics Connect per I/O queue; @return how many were connected. */
+    private int connectIoQueues(int cattr) {
+        ConnectOptions o = options;
         int n = o.ioQueues();
         if (n > 0) {
             Cqe q = setFeatures(Opcodes.FEAT_NUMBER_OF_QUEUES, (n - 1) | (n - 1) << 16, false);
@@ -138,11 +150,7 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
             ioQueues = List.copyOf(views);
         }
 
-        if (o.keepAliveTimeoutMs() > 0) {
-            long period = Math.max(1, o.keepAliveTimeoutMs() / 2);
-            keepAliveTask = timer.scheduleAtFixedRate(this::sendKeepAlive, period, period, TimeUnit.MILLISECONDS);
-        }
-        log.debug("connected to {} at {}:{}: cntlid {}, {} I/O queues", o.subsystemNqn(), o.address(), o.port(), cntlid, n);
+        return n;
     }
 
     /** Sends Fabrics Connect on {@code q}; returns the CNTLID from CQE DW0 bits 15:0. */
@@ -436,6 +444,51 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
      */
     public CompletableFuture<Integer> asyncEventRequest() {
         return admin.submit(CommandBuilders.asyncEventRequest(), null, 0, 0, false).thenApply(c -> c.cqe().dw0());
+    }
+
+    /**
+     * Abort (08h, NVMe Base 2.0 section 5.1) of command {@code cid} on queue {@code sqid}. The future yields CQE DW0:
+     * bit 0 = 0 if the command was aborted (it then completes with Command Abort Requested), 1 if not.
+     */
+    public CompletableFuture<Integer> abortAsync(int sqid, int cid) {
+        return adminCmd(CommandBuilders.abort(sqid, cid), null, 0).thenApply(c -> c.cqe().dw0());
+    }
+
+    /** Blocking {@link #abortAsync}. */
+    public int abort(int sqid, int cid) {
+        return Await.get(abortAsync(sqid, cid));
+    }
+
+    /**
+     * Controller reset as the Linux host's {@code nvme reset} does it over fabrics (NVMe Base 2.0 section 3.7.2;
+     * NVMe-oF 1.1 section 3.3): CC.EN = 0 and wait for CSTS.RDY = 0 (the controller deletes every I/O queue, i.e.
+     * closes their connections), then CC.EN = 1, wait for CSTS.RDY = 1, and connect the I/O queues again with the
+     * same CNTLID. Commands outstanding on the old I/O queues fail. Not callable from a reader thread.
+     */
+    public void reset() {
+        if (QueueConnection.onReaderThread()) throw new IllegalStateException("reset() cannot run on a reader thread");
+        List<QueueConnection> old = ioConnections;
+        ioQueues = List.of();
+        ioConnections = List.of();
+        propertySet(CommandBuilders.PROP_CC, cc & ~1, false);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, cap >>> 24 & 0xFF) * 500L);
+        while ((propertyGet(CommandBuilders.PROP_CSTS, false) & 1) != 0) {
+            if (System.nanoTime() > deadline) throw new NvmeTimeoutException("CSTS.RDY still 1 after CC.EN = 0");
+            sleepMs(5);
+        }
+        for (QueueConnection q : old) q.close();
+        propertySet(CommandBuilders.PROP_CC, cc, false);
+        waitReady();
+        connectIoQueues(options.disableSqFlowControl() ? CommandBuilders.CATTR_DISABLE_SQ_FLOW_CONTROL : 0);
+    }
+
+    /**
+     * Fused Compare and Write on one I/O queue (round-robin), see {@link IoQueue#compareAndWriteAsync}.
+     */
+    public FusedResult compareAndWrite(int nsid, long slba, byte[] compare, byte[] write, int blockSize, boolean fua) {
+        List<IoQueue> l = ioQueues;
+        if (l.isEmpty()) throw new IllegalStateException("no I/O queues");
+        return l.get(Math.floorMod(roundRobin.getAndIncrement(), l.size())).compareAndWrite(nsid, slba, compare, write, blockSize, fua);
     }
 
     /** Keep Alive (18h). Sent automatically every KATO/2 when KATO > 0. */

@@ -103,4 +103,30 @@ public interface NvmeIo {
     default Cqe deallocate(int nsid, List<DsmRange> ranges) {
         return Await.get(deallocateAsync(nsid, ranges));
     }
+
+    /**
+     * Compare (05h) of {@code data} with the blocks at {@code slba}; NLB = {@code data.length / blockSize}. A
+     * mismatch fails the future with an {@link NvmeStatusException} of status Compare Failure (SCT 2 SC 85h).
+     */
+    default CompletableFuture<Cqe> compareAsync(int nsid, long slba, byte[] data, int blockSize) {
+        if (blockSize <= 0 || data.length == 0 || data.length % blockSize != 0) {
+            throw new IllegalArgumentException(data.length + " bytes is not a whole number of " + blockSize + "-byte blocks");
+        }
+        return submitIo(CommandBuilders.compare(nsid, slba, data.length / blockSize), ByteBuffer.wrap(data), 0).thenApply(Completion::cqe);
+    }
+
+    /** Blocking {@link #compareAsync}. */
+    default Cqe compare(int nsid, long slba, byte[] data, int blockSize) {
+        return Await.get(compareAsync(nsid, slba, data, blockSize));
+    }
+
+    /** Verify (0Ch) of {@code nlb} blocks at {@code slba}: the controller reads them, no data is transferred. */
+    default CompletableFuture<Cqe> verifyAsync(int nsid, long slba, int nlb) {
+        return submitIo(CommandBuilders.verify(nsid, slba, nlb), null, 0).thenApply(Completion::cqe);
+    }
+
+    /** Blocking {@link #verifyAsync}. */
+    default Cqe verify(int nsid, long slba, int nlb) {
+        return Await.get(verifyAsync(nsid, slba, nlb));
+    }
 }

@@ -278,6 +278,29 @@ final class QueueConnection implements AutoCloseable {
         return c.future;
     }
 
+    /**
+     * Submits the two commands of a fused operation (NVMe Base 2.0 section 3.4.2) as adjacent capsules: the
+     * socket's write lock is held across both submissions, so no other command of this queue goes between them.
+     * Needs two free queue slots (no backlog), else {@link IllegalStateException}; not callable from a reader thread.
+     */
+    CompletableFuture<Completion>[] submitFused(Sqe first, ByteBuffer firstData, Sqe second, ByteBuffer secondData, long timeoutMs) {
+        if (onReaderThread()) throw new IllegalStateException("fused commands cannot be submitted from a reader thread");
+        writeLock.lock();
+        try {
+            synchronized (state) {
+                if (!backlog.isEmpty() || freeTop < 2) {
+                    throw new IllegalStateException("QID " + qid + ": fused commands need two free queue slots");
+                }
+            }
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Completion>[] f = new CompletableFuture[] {
+                    submit(first, firstData, 0, timeoutMs, false), submit(second, secondData, 0, timeoutMs, false)};
+            return f;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     private void assign(PendingCommand c, int cid) {
         c.cid = cid;
         c.sqe.cid(cid);

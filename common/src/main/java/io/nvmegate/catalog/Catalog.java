@@ -19,15 +19,116 @@ public final class Catalog {
     public static final String SUBSYSTEMS = "nvmegate.subsystems";
     public static final String NAMESPACES = "nvmegate.namespaces";
     public static final String PORTS = "nvmegate.ports";
+    /** Cluster-wide settings ({@link GlobalSpec}, one entry; also the "seeded" marker). */
+    public static final String GLOBAL = "nvmegate.global";
+    /** Known hosts ({@link HostSpec}, key: host NQN). */
+    public static final String HOSTS = "nvmegate.hosts";
+    /** Discovery referrals ({@link ReferralSpec}, key: id). */
+    public static final String REFERRALS = "nvmegate.referrals";
+    /** Every catalog map: these are persisted when the cluster has a catalog store ({@link CatalogMapStore}). */
+    public static final List<String> MAPS = List.of(SUBSYSTEMS, NAMESPACES, PORTS, GLOBAL, HOSTS, REFERRALS);
 
     private final IMap<String, String> subsystems;
     private final IMap<String, String> namespaces;
     private final IMap<String, String> ports;
+    private final IMap<String, String> global;
+    private final IMap<String, String> hosts;
+    private final IMap<String, String> referrals;
 
     public Catalog(HazelcastInstance hz) {
         this.subsystems = hz.getMap(SUBSYSTEMS);
         this.namespaces = hz.getMap(NAMESPACES);
         this.ports = hz.getMap(PORTS);
+        this.global = hz.getMap(GLOBAL);
+        this.hosts = hz.getMap(HOSTS);
+        this.referrals = hz.getMap(REFERRALS);
+    }
+
+    /**
+     * Seeds the catalog from a configuration file once: when the catalog has never been seeded (no
+     * {@link GlobalSpec} entry, e.g. a fresh cluster without a persisted catalog) the file is {@link #load loaded}
+     * and the global entry written; afterwards (a restart over a persisted catalog, or changes made through the
+     * management API) the file is ignored.
+     *
+     * @return true if the file was loaded
+     */
+    public boolean seed(CatalogConfig cfg) {
+        if (global.containsKey(GlobalSpec.KEY)) return false;
+        load(cfg);
+        global.putIfAbsent(GlobalSpec.KEY, GlobalSpec.defaults().toJson().encode());
+        return true;
+    }
+
+    /** @return the global settings (defaults when never set). */
+    public GlobalSpec global() {
+        String v = global.get(GlobalSpec.KEY);
+        return v == null ? GlobalSpec.defaults() : GlobalSpec.fromJson(new JsonObject(v), GlobalSpec.defaults());
+    }
+
+    public void putGlobal(GlobalSpec g) { global.set(GlobalSpec.KEY, g.toJson().encode()); }
+
+    public void putSubsystem(SubsystemSpec s) { subsystems.set(s.nqn(), s.toJson().encode()); }
+
+    public void removeSubsystem(String nqn) { subsystems.delete(nqn); }
+
+    public void putNamespace(NamespaceSpec n) { namespaces.set(n.key(), n.toJson().encode()); }
+
+    public void removeNamespace(String nqn, int nsid) { namespaces.delete(NamespaceSpec.key(nqn, nsid)); }
+
+    public Optional<PortSpec> port(int id) {
+        String v = ports.get(Integer.toString(id));
+        return v == null ? Optional.empty() : Optional.of(PortSpec.fromJson(new JsonObject(v)));
+    }
+
+    public void putPort(PortSpec p) { ports.set(Integer.toString(p.id()), p.toJson().encode()); }
+
+    public void removePort(int id) { ports.delete(Integer.toString(id)); }
+
+    public List<HostSpec> hosts() { return read(hosts, HostSpec::fromJson, Comparator.comparing(HostSpec::nqn)); }
+
+    public Optional<HostSpec> host(String nqn) {
+        String v = hosts.get(nqn);
+        return v == null ? Optional.empty() : Optional.of(HostSpec.fromJson(new JsonObject(v)));
+    }
+
+    public void putHost(HostSpec h) { hosts.set(h.nqn(), h.toJson().encode()); }
+
+    public void removeHost(String nqn) { hosts.delete(nqn); }
+
+    public List<ReferralSpec> referrals() {
+        return read(referrals, ReferralSpec::fromJson, Comparator.comparingInt(ReferralSpec::id));
+    }
+
+    public Optional<ReferralSpec> referral(int id) {
+        String v = referrals.get(Integer.toString(id));
+        return v == null ? Optional.empty() : Optional.of(ReferralSpec.fromJson(new JsonObject(v)));
+    }
+
+    public void putReferral(ReferralSpec r) { referrals.set(Integer.toString(r.id()), r.toJson().encode()); }
+
+    public void removeReferral(int id) { referrals.delete(Integer.toString(id)); }
+
+    /**
+     * Removes every entry of every catalog map (global settings included), key by key: each removal is an entry
+     * event ordered with later writes of the same key (a map-wide clear event is not).
+     */
+    public void clear() {
+        for (IMap<String, String> m : List.of(subsystems, namespaces, ports, global, hosts, referrals)) {
+            for (String k : List.copyOf(m.keySet())) m.delete(k);
+        }
+    }
+
+    /**
+     * Runs {@code body} holding the cluster-wide catalog lock (a Hazelcast map lock on the global map), so
+     * check-then-write sequences of different members do not interleave.
+     */
+    public <T> T locked(java.util.function.Supplier<T> body) {
+        global.lock("__catalog_lock__");
+        try {
+            return body.get();
+        } finally {
+            global.unlock("__catalog_lock__");
+        }
     }
 
     /**

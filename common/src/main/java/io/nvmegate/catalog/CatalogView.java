@@ -50,6 +50,9 @@ public final class CatalogView {
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private volatile Snapshot current = Snapshot.of(0, List.of(), List.of(), List.of());
+    private volatile GlobalSpec global = GlobalSpec.defaults();
+    private volatile List<HostSpec> hosts = List.of();
+    private volatile List<ReferralSpec> referrals = List.of();
 
     public CatalogView(Vertx vertx, HazelcastInstance hz) {
         this.vertx = vertx;
@@ -60,6 +63,15 @@ public final class CatalogView {
     public Catalog catalog() { return catalog; }
 
     public Snapshot current() { return current; }
+
+    /** @return the global settings as of the latest rebuild (read before {@link #onChange} listeners run). */
+    public GlobalSpec global() { return global; }
+
+    /** @return the hosts as of the latest rebuild. */
+    public List<HostSpec> hosts() { return hosts; }
+
+    /** @return the discovery referrals as of the latest rebuild. */
+    public List<ReferralSpec> referrals() { return referrals; }
 
     /** Called (on a worker thread) after every rebuild. */
     public void onChange(Consumer<Snapshot> listener) { listeners.add(listener); }
@@ -74,7 +86,7 @@ public final class CatalogView {
             public void onMapEvent(MapEvent event) { refreshSoon(); }
         };
         return vertx.executeBlocking(() -> {
-            for (String m : List.of(Catalog.SUBSYSTEMS, Catalog.NAMESPACES, Catalog.PORTS)) {
+            for (String m : Catalog.MAPS) {
                 hz.getMap(m).addEntryListener(l, false);
             }
             return rebuild();
@@ -91,6 +103,9 @@ public final class CatalogView {
     }
 
     private synchronized Snapshot rebuild() {
+        global = catalog.global();
+        hosts = catalog.hosts();
+        referrals = catalog.referrals();
         Snapshot s = Snapshot.of(current.generation() + 1, catalog.subsystems(), catalog.namespaces(), catalog.ports());
         current = s;
         log.debug("catalog generation {}: {} subsystems, {} namespaces, {} ports", s.generation(), s.subsystems().size(),

@@ -15,13 +15,30 @@ import java.util.UUID;
  *                     unique across subsystems
  * @param sizeBytes    capacity in bytes (a multiple of {@code blockSize})
  * @param blockSize    logical block size in bytes: 512 or 4096
- * @param backend      {@code rocksdb} (keeps data) or {@code null} (keeps nothing, reads zeroes)
+ * @param backend      {@code rocksdb} (keeps data), {@code memory} (keeps data in RAM until the worker stops) or
+ *                     {@code null} (keeps nothing, reads zeroes)
  * @param worker       ID of the block worker that owns the namespace's data
  * @param enabled      a disabled namespace is inactive (Identify returns zeroes, I/O gets Invalid Namespace)
+ * @param anaGroup     ANA group ID (Identify Namespace ANAGRPID, ANA log page), 1..{@value #MAX_ANA_GROUP};
+ *                     JSON field {@code anaGroup}, default 1
  */
 public record NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeBytes, int blockSize,
-                            String backend, String worker, boolean enabled) {
+                            String backend, String worker, boolean enabled, int anaGroup) {
     public static final String DEFAULT_WORKER = "worker-1";
+    /** Highest ANA group ID (Identify Controller ANAGRPMAX). */
+    public static final int MAX_ANA_GROUP = 128;
+
+    public NamespaceSpec {
+        if (anaGroup < 1 || anaGroup > MAX_ANA_GROUP) {
+            throw new IllegalArgumentException("namespace.anaGroup must be 1.." + MAX_ANA_GROUP + ", got " + anaGroup);
+        }
+    }
+
+    /** A namespace in ANA group 1. */
+    public NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeBytes, int blockSize, String backend,
+                         String worker, boolean enabled) {
+        this(subsystemNqn, nsid, uuid, sizeBytes, blockSize, backend, worker, enabled, 1);
+    }
 
     /** @return the number of logical blocks (NSZE). */
     public long blocks() { return sizeBytes / blockSize; }
@@ -42,7 +59,7 @@ public record NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeB
     public JsonObject toJson() {
         return new JsonObject().put("subsystem", subsystemNqn).put("nsid", Integer.toUnsignedLong(nsid))
                 .put("uuid", uuid.toString()).put("size", sizeBytes).put("blockSize", blockSize)
-                .put("backend", backend).put("worker", worker).put("enabled", enabled);
+                .put("backend", backend).put("worker", worker).put("enabled", enabled).put("anaGroup", anaGroup);
     }
 
     /**
@@ -64,10 +81,11 @@ public record NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeB
         long size = sz instanceof Number n ? n.longValue() : parseSize(sz.toString());
         if (size <= 0 || size % bs != 0) throw new IllegalArgumentException("namespace.size must be a positive multiple of blockSize " + bs + ", got " + size);
         String backend = j.getString("backend", "rocksdb");
-        if (!backend.equals("rocksdb") && !backend.equals("null")) throw new IllegalArgumentException("namespace.backend must be rocksdb or null, got " + backend);
+        if (!backend.equals("rocksdb") && !backend.equals("null") && !backend.equals("memory")) throw new IllegalArgumentException("namespace.backend must be rocksdb, memory or null, got " + backend);
         String u = j.getString("uuid");
         UUID uuid = u == null ? defaultUuid(nqn, nsid) : UUID.fromString(u);
-        return new NamespaceSpec(nqn, nsid, uuid, size, bs, backend, j.getString("worker", DEFAULT_WORKER), j.getBoolean("enabled", true));
+        return new NamespaceSpec(nqn, nsid, uuid, size, bs, backend, j.getString("worker", DEFAULT_WORKER), j.getBoolean("enabled", true),
+                j.getInteger("anaGroup", 1));
     }
 
     /** Parses "1G", "512M", "4096" (binary units). */

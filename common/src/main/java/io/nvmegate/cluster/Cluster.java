@@ -7,7 +7,10 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.metrics.MetricsOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.ArrayList;
@@ -52,7 +55,18 @@ public final class Cluster {
                 .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
         c.getMapConfig("__vertx.haInfo").setBackupCount(1);
         c.getMapConfig("__vertx.nodeInfo").setBackupCount(1);
+        if (o.catalogStore() != null) persistCatalog(c, o.catalogStore());
         return c;
+    }
+
+    /** Catalog maps write through to, and eagerly load from, the RocksDB in {@code dir} (CatalogMapStore). */
+    private static void persistCatalog(Config c, java.nio.file.Path dir) {
+        for (String map : io.nvmegate.catalog.Catalog.MAPS) {
+            c.getMapConfig(map).setMapStoreConfig(new com.hazelcast.config.MapStoreConfig().setEnabled(true)
+                    .setFactoryImplementation(io.nvmegate.catalog.CatalogMapStore.factory(dir))
+                    .setWriteDelaySeconds(0)
+                    .setInitialLoadMode(com.hazelcast.config.MapStoreConfig.InitialLoadMode.EAGER));
+        }
     }
 
     /** A started clustered Vert.x and its Hazelcast member. */
@@ -64,10 +78,24 @@ public final class Cluster {
 
     /** Joins (or forms) the cluster; the event bus binds to {@code o.host()} on a free port. */
     public static Future<Node> start(ClusterOptions o) {
+        return start(o, null, null);
+    }
+
+    /**
+     * As {@link #start(ClusterOptions)}, with Vert.x's own metrics (e.g. vertx-micrometer-metrics) reported
+     * through {@code metrics} configured by {@code metricsOptions}; both null: no Vert.x metrics.
+     */
+    public static Future<Node> start(ClusterOptions o, VertxMetricsFactory metrics, MetricsOptions metricsOptions) {
         HazelcastClusterManager mgr = new HazelcastClusterManager(hazelcastConfig(o));
         VertxOptions vo = new VertxOptions();
         vo.getEventBusOptions().setHost(o.host()).setPort(0).setClusterPublicHost(o.host());
-        return Vertx.builder().with(vo).withClusterManager(mgr).buildClustered()
-                .map(v -> new Node(v, mgr.getHazelcastInstance()));
+        if (metricsOptions != null) vo.setMetricsOptions(metricsOptions);
+        VertxBuilder b = Vertx.builder().with(vo).withClusterManager(mgr);
+        if (metrics != null) b = b.withMetrics(metrics);
+        return b.buildClustered().compose(v -> o.catalogStore() == null ? Future.succeededFuture(new Node(v, mgr.getHazelcastInstance()))
+                : v.executeBlocking(() -> { // a full local copy of the catalog, see CatalogReplica
+                    io.nvmegate.catalog.CatalogReplica.attach(mgr.getHazelcastInstance(), o.catalogStore());
+                    return new Node(v, mgr.getHazelcastInstance());
+                }, false));
     }
 }

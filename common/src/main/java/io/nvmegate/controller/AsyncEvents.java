@@ -63,6 +63,24 @@ public final class AsyncEvents {
         else if (lid < 32) maskedLogPages |= 1 << lid;
     }
 
+    /**
+     * Abort (NVMe Base 2.0 section 5.1) of an outstanding Asynchronous Event Request: it completes with Command
+     * Abort Requested. @return whether a request with CID {@code cid} was waiting
+     */
+    boolean abort(int cid) {
+        for (NvmeRequest r : waiting) {
+            if (r.cid() == cid) {
+                waiting.remove(r);
+                r.complete(Status.ABORT_REQUESTED);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Number of requests held outstanding. */
+    int outstanding() { return waiting.size(); }
+
     /** Controller reset: outstanding requests are aborted (NVMe Base 2.0 section 3.7.2). */
     void reset() {
         NvmeRequest r;

@@ -35,6 +35,23 @@ public interface CommandSet {
     /** A command on an I/O queue (QID ≥ 1), after the core checked the controller is ready. */
     void io(Controller c, NvmeRequest r);
 
+    /**
+     * A fused operation (NVMe Base 2.0 section 3.4.2): {@code first} (FUSE 01b) and {@code second} (FUSE 10b),
+     * adjacent on one I/O queue. Default: both fail with Invalid Field | DNR (no fused operation supported).
+     */
+    default void fused(Controller c, NvmeRequest first, NvmeRequest second) {
+        first.fail(io.nvmegate.protocol.Status.INVALID_FIELD);
+        second.fail(io.nvmegate.protocol.Status.ABORTED_FAILED_FUSED);
+    }
+
+    /**
+     * Shutdown notification (CC.SHN, NVMe Base 2.0 section 3.6): make everything acknowledged durable. CSTS.SHST
+     * reads "occurring" until the future completes. Default: nothing to do.
+     */
+    default io.vertx.core.Future<Void> shutdown(Controller c) {
+        return io.vertx.core.Future.succeededFuture();
+    }
+
     /** Most I/O queues a controller may have (0 for discovery controllers). */
     int maxIoQueues();
 

@@ -41,6 +41,9 @@ public final class Controller {
     private final Features features;
     private final AsyncEvents events;
     private final KeepAlive keepAlive;
+    private final ErrorLog errors = new ErrorLog();
+    private final HealthCounters health = new HealthCounters();
+    private final ChangedNamespaces changedNamespaces = new ChangedNamespaces();
     private final Map<Integer, QueueTransport> queues = new ConcurrentHashMap<>();
     private volatile boolean destroyed;
 
@@ -67,6 +70,12 @@ public final class Controller {
     public Features features() { return features; }
     public AsyncEvents events() { return events; }
     public KeepAlive keepAlive() { return keepAlive; }
+    /** Error Information log (LID 01h). */
+    public ErrorLog errors() { return errors; }
+    /** SMART / Health counters (LID 02h). */
+    public HealthCounters health() { return health; }
+    /** Changed Namespace List (LID 04h). */
+    public ChangedNamespaces changedNamespaces() { return changedNamespaces; }
     public boolean ready() { return properties.ready(); }
     public boolean destroyed() { return destroyed; }
 
@@ -76,13 +85,37 @@ public final class Controller {
     /** Traffic-based keep alive (CTRATT.TBKAS): any command counts as a keep-alive. */
     public void activity() { keepAlive.activity(); }
 
-    /** Binds queue {@code qid}; returns null if that QID is already connected. */
-    ControllerQueue attach(int qid, int sqsize, QueueTransport transport) {
+    /**
+     * Binds queue {@code qid}; returns null if that QID is already connected.
+     *
+     * @param cattr Connect CATTR: bit 2 disables SQ flow control (NVMe-oF 1.1 Figure 20)
+     */
+    ControllerQueue attach(int qid, int sqsize, int cattr, QueueTransport transport) {
         if (queues.putIfAbsent(qid, transport) != null) return null;
-        return new BoundQueue(qid, sqsize, transport);
+        return new BoundQueue(qid, sqsize, (cattr & 1 << 2) != 0, transport);
     }
 
     boolean hasQueue(int qid) { return queues.containsKey(qid); }
+
+    /** True while at least one I/O queue (QID ≥ 1) is connected. */
+    boolean hasIoQueues() {
+        for (int qid : queues.keySet()) if (qid != 0) return true;
+        return false;
+    }
+
+    /**
+     * Controller reset (CC.EN 1 → 0, NVMe Base 2.0 section 3.7.2): every I/O queue is deleted (for NVMe/TCP: its
+     * connection closed, outstanding commands lost), outstanding AERs complete with Command Aborted due to SQ
+     * Deletion, features return to their defaults. The admin queue and the association stay (NVMe-oF 1.1 section
+     * 3.3: the host sets CC.EN = 1 again and connects new I/O queues with the same CNTLID).
+     */
+    void reset() {
+        for (Map.Entry<Integer, QueueTransport> e : queues.entrySet()) {
+            if (e.getKey() != 0 && queues.remove(e.getKey(), e.getValue())) e.getValue().close("controller reset (CC.EN 1 -> 0)");
+        }
+        events.reset();
+        features.reset();
+    }
 
     /** Tears the controller down: closes every queue, cancels its timers. Idempotent. */
     public void destroy(String reason) {
@@ -99,20 +132,32 @@ public final class Controller {
     private final class BoundQueue implements ControllerQueue {
         final int qid;
         final int sqsize;
+        final boolean sqFlowControlDisabled;
         final QueueTransport transport;
+        /** The first command of a fused operation waiting for its second (event loop of this queue only). */
+        NvmeRequest fusedFirst;
 
-        BoundQueue(int qid, int sqsize, QueueTransport transport) {
+        BoundQueue(int qid, int sqsize, boolean sqFlowControlDisabled, QueueTransport transport) {
             this.qid = qid;
             this.sqsize = sqsize;
+            this.sqFlowControlDisabled = sqFlowControlDisabled;
             this.transport = transport;
         }
 
         @Override public int qid() { return qid; }
         @Override public int sqsize() { return sqsize; }
+        @Override public boolean sqFlowControlDisabled() { return sqFlowControlDisabled; }
         @Override public Controller controller() { return Controller.this; }
 
         @Override
+        public void reject(NvmeRequest r, int status) {
+            r.bind(Controller.this);
+            r.complete(status);
+        }
+
+        @Override
         public void submit(NvmeRequest r) {
+            r.bind(Controller.this);
             if (destroyed) {
                 r.complete(Status.ABORT_SQ_DELETION);
                 return;
@@ -123,6 +168,32 @@ public final class Controller {
                 admin(r);
             } else if (!properties.ready()) {
                 r.fail(Status.COMMAND_SEQUENCE_ERROR);
+            } else {
+                io(r);
+            }
+        }
+
+        /**
+         * Fused operations (NVMe Base 2.0 section 3.4.2): the first command (FUSE 01b) waits for the next
+         * command of the same SQ, which must be its second (FUSE 10b); then the command set runs both as one
+         * atomic unit. A first not followed by a second, or a second without a first, completes with Command
+         * Aborted due to Missing Fused Command | DNR.
+         */
+        private void io(NvmeRequest r) {
+            int fuse = r.sqe().fuse();
+            NvmeRequest first = fusedFirst;
+            if (first != null) {
+                fusedFirst = null;
+                if (fuse == Opcodes.FUSE_SECOND) {
+                    subsystem.commandSet().fused(Controller.this, first, r);
+                    return;
+                }
+                first.fail(Status.ABORTED_MISSING_FUSED);
+            }
+            if (fuse == Opcodes.FUSE_FIRST) {
+                fusedFirst = r;
+            } else if (fuse == Opcodes.FUSE_SECOND || fuse == 3) {
+                r.fail(fuse == 3 ? Status.INVALID_FIELD : Status.ABORTED_MISSING_FUSED);
             } else {
                 subsystem.commandSet().io(Controller.this, r);
             }
@@ -186,7 +257,7 @@ public final class Controller {
                     LogPages.execute(this, r);
                     break;
                 case Opcodes.ADMIN_ABORT:
-                    r.complete(Status.SUCCESS, 1); // DW0 bit 0: command not aborted (as nvmet)
+                    abort(r);
                     break;
                 default:
                     subsystem.commandSet().admin(this, r);
@@ -194,6 +265,18 @@ public final class Controller {
         } catch (NvmeStatusException e) {
             r.complete(e.status);
         }
+    }
+
+    /**
+     * Abort (NVMe Base 2.0 section 5.1): CDW10 SQID 15:0, CID 31:16. An Asynchronous Event Request waiting on the
+     * admin queue is aborted (it completes with Command Abort Requested; DW0 bit 0 = 0). Any other command is
+     * executing or unknown and is not aborted (DW0 bit 0 = 1, as nvmet): nvmegate never holds I/O in a queue.
+     */
+    private void abort(NvmeRequest r) {
+        int cdw10 = r.sqe().cdw(10);
+        int sqid = cdw10 & 0xFFFF, cid = cdw10 >>> 16;
+        boolean aborted = sqid == 0 && events.abort(cid);
+        r.complete(Status.SUCCESS, aborted ? 0 : 1);
     }
 
     /** Identify (CNS in CDW10 bits 7:0): CNS 01h here, the rest by the command set. */
@@ -221,8 +304,10 @@ public final class Controller {
         id.cntlid = cntlid;
         id.ver = VERSION;
         id.mdts = transport.mdts();
-        id.ctratt = 1 | 1 << 6; // 128-bit host identifier, traffic-based keep alive
+        id.ctratt = 1 | 1 << 6; // bit 0 128-bit host identifier, bit 6 traffic-based keep alive (TBKAS)
         id.lpa = 1 << 2;        // extended data for Get Log Page (LPO, 32-bit NUMD)
+        id.elpe = ErrorLog.ENTRIES - 1;
+        id.aerl = AsyncEvents.AERL;
         id.kas = KeepAlive.KAS;
         id.maxcmd = transport.maxQueueSize();
         id.sgls = 1 | 1 << 20;  // SGLs supported (no alignment requirement), offset-based (in-capsule) SGLs

@@ -16,7 +16,8 @@ import java.util.UUID;
  * Fabrics Connect (NVMe-oF 1.1 section 3.3; nvmet fabrics-cmd.c): the first command on every queue.
  *
  * <p>SQE: RECFMT le16 @40 (must be 0), QID le16 @42, SQSIZE le16 @44 (0's based), CATTR u8 @46, KATO le32 @48
- * (ms, admin queue only). Data (1024 bytes, in-capsule): HOSTID @0 (16), CNTLID le16 @16 (0xFFFF on the admin
+ * (ms, admin queue only); CATTR bit 2 disables SQ flow control for that queue (then reads may end with a
+ * C2HData carrying SUCCESS and no CapsuleResp, NVMe/TCP 1.0 section 3.6.2.8). Data (1024 bytes, in-capsule): HOSTID @0 (16), CNTLID le16 @16 (0xFFFF on the admin
  * queue: dynamic model), SUBNQN @256 (256), HOSTNQN @512 (256).
  *
  * <p>Success: DW0 bits 15:0 = CNTLID. Errors (SCT 1, all with DNR, as nvmet): Incompatible Format (RECFMT),
@@ -60,6 +61,7 @@ public final class FabricsConnect {
         int qid = sqe.u16(42);
         int sqsize = sqe.u16(44);
         int kato = sqe.u32(48);
+        int cattr = sqe.u8(46);
         UUID hostId = new UUID(data.getLong(OFF_HOSTID), data.getLong(OFF_HOSTID + 8));
         int cntlid = data.getUnsignedShortLE(OFF_CNTLID);
         String subnqn = cstring(data, OFF_SUBNQN);
@@ -83,10 +85,10 @@ public final class FabricsConnect {
             r.complete(Status.dnr(Status.CONNECT_INVALID_HOST), 1 << 16 | OFF_HOSTNQN);
             return null;
         }
-        return qid == 0 ? admin(r, s, hostnqn, hostId, cntlid, sqsize, kato) : io(r, s, hostnqn, cntlid, qid, sqsize);
+        return qid == 0 ? admin(r, s, hostnqn, hostId, cntlid, sqsize, cattr, kato) : io(r, s, hostnqn, cntlid, qid, sqsize, cattr);
     }
 
-    private ControllerQueue admin(NvmeRequest r, Subsystem s, String hostnqn, UUID hostId, int cntlid, int sqsize, int kato) {
+    private ControllerQueue admin(NvmeRequest r, Subsystem s, String hostnqn, UUID hostId, int cntlid, int sqsize, int cattr, int kato) {
         if (cntlid != 0xFFFF) {
             invalid(r, true, OFF_CNTLID, "admin CNTLID " + cntlid + " (only the dynamic model, 0xFFFF)");
             return null;
@@ -96,14 +98,14 @@ public final class FabricsConnect {
             r.complete(Status.CONNECT_CONTROLLER_BUSY);
             return null;
         }
-        ControllerQueue q = c.attach(0, sqsize, r.queue());
+        ControllerQueue q = c.attach(0, sqsize, cattr, r.queue());
         c.keepAlive().start();
         log.info("{}: created for {} from {} (KATO {} ms)", c, s.nqn(), r.queue().remoteAddress(), kato);
         r.complete(Status.SUCCESS, c.cntlid());
         return q;
     }
 
-    private ControllerQueue io(NvmeRequest r, Subsystem s, String hostnqn, int cntlid, int qid, int sqsize) {
+    private ControllerQueue io(NvmeRequest r, Subsystem s, String hostnqn, int cntlid, int qid, int sqsize, int cattr) {
         Controller c = registry.get(cntlid);
         // As nvmet (nvmet_ctrl_find_get): match SUBNQN, HOSTNQN and CNTLID; the host ID may differ per queue.
         if (c == null || c.destroyed() || !c.subsystem().nqn().equals(s.nqn()) || !c.hostNqn().equals(hostnqn)) {
@@ -114,7 +116,7 @@ public final class FabricsConnect {
             invalid(r, false, 42, "QID " + qid + " > " + c.features().ioQueues() + " I/O queues");
             return null;
         }
-        ControllerQueue q = c.attach(qid, sqsize, r.queue());
+        ControllerQueue q = c.attach(qid, sqsize, cattr, r.queue());
         if (q == null) {
             r.fail(Status.COMMAND_SEQUENCE_ERROR);
             return null;

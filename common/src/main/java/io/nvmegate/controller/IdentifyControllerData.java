@@ -35,6 +35,10 @@ public final class IdentifyControllerData {
     public int lpa;              // @261 bit2 extended data for Get Log Page (LPO, 32-bit NUMD)
     public int elpe;             // @262 error log page entries, 0's based
     public int kas;              // @320 le16 keep alive support, 100 ms units (non-zero for fabrics I/O controllers)
+    public int anatt;            // @342 ANA transition time, seconds
+    public int anacap;           // @343 ANA capabilities: bit0 optimized, 1 non-optimized, 2 inaccessible, 3 persistent loss, 4 change, 6 ANAGRPID not changed while attached, 7 non-zero ANAGRPID
+    public long anagrpmax;       // @344 le32 highest ANA group ID
+    public long nanagrpid;       // @348 le32 number of ANA group IDs supported (sizes the host's ANA log buffer)
     public int sqes = 0x66;      // @512
     public int cqes = 0x44;      // @513
     public int maxcmd;           // @514 le16
@@ -66,6 +70,7 @@ public final class IdentifyControllerData {
         b.putShort(256, (short) oacs).put(258, (byte) acl).put(259, (byte) aerl).put(260, (byte) frmw)
                 .put(261, (byte) lpa).put(262, (byte) elpe);
         b.putShort(320, (short) kas);
+        b.put(342, (byte) anatt).put(343, (byte) anacap).putInt(344, (int) anagrpmax).putInt(348, (int) nanagrpid);
         b.put(512, (byte) sqes).put(513, (byte) cqes).putShort(514, (short) maxcmd).putInt(516, (int) nn)
                 .putShort(520, (short) oncs).putShort(522, (short) fuses).put(525, (byte) vwc).putShort(526, (short) awun)
                 .putInt(536, sgls).putInt(540, (int) mnan);

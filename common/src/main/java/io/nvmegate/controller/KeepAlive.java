@@ -15,6 +15,7 @@ public final class KeepAlive {
     private final Controller c;
     private final Vertx vertx;
     private volatile int timeoutMs;
+    private final int connectTimeoutMs;
     private volatile boolean active = true;
     private long timer = -1;
 
@@ -22,9 +23,13 @@ public final class KeepAlive {
         this.c = c;
         this.vertx = vertx;
         this.timeoutMs = timeoutMs;
+        this.connectTimeoutMs = timeoutMs;
     }
 
     public int timeoutMs() { return timeoutMs; }
+
+    /** KATO the admin Connect gave (the feature's default value). */
+    public int connectTimeoutMs() { return connectTimeoutMs; }
 
     void activity() { active = true; }
 
@@ -46,6 +51,7 @@ public final class KeepAlive {
 
     private void check() {
         if (!active) {
+            io.nvmegate.metrics.NodeMetrics.of(vertx).keepAliveExpired(c.subsystem().nqn());
             c.destroy("keep-alive timeout (KATO " + timeoutMs + " ms)");
         }
         active = false;

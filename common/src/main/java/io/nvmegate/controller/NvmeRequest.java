@@ -16,6 +16,15 @@ public final class NvmeRequest {
     private final int qid;
     private final QueueTransport queue;
     private boolean completed;
+    private Controller controller;
+    private Observer observer;
+    private long startedNanos;
+
+    /** Sees every command complete (metrics, {@code io.nvmegate.metrics}); runs on the completing thread. */
+    public interface Observer {
+        /** {@code r} completed with {@code status} (its C2HData, if any, and CapsuleResp are being sent). */
+        void completed(NvmeRequest r, int status);
+    }
 
     /**
      * @param data           host-to-controller data, or {@code null}
@@ -41,6 +50,14 @@ public final class NvmeRequest {
     public int transferLength() { return transferLength; }
     public boolean completed() { return completed; }
 
+    /** Reports this command's completion to {@code o}; its latency is measured from now ({@link #startedNanos}). */
+    public void observe(Observer o) { observer = o; startedNanos = System.nanoTime(); }
+    /** {@link System#nanoTime()} when {@link #observe} was called. */
+    public long startedNanos() { return startedNanos; }
+
+    /** The controller whose queue received this command (after Connect), whose error log records its failure. */
+    void bind(Controller c) { this.controller = c; }
+
     public void complete(int status) { complete(status, 0, 0); }
 
     public void complete(int status, int dw0) { complete(status, dw0, 0); }
@@ -48,6 +65,8 @@ public final class NvmeRequest {
     public void complete(int status, int dw0, int dw1) {
         if (completed) return;
         completed = true;
+        if (status != Status.SUCCESS && controller != null) controller.errors().record(qid, sqe, status);
+        if (observer != null) observer.completed(this, status);
         queue.sendCompletion(sqe.cid(), status, dw0, dw1);
     }
 
@@ -61,6 +80,7 @@ public final class NvmeRequest {
     public void respond(Buffer out) {
         if (completed) return;
         completed = true;
+        if (observer != null) observer.completed(this, Status.SUCCESS);
         if (transferLength == 0) {
             queue.sendCompletion(sqe.cid(), Status.SUCCESS, 0, 0);
             return;

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class Properties {
     private static final Logger log = LoggerFactory.getLogger(Properties.class);
     static final int CAP = 0x00, VS = 0x08, CC = 0x14, CSTS = 0x1C;
-    static final int CSTS_RDY = 1, CSTS_CFS = 2, SHST_COMPLETE = 2 << 2;
+    static final int CSTS_RDY = 1, CSTS_CFS = 2, SHST_OCCURRING = 1 << 2, SHST_COMPLETE = 2 << 2;
 
     private volatile int cc;
     private volatile int csts;
@@ -74,11 +74,16 @@ final class Properties {
             }
         } else if (!en && wasEn) {
             csts = 0; // controller reset (CC.EN 1 → 0)
-            c.events().reset();
+            c.reset();
         }
         if (shn != 0 && oldShn == 0) {
-            csts = (csts & ~(3 << 2)) | SHST_COMPLETE; // shutdown processing complete
+            // Shutdown (NVMe Base 2.0 section 3.6.1): SHST 01b while acknowledged data is made durable, then 10b.
+            csts = (csts & ~(3 << 2)) | SHST_OCCURRING;
             log.debug("{}: shutdown (CC.SHN {})", c, shn);
+            c.subsystem().commandSet().shutdown(c).onComplete(ar -> {
+                if (ar.failed()) log.warn("{}: shutdown: {}", c, ar.cause().toString());
+                if (((cc >> 14) & 3) != 0) csts = (csts & ~(3 << 2)) | SHST_COMPLETE;
+            });
         } else if (shn == 0 && oldShn != 0) {
             csts &= ~(3 << 2);
         }

@@ -65,9 +65,13 @@ public final class DiscoveryCommandSet implements CommandSet {
         return DiscoveryLogPage.encode(s.generation(), entries(s, c.hostNqn(), c.adminQueue() == null ? null : c.adminQueue().localHost()));
     }
 
-    /** The entries {@code hostNqn} may see, in port then NQN order. */
+    /**
+     * The entries {@code hostNqn} may see, in port then NQN order, then the referrals (SUBTYPE 1, SUBNQN the
+     * discovery NQN) of the listed ports; none while the target is disabled (global {@code enabled=false}).
+     */
     public List<DiscoveryLogPage.Entry> entries(CatalogView.Snapshot s, String hostNqn, String reachedAddress) {
         List<DiscoveryLogPage.Entry> out = new ArrayList<>();
+        if (!catalog.global().enabled()) return out;
         for (PortSpec p : s.ports()) {
             if (!ports.test(p)) continue;
             String traddr = p.advertisedAddress() != null ? p.advertisedAddress()
@@ -78,6 +82,11 @@ public final class DiscoveryCommandSet implements CommandSet {
                 out.add(new DiscoveryLogPage.Entry(p.adrfam().equals("ipv6") ? 2 : 1, DiscoveryLogPage.SUBTYPE_NVM, 0,
                         p.id(), ASQSZ, 0, Integer.toString(p.trsvcid()), sub.nqn(), traddr));
             }
+        }
+        for (io.nvmegate.catalog.ReferralSpec r : catalog.referrals()) {
+            if (r.portId() != 0 && s.ports().stream().noneMatch(p -> p.id() == r.portId() && ports.test(p))) continue;
+            out.add(new DiscoveryLogPage.Entry(r.adrfam().equals("ipv6") ? 2 : 1, DiscoveryLogPage.SUBTYPE_REFERRAL, 0,
+                    r.portId(), ASQSZ, 0, Integer.toString(r.trsvcid()), Opcodes.DISCOVERY_NQN, r.traddr()));
         }
         return out;
     }

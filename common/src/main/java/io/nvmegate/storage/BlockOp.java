@@ -11,5 +11,18 @@ public enum BlockOp {
     /** Blocks [slba, slba+nlb) read as zeroes afterwards (the stored blocks are deleted). */
     WRITE_ZEROES,
     /** Deallocate the ranges in {@code ranges}; they read as zeroes afterwards. */
-    DEALLOCATE
+    DEALLOCATE,
+    /**
+     * Compare blocks [slba, slba+nlb) with {@code data} ({@code nlb * blockSize} bytes); status
+     * {@code Status.COMPARE_FAILURE} on a mismatch (NVM Command Set 1.0 section 3.2.1).
+     */
+    COMPARE,
+    /** Read blocks [slba, slba+nlb) and discard them: success if they are readable (NVM Command Set 1.0 section 3.3.5). */
+    VERIFY,
+    /**
+     * Fused Compare and Write (NVMe Base 2.0 section 3.4.2), atomic with respect to every other write of the
+     * namespace: {@code data} is the compare data followed by the write data ({@code 2 * nlb * blockSize} bytes);
+     * the write happens only if the compare matched, else status {@code Status.COMPARE_FAILURE}.
+     */
+    COMPARE_AND_WRITE
 }

@@ -15,7 +15,8 @@ import java.util.UUID;
  * @param slba      first logical block
  * @param nlb       number of logical blocks (1-based)
  * @param fua       Force Unit Access: for WRITE, durable (WAL synced) before the reply
- * @param data      WRITE payload, {@code nlb * blockSize} bytes; {@code null} otherwise
+ * @param data      WRITE and COMPARE payload, {@code nlb * blockSize} bytes; COMPARE_AND_WRITE: compare then write
+ *                  data, {@code 2 * nlb * blockSize} bytes; {@code null} otherwise
  * @param ranges    DEALLOCATE ranges as pairs {slba, nlb}; {@code null} otherwise
  */
 public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
@@ -34,6 +35,20 @@ public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba,
 
     public static BlockRequest writeZeroes(UUID ns, int blockSize, long slba, int nlb) {
         return new BlockRequest(BlockOp.WRITE_ZEROES, ns, blockSize, slba, nlb, false, null, null);
+    }
+
+    /** @param data {@code nlb * blockSize} bytes to compare with the stored blocks */
+    public static BlockRequest compare(UUID ns, int blockSize, long slba, int nlb, Buffer data) {
+        return new BlockRequest(BlockOp.COMPARE, ns, blockSize, slba, nlb, false, data, null);
+    }
+
+    public static BlockRequest verify(UUID ns, int blockSize, long slba, int nlb) {
+        return new BlockRequest(BlockOp.VERIFY, ns, blockSize, slba, nlb, false, null, null);
+    }
+
+    /** @param compareThenWrite the compare data followed by the write data, {@code 2 * nlb * blockSize} bytes */
+    public static BlockRequest compareAndWrite(UUID ns, int blockSize, long slba, int nlb, boolean fua, Buffer compareThenWrite) {
+        return new BlockRequest(BlockOp.COMPARE_AND_WRITE, ns, blockSize, slba, nlb, fua, compareThenWrite, null);
     }
 
     /** @param ranges pairs {slba, nlb} */

@@ -4,6 +4,8 @@ import io.nvmegate.controller.ControllerQueue;
 import io.nvmegate.controller.FabricsConnect;
 import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.controller.QueueTransport;
+import io.nvmegate.metrics.NodeMetrics;
+import io.nvmegate.metrics.QueueMetrics;
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Pdu;
@@ -42,6 +44,8 @@ public final class TcpQueue implements QueueTransport {
         final int length;
         final Buffer data;
         int received;
+        /** An H2CData PDU of this command failed its data digest: complete it with Transient Transport Error. */
+        boolean digestError;
 
         Inbound(Sqe sqe, int length) {
             this.sqe = sqe;
@@ -62,12 +66,14 @@ public final class TcpQueue implements QueueTransport {
     private int nextTtag;
     private int sqhd;
     private ControllerQueue bound;
+    private final QueueMetrics metrics;
 
     public TcpQueue(Vertx vertx, NetSocket socket, TransportConfig config, FabricsConnect connect) {
         this.socket = socket;
         this.context = vertx.getOrCreateContext();
         this.config = config;
         this.connect = connect;
+        this.metrics = NodeMetrics.of(vertx).target(socket.localAddress().port()).connectionOpened();
         this.framer = new PduFramer(true, config.maxPduLength());
         socket.handler(this::onBytes);
         socket.closeHandler(v -> onClosed());
@@ -90,8 +96,15 @@ public final class TcpQueue implements QueueTransport {
     private void onPdu(ByteBuffer raw) throws PduException {
         if (state == State.CLOSED) return;
         Pdu pdu;
+        boolean badData = false;
         try {
             pdu = PduCodec.decode(raw, hdgst, ddgst);
+        } catch (PduCodec.DataDigestException e) {
+            // NVMe/TCP 1.0 section 3.6.3.1 (data digest error): the header is sound, so only the command fails,
+            // with Transient Transport Error (retryable); the connection stays up.
+            log.warn("{}: {}: the command completes with Transient Transport Error", this, e.getMessage());
+            pdu = e.pdu();
+            badData = true;
         } catch (PduException e) {
             terminate(e, raw);
             return;
@@ -105,9 +118,13 @@ public final class TcpQueue implements QueueTransport {
             return;
         }
         if (pdu instanceof Pdu.CapsuleCmd cmd) {
-            onCapsule(cmd);
+            if (badData) {
+                onCapsuleDigestError(cmd);
+            } else {
+                onCapsule(cmd);
+            }
         } else if (pdu instanceof Pdu.H2CData h2c) {
-            onH2CData(h2c, raw);
+            onH2CData(h2c, raw, badData);
         } else if (pdu instanceof Pdu.TermReq term) {
             log.warn("{}: host sent H2CTermReq FES {} FEI {}; closing", this, term.fes(), term.fei());
             close("H2CTermReq");
@@ -130,6 +147,18 @@ public final class TcpQueue implements QueueTransport {
         hdgst = req.hdgst();
         ddgst = req.ddgst();
         state = State.READY;
+    }
+
+    /** A command capsule whose in-capsule data failed the data digest: Transient Transport Error, no DNR. */
+    private void onCapsuleDigestError(Pdu.CapsuleCmd cmd) {
+        sqhd = (sqhd + 1) % ((bound == null ? 31 : bound.sqsize()) + 1);
+        reject(new NvmeRequest(cmd.sqe(), null, 0, qid(), this), Status.TRANSIENT_TRANSPORT_ERROR);
+    }
+
+    /** Completes a command that will not run; the controller (once Connect bound one) records it as an error. */
+    private void reject(NvmeRequest r, int status) {
+        if (bound != null) bound.reject(r, status);
+        else r.complete(status);
     }
 
     private void onCapsule(Pdu.CapsuleCmd cmd) {
@@ -196,7 +225,7 @@ public final class TcpQueue implements QueueTransport {
         send(new Pdu.R2T(sqe.cid(), ttag, 0, len));
     }
 
-    private void onH2CData(Pdu.H2CData h2c, ByteBuffer raw) {
+    private void onH2CData(Pdu.H2CData h2c, ByteBuffer raw, boolean badData) {
         Inbound in = r2ts.get(h2c.ttag());
         if (in == null) {
             terminate(new PduException(PduException.FES_INVALID_HEADER_FIELD, 10, "H2CData with unknown TTAG " + h2c.ttag()), raw);
@@ -214,13 +243,19 @@ public final class TcpQueue implements QueueTransport {
         }
         in.data.appendBuffer(Buffers.vertx(h2c.data()));
         in.received += n;
+        in.digestError |= badData;
         if (in.received == in.length) {
             r2ts.remove(h2c.ttag());
-            dispatch(new NvmeRequest(in.sqe, in.data, in.length, qid(), this));
+            if (in.digestError) {
+                reject(new NvmeRequest(in.sqe, null, 0, qid(), this), Status.TRANSIENT_TRANSPORT_ERROR);
+            } else {
+                dispatch(new NvmeRequest(in.sqe, in.data, in.length, qid(), this));
+            }
         }
     }
 
     private void dispatch(NvmeRequest req) {
+        metrics.started(req);
         try {
             if (bound != null) {
                 bound.submit(req);
@@ -228,6 +263,7 @@ public final class TcpQueue implements QueueTransport {
             }
             ControllerQueue q = connect.connect(req);
             if (q != null) bound = q;
+            if (q != null) metrics.bound(q.qid(), q.controller().subsystem().nqn());
         } catch (RuntimeException e) {
             log.error("{}: command {} failed", this, req, e);
             req.complete(Status.INTERNAL_ERROR);
@@ -245,16 +281,23 @@ public final class TcpQueue implements QueueTransport {
         send(new Pdu.CapsuleResp(new Cqe(dw0, dw1, sqhd, qid(), cid, status)));
     }
 
+    /**
+     * Sends the data in C2HData PDUs (DATAO cumulative, LAST on the final one), then a CapsuleResp; when the host
+     * disabled SQ flow control on this queue (Connect CATTR bit 2), the last C2HData carries SUCCESS instead and
+     * no CapsuleResp follows (NVMe/TCP 1.0 section 3.6.2.8; nvmet {@code sqhd_disabled}).
+     */
     @Override
     public void sendData(int cid, Buffer data) {
         if (state == State.CLOSED) return;
         ByteBuffer all = Buffers.nio(data);
         int total = all.remaining();
+        boolean successFlag = bound != null && bound.sqFlowControlDisabled();
         for (int off = 0; off < total; off += config.c2hChunk()) {
             int n = Math.min(config.c2hChunk(), total - off);
-            send(new Pdu.C2HData(cid, off, off + n == total, false, all.slice(off, n)));
+            boolean last = off + n == total;
+            send(new Pdu.C2HData(cid, off, last, last && successFlag, all.slice(off, n)));
         }
-        sendCompletion(cid, Status.SUCCESS, 0, 0);
+        if (!successFlag) sendCompletion(cid, Status.SUCCESS, 0, 0);
     }
 
     private void send(Pdu pdu) {
@@ -292,6 +335,7 @@ public final class TcpQueue implements QueueTransport {
         state = State.CLOSED;
         r2ts.clear();
         if (bound != null) bound.closed();
+        metrics.closed();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.nvmegate.controller.Subsystem;
 import io.nvmegate.controller.SubsystemResolver;
 import io.nvmegate.discovery.DiscoveryCommandSet;
 import io.nvmegate.gateway.io.BlockClient;
+import io.nvmegate.gateway.admin.NamespaceNotices;
 import io.nvmegate.gateway.io.NvmIo;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.storage.BlockCodecs;
@@ -19,7 +20,6 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,7 +47,7 @@ public final class Gateway {
     private final Options options;
     private final ControllerRegistry registry;
     private final NvmCommandSet commandSet;
-    private final List<NvmeTcpServer> servers = new ArrayList<>();
+    private PortListeners listeners;
 
     public Gateway(Vertx vertx, CatalogView catalog, Options options) {
         this.vertx = vertx;
@@ -59,20 +59,21 @@ public final class Gateway {
 
     public ControllerRegistry controllers() { return registry; }
 
-    public List<NvmeTcpServer> servers() { return List.copyOf(servers); }
+    public List<NvmeTcpServer> servers() { return listeners == null ? List.of() : listeners.servers(); }
 
     public Future<Void> start() {
         BlockCodecs.register(vertx.eventBus());
-        List<Future<NvmeTcpServer>> started = new ArrayList<>();
-        for (PortSpec p : catalog.current().ports()) {
-            if (!p.servedBy(options.id())) continue;
-            FabricsConnect connect = new FabricsConnect(resolver(p), registry, options.transport(), vertx);
-            NvmeTcpServer s = new NvmeTcpServer(vertx, p.traddr(), p.trsvcid(), options.transport(), connect);
-            servers.add(s);
-            started.add(s.listen());
-        }
-        if (started.isEmpty()) log.warn("gateway {}: the catalog has no port for this gateway", options.id());
-        return Future.all(started).mapEmpty();
+        catalog.onChange(new NamespaceNotices(registry, catalog.current()));
+        listeners = new PortListeners(vertx, options.id(), options.transport(),
+                p -> new FabricsConnect(resolver(p), registry, options.transport(), vertx));
+        catalog.onChange(snap -> { // live reconfiguration: listeners and existing controllers follow the catalog
+            boolean enabled = catalog.global().enabled();
+            listeners.reconcile(snap, enabled);
+            HostAccess.enforce(registry, snap, enabled);
+        });
+        CatalogView.Snapshot now = catalog.current();
+        if (now.ports().stream().noneMatch(p -> p.servedBy(options.id()))) log.warn("gateway {}: the catalog has no port for this gateway", options.id());
+        return listeners.reconcile(now, catalog.global().enabled());
     }
 
     /** Subsystems a Connect on port {@code p} may name: the discovery NQN, and the NVM subsystems exported there. */
@@ -81,17 +82,16 @@ public final class Gateway {
         Subsystem discoverySubsystem = discovery.subsystem();
         return nqn -> {
             if (nqn.equals(Opcodes.DISCOVERY_NQN)) return discoverySubsystem;
-            SubsystemSpec s = catalog.current().subsystem(nqn);
-            if (s == null || !p.exports(nqn)) return null;
+            CatalogView.Snapshot snap = catalog.current();
+            SubsystemSpec s = snap.subsystem(nqn);
+            PortSpec port = snap.ports().stream().filter(q -> q.id() == p.id()).findFirst().orElse(p); // links change live
+            if (s == null || !port.exports(nqn)) return null;
             return new Subsystem(nqn, s, commandSet, host -> s.allowAnyHost() || s.hosts().contains(host));
         };
     }
 
     public Future<Void> stop() {
         registry.destroyAll("gateway stopping");
-        List<Future<Void>> closed = new ArrayList<>();
-        for (NvmeTcpServer s : servers) closed.add(s.close());
-        servers.clear();
-        return Future.all(closed).mapEmpty();
+        return listeners == null ? Future.succeededFuture() : listeners.stop();
     }
 }

@@ -8,19 +8,24 @@ import io.nvmegate.controller.IdentifyControllerData;
 import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.controller.NvmeStatusException;
 import io.nvmegate.gateway.admin.NamespaceIdentify;
+import io.nvmegate.gateway.admin.NvmLogPages;
 import io.nvmegate.gateway.io.NvmIo;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Status;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The I/O controller command set of an NVM subsystem (nvmet admin-cmd.c for the NVM-specific parts): Identify
- * CNS 00h/02h/03h (and zeroed CNS 05h/06h for the NVM command set, which Linux may ask for), the log pages an
- * I/O controller has, and the NVM I/O commands ({@link NvmIo}).
+ * The I/O controller command set of an NVM subsystem (nvmet admin-cmd.c for the NVM-specific parts): the
+ * Identify Controller fields of a fabrics I/O controller, Identify CNS 00h/02h/03h (and zeroed CNS 05h/06h for the
+ * NVM command set, which Linux may ask for), the log pages ({@link NvmLogPages}) and the NVM I/O commands
+ * ({@link NvmIo}), including the fused Compare and Write.
  */
 public final class NvmCommandSet implements CommandSet {
     /** NN and MNAN: highest NSID a subsystem may use (as nvmet's NVMET_MAX_NAMESPACES). */
     public static final int MAX_NAMESPACES = 1024;
+    /** ANATT: seconds a host waits for an ANA transition. */
+    public static final int ANA_TRANSITION_TIME = 10;
 
     private final CatalogView catalog;
     private final NvmIo io;
@@ -32,18 +37,37 @@ public final class NvmCommandSet implements CommandSet {
         this.maxIoQueues = maxIoQueues;
     }
 
+    /**
+     * Identify Controller, I/O controller part (NVMe Base 2.0 Figure 275): CNTRLTYPE 1; CMIC bit 0 multi-port, bit
+     * 1 multi-controller, bit 3 ANA reporting; OAES bit 8 Namespace Attribute Notices, bit 11 ANA Change Notices;
+     * NN = MNAN = 1024; ONCS bit 0 Compare, bit 2 Dataset Management, bit 3 Write Zeroes, bit 7 Verify; FUSES bit 0
+     * Compare and Write; VWC bit 0 present, bits 2:1 = 11b Flush with NSID FFFFFFFFh supported; LPA adds bit 1
+     * (Commands Supported and Effects log); ANATT 10 s; ANACAP bit 0 (only the optimized state is reported) ;
+     * ANAGRPMAX = NANAGRPID = 128. The ANA log page (16 + 128 × 32 + 1024 × 4 = 8208 bytes) fits in MDTS.
+     */
     @Override
     public void identifyController(Controller c, IdentifyControllerData id) {
         id.cntrltype = 1;
-        id.cmic = 1 | 1 << 1;        // may have several ports and several controllers
-        id.oaes = 1 << 8;            // Namespace Attribute Notices
+        id.cmic = 1 | 1 << 1 | 1 << 3;
+        id.oaes = 1 << 8 | 1 << 11;
         id.nn = MAX_NAMESPACES;
         id.mnan = MAX_NAMESPACES;
-        id.oncs = 1 << 2 | 1 << 3;   // Dataset Management, Write Zeroes
-        id.vwc = 1;                  // volatile write cache: the host sends Flush, which syncs the RocksDB WAL
+        id.oncs = 1 | 1 << 2 | 1 << 3 | 1 << 7;
+        id.fuses = 1;
+        id.vwc = 1 | 3 << 1;
         id.frmw = 1 << 1 | 1;        // one firmware slot, read-only
+        id.lpa |= 1 << 1;
+        id.anatt = ANA_TRANSITION_TIME;
+        id.anacap = 1;
+        id.anagrpmax = NamespaceSpec.MAX_ANA_GROUP;
+        id.nanagrpid = NamespaceSpec.MAX_ANA_GROUP;
     }
 
+    /**
+     * Identify CNS 00h (NSID 0 or FFFFFFFFh → Invalid Namespace | DNR; inactive NSID → zero-filled, NVMe Base 2.0
+     * section 5.17.2.1), 02h (NSID FFFFFFFEh/FFFFFFFFh → Invalid Namespace | DNR), 03h (inactive → Invalid
+     * Namespace | DNR, as nvmet), 05h/06h with CSI 0 (NVM: zero-filled); any other CNS → Invalid Field | DNR.
+     */
     @Override
     public Buffer identify(Controller c, NvmeRequest r, int cns) throws NvmeStatusException {
         String nqn = c.subsystem().nqn();
@@ -52,7 +76,6 @@ public final class NvmCommandSet implements CommandSet {
             case Opcodes.CNS_NAMESPACE: {
                 if (nsid == 0 || nsid == 0xFFFFFFFF) throw new NvmeStatusException(Status.dnr(Status.INVALID_NAMESPACE));
                 NamespaceSpec ns = catalog.current().namespace(nqn, nsid);
-                // An inactive NSID returns a zero-filled structure (NVMe Base 2.0 section 5.17.2.1; nvmet).
                 return ns == null || !ns.enabled() ? Buffer.buffer(new byte[NamespaceIdentify.SIZE]) : NamespaceIdentify.namespace(ns);
             }
             case Opcodes.CNS_ACTIVE_NS_LIST:
@@ -74,19 +97,25 @@ public final class NvmCommandSet implements CommandSet {
     }
 
     @Override
-    public Buffer logPage(Controller c, NvmeRequest r, int lid, int lsp) {
-        switch (lid) {
-            case Opcodes.LOG_ERROR: return Buffer.buffer(new byte[64]);
-            case Opcodes.LOG_SMART: return Buffer.buffer(new byte[512]);
-            case Opcodes.LOG_FW_SLOT: return Buffer.buffer(new byte[512]);
-            case Opcodes.LOG_CHANGED_NS: return Buffer.buffer(new byte[4096]);
-            default: return null;
-        }
+    public Buffer logPage(Controller c, NvmeRequest r, int lid, int lsp) throws NvmeStatusException {
+        CatalogView.Snapshot snap = catalog.current();
+        return NvmLogPages.page(c, r, lid, lsp, snap.namespaces(c.subsystem().nqn()), snap.generation());
     }
 
     @Override
     public void io(Controller c, NvmeRequest r) {
         io.execute(c, r);
+    }
+
+    @Override
+    public void fused(Controller c, NvmeRequest first, NvmeRequest second) {
+        io.compareAndWrite(c, first, second);
+    }
+
+    /** Shutdown: every namespace of the subsystem flushed (RocksDB WAL synced) before CSTS.SHST reads complete. */
+    @Override
+    public Future<Void> shutdown(Controller c) {
+        return io.flushAll(c.subsystem().nqn()).mapEmpty();
     }
 
     @Override

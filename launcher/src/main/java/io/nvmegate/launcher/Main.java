@@ -3,12 +3,15 @@ package io.nvmegate.launcher;
 import io.nvmegate.catalog.CatalogConfig;
 import io.nvmegate.catalog.PortSpec;
 import io.nvmegate.cluster.ClusterOptions;
+import io.nvmegate.launcher.observability.ObservabilityOptions;
 import io.nvmegate.transport.TransportConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,49 +25,78 @@ import java.util.concurrent.CountDownLatch;
  * Exit codes: 0 clean stop, 1 start-up failure, 2 bad command line or configuration.
  */
 @Command(name = "nvmegate", mixinStandardHelpOptions = true, version = "nvmegate 0.1.0",
-        description = "NVMe over TCP storage target: gateway, block worker and discovery service.")
+        description = "NVMe over TCP storage target: gateway, block worker and discovery service.",
+        subcommands = io.nvmegate.control.cli.CtlCommand.class)
 public final class Main implements Callable<Integer> {
     @Parameters(index = "0", defaultValue = "all", description = "Role: all (default), gateway, worker, discovery.")
     Role role;
 
-    @Option(names = "--config", description = "Catalog configuration (JSON). Default: one subsystem "
-            + CatalogConfig.DEFAULT_NQN + " with a 1 GiB namespace, exported on --port.")
+    @Option(names = "--config", defaultValue = "${env:NVMEGATE_CONFIG}", description = "Catalog configuration (JSON). "
+            + "Default: one subsystem " + CatalogConfig.DEFAULT_NQN + " with a 1 GiB namespace, exported on --port. Env NVMEGATE_CONFIG.")
     Path config;
 
-    @Option(names = "--data", defaultValue = "data", description = "Data directory (RocksDB). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--data", defaultValue = "${env:NVMEGATE_DATA:-data}", description = "Data directory (RocksDB). Env NVMEGATE_DATA. Default: ${DEFAULT-VALUE}")
     Path data;
 
-    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "NVMe/TCP listen address of the default port "
-            + "and of the discovery service. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--bind", defaultValue = "${env:NVMEGATE_BIND:-0.0.0.0}", description = "NVMe/TCP listen address of the default port "
+            + "and of the discovery service. Env NVMEGATE_BIND. Default: ${DEFAULT-VALUE}")
     String bind;
 
-    @Option(names = "--port", defaultValue = "4420", description = "NVMe/TCP I/O port of the default configuration. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--port", defaultValue = "${env:NVMEGATE_PORT:-4420}", description = "NVMe/TCP I/O port of the default configuration. Env NVMEGATE_PORT. Default: ${DEFAULT-VALUE}")
     int port;
 
-    @Option(names = "--discovery-port", defaultValue = "8009", description = "Discovery service port. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--discovery-port", defaultValue = "${env:NVMEGATE_DISCOVERY_PORT:-8009}", description = "Discovery service port. Env NVMEGATE_DISCOVERY_PORT. Default: ${DEFAULT-VALUE}")
     int discoveryPort;
 
-    @Option(names = "--advertise", description = "TRADDR published in discovery log entries of the default port "
-            + "(needed behind NAT, e.g. 10.0.2.2 for a QEMU guest).")
+    @Option(names = "--advertise", defaultValue = "${env:NVMEGATE_ADVERTISE}", description = "TRADDR published in discovery log entries "
+            + "of the default port, or of the --config ports that set no advertisedAddress (needed behind NAT or a "
+            + "container port mapping, e.g. 10.0.2.2 for a QEMU guest). Env NVMEGATE_ADVERTISE.")
     String advertise;
 
-    @Option(names = "--cluster-host", defaultValue = "127.0.0.1", description = "Interface the cluster binds to. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--cluster-host", defaultValue = "${env:NVMEGATE_CLUSTER_HOST:-127.0.0.1}", description = "Interface the cluster binds to: "
+            + "an address, or a host name resolved at start (e.g. a compose service name). Env NVMEGATE_CLUSTER_HOST. Default: ${DEFAULT-VALUE}")
     String clusterHost;
 
-    @Option(names = "--cluster-port", defaultValue = "0", description = "Hazelcast member port (0: first free from 5701).")
+    @Option(names = "--cluster-port", defaultValue = "${env:NVMEGATE_CLUSTER_PORT:-0}", description = "Hazelcast member port (0: first free from 5701). Env NVMEGATE_CLUSTER_PORT.")
     int clusterPort;
 
-    @Option(names = "--members", split = ",", description = "Cluster members to join, host:port,... (default: none, a single-member cluster).")
+    @Option(names = "--members", split = ",", defaultValue = "${env:NVMEGATE_MEMBERS}", description = "Cluster members to join, "
+            + "host:port,... (default: none, a single-member cluster). Env NVMEGATE_MEMBERS.")
     List<String> members = new ArrayList<>();
 
-    @Option(names = "--cluster-name", defaultValue = "nvmegate", description = "Cluster name. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--cluster-name", defaultValue = "${env:NVMEGATE_CLUSTER_NAME:-nvmegate}", description = "Cluster name. Env NVMEGATE_CLUSTER_NAME. Default: ${DEFAULT-VALUE}")
     String clusterName;
 
-    @Option(names = "--worker-id", defaultValue = "worker-1", description = "Block worker ID. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--worker-id", defaultValue = "${env:NVMEGATE_WORKER_ID:-worker-1}", description = "Block worker ID. Env NVMEGATE_WORKER_ID. Default: ${DEFAULT-VALUE}")
     String workerId;
 
-    @Option(names = "--gateway-id", defaultValue = "gateway-1", description = "Gateway ID. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--gateway-id", defaultValue = "${env:NVMEGATE_GATEWAY_ID:-gateway-1}", description = "Gateway ID. Env NVMEGATE_GATEWAY_ID. Default: ${DEFAULT-VALUE}")
     String gatewayId;
+
+    @Option(names = "--metrics-host", defaultValue = "${env:NVMEGATE_METRICS_HOST}", description = "Listen address of "
+            + "/metrics, /health/live and /health/ready (HTTP). Env NVMEGATE_METRICS_HOST. Default: the --bind address.")
+    String metricsHost;
+
+    @Option(names = "--metrics-port", defaultValue = "${env:NVMEGATE_METRICS_PORT:-9420}", description = "HTTP port of /metrics and "
+            + "the health endpoints (0: a free port, -1: none). Env NVMEGATE_METRICS_PORT. Default: ${DEFAULT-VALUE}")
+    int metricsPort;
+
+    @Option(names = "--api-host", defaultValue = "${env:NVMEGATE_API_HOST:-127.0.0.1}", description = "Listen address of the "
+            + "management API (gateway nodes); any non-loopback address requires --api-token. Env NVMEGATE_API_HOST. Default: ${DEFAULT-VALUE}")
+    String apiHost;
+
+    @Option(names = "--api-port", defaultValue = "${env:NVMEGATE_API_PORT:-8080}", description = "Port of the management API "
+            + "(0: a free port, -1: none). Env NVMEGATE_API_PORT. Default: ${DEFAULT-VALUE}")
+    int apiPort;
+
+    @Option(names = "--api-token", defaultValue = "${env:NVMEGATE_API_TOKEN}", description = "Bearer token the management API "
+            + "requires (at least 16 characters). Env NVMEGATE_API_TOKEN.")
+    String apiToken;
+
+    @Option(names = "--catalog-store", defaultValue = "${env:NVMEGATE_CATALOG_STORE}", description = "Directory of the durable "
+            + "catalog (RocksDB) on members that run a block worker; 'none': keep the catalog in memory only. "
+            + "Env NVMEGATE_CATALOG_STORE. Default: <--data>/catalog")
+    String catalogStore;
 
     public static void main(String[] args) {
         System.setProperty("hazelcast.phone.home.enabled", "false");
@@ -73,18 +105,38 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (advertise != null && advertise.isBlank()) advertise = null; // NVMEGATE_ADVERTISE="" means none
         CatalogConfig cfg;
         try {
-            cfg = config != null ? CatalogConfig.read(config) : defaults();
+            cfg = config != null ? advertised(CatalogConfig.read(config)) : defaults();
         } catch (IllegalArgumentException e) {
             System.err.println("nvmegate: bad configuration: " + e.getMessage());
             return 2;
         }
-        NodeOptions o = new NodeOptions(role, new ClusterOptions(clusterName, clusterHost, clusterPort, members), cfg,
-                data, workerId, gatewayId, bind, discoveryPort, TransportConfig.defaults());
+        String clusterAddress;
+        try {
+            clusterAddress = InetAddress.getByName(clusterHost).getHostAddress(); // Hazelcast binds addresses, not names
+        } catch (UnknownHostException e) {
+            System.err.println("nvmegate: unknown --cluster-host " + clusterHost);
+            return 2;
+        }
+        List<String> seeds = members == null ? List.of() : members.stream().map(String::trim).filter(m -> !m.isEmpty()).toList();
+        io.nvmegate.control.ApiOptions api = new io.nvmegate.control.ApiOptions(apiHost, apiPort,
+                apiToken == null || apiToken.isEmpty() ? null : apiToken);
+        try {
+            if (role.runsGateway() && api.enabled()) api.validate();
+        } catch (IllegalArgumentException e) {
+            System.err.println("nvmegate: " + e.getMessage());
+            return 2;
+        }
+        java.nio.file.Path store = !role.runsWorker() || "none".equals(catalogStore) ? null
+                : catalogStore == null || catalogStore.isBlank() ? data.resolve("catalog") : java.nio.file.Path.of(catalogStore);
+        NodeOptions o = new NodeOptions(role, new ClusterOptions(clusterName, clusterAddress, clusterPort, seeds, store), cfg,
+                data, workerId, gatewayId, bind, discoveryPort, TransportConfig.defaults(),
+                new ObservabilityOptions(metricsHost == null || metricsHost.isBlank() ? bind : metricsHost, metricsPort));
         NvmegateNode node;
         try {
-            node = NvmegateNode.start(o, Duration.ofMinutes(2));
+            node = NvmegateNode.start(o, api, Duration.ofMinutes(2));
         } catch (Exception e) {
             System.err.println("nvmegate: failed to start: " + e);
             return 1;
@@ -96,6 +148,16 @@ public final class Main implements Callable<Integer> {
         }, "nvmegate-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** --advertise also applies to configured ports without an advertisedAddress. */
+    private CatalogConfig advertised(CatalogConfig c) {
+        if (advertise == null || advertise.isBlank()) return c;
+        List<PortSpec> ports = c.ports().stream()
+                .map(p -> p.advertisedAddress() != null ? p
+                        : new PortSpec(p.id(), p.adrfam(), p.traddr(), p.trsvcid(), advertise, p.gateway(), p.subsystems()))
+                .toList();
+        return new CatalogConfig(c.subsystems(), c.namespaces(), ports);
     }
 
     private CatalogConfig defaults() {

@@ -2,6 +2,7 @@ package io.nvmegate.launcher;
 
 import io.nvmegate.catalog.CatalogConfig;
 import io.nvmegate.cluster.ClusterOptions;
+import io.nvmegate.launcher.observability.ObservabilityOptions;
 import io.nvmegate.transport.TransportConfig;
 
 import java.nio.file.Path;
@@ -18,7 +19,15 @@ import java.nio.file.Path;
  * @param discoveryHost discovery listener address
  * @param discoveryPort discovery listener port (8009)
  * @param transport     NVMe/TCP limits
+ * @param observability where {@code /metrics} and the health endpoints are served (meters are always recorded)
  */
 public record NodeOptions(Role role, ClusterOptions cluster, CatalogConfig config, Path dataDir, String workerId,
-                          String gatewayId, String discoveryHost, int discoveryPort, TransportConfig transport) {
+                          String gatewayId, String discoveryHost, int discoveryPort, TransportConfig transport,
+                          ObservabilityOptions observability) {
+    /** Without an HTTP server for metrics and health. */
+    public NodeOptions(Role role, ClusterOptions cluster, CatalogConfig config, Path dataDir, String workerId,
+                       String gatewayId, String discoveryHost, int discoveryPort, TransportConfig transport) {
+        this(role, cluster, config, dataDir, workerId, gatewayId, discoveryHost, discoveryPort, transport,
+                ObservabilityOptions.disabled());
+    }
 }

@@ -4,6 +4,9 @@ import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.cluster.Cluster;
 import io.nvmegate.discovery.service.DiscoveryService;
 import io.nvmegate.gateway.Gateway;
+import io.nvmegate.launcher.observability.NodeObservability;
+import io.nvmegate.metrics.ClusterMetrics;
+import io.nvmegate.metrics.NodeMetrics;
 import io.nvmegate.worker.BlockWorker;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -26,6 +29,9 @@ public final class NvmegateNode implements AutoCloseable {
     private String workerDeployment;
     private Gateway gateway;
     private DiscoveryService discovery;
+    private NodeObservability observability;
+    private io.nvmegate.control.ApiOptions apiOptions = io.nvmegate.control.ApiOptions.disabled();
+    private io.nvmegate.control.ApiServer api;
 
     private NvmegateNode(NodeOptions options) {
         this.options = options;
@@ -33,7 +39,14 @@ public final class NvmegateNode implements AutoCloseable {
 
     /** Starts a node and waits for it; throws if any role fails to start. */
     public static NvmegateNode start(NodeOptions options, Duration timeout) throws Exception {
+        return start(options, io.nvmegate.control.ApiOptions.disabled(), timeout);
+    }
+
+    /** As {@link #start(NodeOptions, Duration)}, with the management API on nodes that run a gateway. */
+    public static NvmegateNode start(NodeOptions options, io.nvmegate.control.ApiOptions api, Duration timeout) throws Exception {
         NvmegateNode n = new NvmegateNode(options);
+        n.apiOptions = api;
+        n.observability = NodeObservability.start(options.observability()); // health answers during the join
         try {
             n.startAsync().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -44,11 +57,15 @@ public final class NvmegateNode implements AutoCloseable {
     }
 
     private Future<Void> startAsync() {
-        return Cluster.start(options.cluster()).compose(started -> {
+        NodeMetrics metrics = observability.metrics();
+        return Cluster.start(options.cluster(), observability.vertxMetricsFactory(), observability.vertxMetricsOptions()).compose(started -> {
             node = started;
+            metrics.attach(node.vertx());
+            ClusterMetrics.register(metrics.registry(), node.hazelcast());
+            observability.health().joined(node.hazelcast());
             catalog = new CatalogView(node.vertx(), node.hazelcast());
             return node.vertx().executeBlocking(() -> {
-                catalog.catalog().load(options.config());
+                catalog.catalog().seed(options.config()); // a seed: ignored once the (persisted) catalog exists
                 return null;
             }, false);
         }).compose(v -> catalog.start()).compose(s -> {
@@ -58,14 +75,26 @@ public final class NvmegateNode implements AutoCloseable {
             return node.vertx().deployVerticle(w).map(id -> workerDeployment = id).mapEmpty();
         }).compose(v -> {
             if (!options.role().runsGateway()) return Future.succeededFuture();
+            metrics.role(NodeMetrics.GATEWAY); // its gauges exist (0) before the first connection
             gateway = new Gateway(node.vertx(), catalog, new Gateway.Options(options.gatewayId(), options.transport(), 1, 0x7FFF));
             return gateway.start();
         }).compose(v -> {
             if (!options.role().runsDiscovery()) return Future.succeededFuture();
+            metrics.discoveryListensOn(options.discoveryPort());
+            metrics.role(NodeMetrics.DISCOVERY);
             discovery = new DiscoveryService(node.vertx(), catalog,
                     new DiscoveryService.Options(options.discoveryHost(), options.discoveryPort(), options.transport()));
-            return discovery.start();
-        }).onSuccess(v -> log.info("nvmegate ready: role {}, cluster member {}, data {}", options.role(),
+            return discovery.start().onSuccess(d -> metrics.discoveryListensOn(discovery.port()));
+        }).compose(v -> {
+            if (!options.role().runsGateway() || !apiOptions.enabled()) return Future.succeededFuture();
+            api = new io.nvmegate.control.ApiServer(node.vertx(), new io.nvmegate.control.CatalogService(catalog.catalog()), apiOptions);
+            return api.start().<Void>mapEmpty().recover(e -> { // a busy API port must not stop the storage target
+                if (e instanceof IllegalArgumentException) return Future.failedFuture(e);
+                log.error("management API not started: cannot listen on {}:{}: {}", apiOptions.host(), apiOptions.port(), e.toString());
+                api = null;
+                return Future.succeededFuture();
+            });
+        }).onSuccess(v -> observability.health().ready()).onSuccess(v -> log.info("nvmegate ready: role {}, cluster member {}, data {}", options.role(),
                 node.hazelcast().getCluster().getLocalMember().getAddress(), options.dataDir().toAbsolutePath()));
     }
 
@@ -73,15 +102,26 @@ public final class NvmegateNode implements AutoCloseable {
 
     public Gateway gateway() { return gateway; }
 
+    /** The management API server, or null (not a gateway node, or disabled). */
+    public io.nvmegate.control.ApiServer api() { return api; }
+
     public DiscoveryService discovery() { return discovery; }
 
     public Cluster.Node cluster() { return node; }
 
+    /** Meters, health and their HTTP server. */
+    public NodeObservability observability() { return observability; }
+
     @Override
     public synchronized void close() {
-        if (node == null) return;
+        if (observability != null) observability.health().stopping();
+        if (node == null) {
+            closeObservability();
+            return;
+        }
         try {
             Future<Void> f = Future.succeededFuture();
+            if (api != null) f = f.compose(v -> api.stop());
             if (discovery != null) f = f.compose(v -> discovery.stop());
             if (gateway != null) f = f.compose(v -> gateway.stop());
             if (workerDeployment != null) f = f.compose(v -> node.vertx().undeploy(workerDeployment));
@@ -91,6 +131,12 @@ public final class NvmegateNode implements AutoCloseable {
             log.warn("unclean shutdown: {}", e.toString());
         } finally {
             node = null;
+            closeObservability();
         }
+    }
+
+    private void closeObservability() {
+        if (observability != null) observability.close();
+        observability = null;
     }
 }

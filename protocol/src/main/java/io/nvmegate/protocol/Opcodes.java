@@ -15,6 +15,11 @@ public final class Opcodes {
     /** Fabrics command; FCTYPE at SQE byte 4. Valid on any queue. */
     public static final int FABRICS = 0x7F;
 
+    // FUSE field (SQE byte 1 bits 1:0), NVMe Base 2.0 section 3.4.2: Compare (first) + Write (second).
+    public static final int FUSE_NONE = 0;
+    public static final int FUSE_FIRST = 1;
+    public static final int FUSE_SECOND = 2;
+
     // Fabrics command types (FCTYPE).
     public static final int FCTYPE_PROPERTY_SET = 0x00;
     public static final int FCTYPE_CONNECT = 0x01;

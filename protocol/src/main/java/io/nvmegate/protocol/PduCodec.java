@@ -131,6 +131,7 @@ public final class PduCodec {
             if (want != got) throw new PduException(PduException.FES_HEADER_DIGEST_ERROR, 0, t + " header digest mismatch");
         }
         ByteBuffer data = EMPTY;
+        String dataDigestError = null;
         boolean ddFlag = (flags & FLAG_DDGST) != 0;
         if (t == PduType.H2C_TERM_REQ || t == PduType.C2H_TERM_REQ) {
             data = b.slice(hlen, plen - hlen);
@@ -147,11 +148,17 @@ public final class PduCodec {
             data = b.slice(pdo, dlen);
             if (ddFlag) {
                 int got = b.getInt(pdo + dlen);
-                if (Crc32c.of(data) != got) throw new DataDigestException(t + " data digest mismatch");
+                if (Crc32c.of(data) != got) dataDigestError = t + " data digest mismatch";
             }
         } else if (ddFlag) {
             throw new PduException(PduException.FES_INVALID_HEADER_FIELD, 1, t + " data digest flag without data");
         }
+        Pdu decoded = decodeBody(t, b, flags, data);
+        if (dataDigestError != null) throw new DataDigestException(dataDigestError, decoded);
+        return decoded;
+    }
+
+    private static Pdu decodeBody(PduType t, ByteBuffer b, int flags, ByteBuffer data) throws PduException {
         switch (t) {
             case IC_REQ: {
                 int d = b.get(11) & 0xFF;
@@ -185,14 +192,24 @@ public final class PduCodec {
     }
 
     /**
-     * A data digest mismatch. NVMe/TCP 1.0 section 3.6.3.1 lets the controller fail just the command (Transient
-     * Transport Error) rather than the connection; nvmegate ends the connection, as nvmet does.
+     * A data digest mismatch in an otherwise valid PDU ({@link #pdu()}: the decoded PDU, its data not to be
+     * trusted). NVMe/TCP 1.0 section 3.6.3.1 lets the controller fail just the command with Transient Transport
+     * Error (SCT 0 SC 22h) rather than end the connection; the nvmegate target does so, the host library ends the
+     * connection.
      */
     public static final class DataDigestException extends PduException {
         private static final long serialVersionUID = 1L;
+        private final transient Pdu pdu;
 
-        public DataDigestException(String message) {
-            super(FES_HEADER_DIGEST_ERROR, 0, message);
+        public DataDigestException(String message, Pdu pdu) {
+            super(FES_DATA_DIGEST_ERROR_FALLBACK, 0, message);
+            this.pdu = pdu;
         }
+
+        /** The PDU whose data digest did not match. */
+        public Pdu pdu() { return pdu; }
     }
+
+    /** FES used when a data digest error ends a connection: NVMe/TCP 1.0 has no FES for it; 3 as nvmet/SPDK. */
+    static final int FES_DATA_DIGEST_ERROR_FALLBACK = PduException.FES_HEADER_DIGEST_ERROR;
 }

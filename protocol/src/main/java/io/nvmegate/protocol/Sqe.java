@@ -41,6 +41,8 @@ public final class Sqe {
     public int opcode() { return b.get(0) & 0xFF; }
     public Sqe opcode(int v) { b.put(0, (byte) v); return this; }
     public int fuse() { return b.get(1) & 0x3; }
+    /** Sets FUSE (byte 1 bits 1:0), keeping PSDT. */
+    public Sqe fuse(int v) { b.put(1, (byte) ((b.get(1) & ~3) | (v & 3))); return this; }
     public int psdt() { return (b.get(1) >> 6) & 0x3; }
     public int cid() { return b.getShort(2) & 0xFFFF; }
     public Sqe cid(int v) { b.putShort(2, (short) v); return this; }

@@ -26,11 +26,17 @@ public final class Status {
     public static final int INTERNAL_ERROR = 0x06;
     public static final int ABORT_REQUESTED = 0x07;
     public static final int ABORT_SQ_DELETION = 0x08;
+    /** The other command of a fused operation failed (NVMe Base 2.0 section 3.4.2). */
+    public static final int ABORTED_FAILED_FUSED = 0x09;
+    /** The other command of a fused operation is missing (not the adjacent SQ entry). */
+    public static final int ABORTED_MISSING_FUSED = 0x0A;
     public static final int INVALID_NAMESPACE = 0x0B;
     public static final int COMMAND_SEQUENCE_ERROR = 0x0C;
     public static final int SGL_INVALID_DESCRIPTOR_TYPE = 0x11;
     public static final int SGL_DATA_LENGTH_INVALID = 0x0F;
     public static final int SGL_OFFSET_INVALID = 0x16;
+    /** A transport error the host may retry, e.g. a data digest mismatch (NVMe/TCP 1.0 section 3.6.3.1). */
+    public static final int TRANSIENT_TRANSPORT_ERROR = 0x22;
     public static final int LBA_OUT_OF_RANGE = 0x80;
     public static final int CAPACITY_EXCEEDED = 0x81;
     public static final int NAMESPACE_NOT_READY = 0x82;
@@ -39,11 +45,20 @@ public final class Status {
     public static final int AER_LIMIT_EXCEEDED = sct(SCT_COMMAND_SPECIFIC, 0x05);
     public static final int FEATURE_NOT_SAVEABLE = sct(SCT_COMMAND_SPECIFIC, 0x0D);
     public static final int FEATURE_NOT_CHANGEABLE = sct(SCT_COMMAND_SPECIFIC, 0x0E);
+    public static final int INVALID_LOG_PAGE = sct(SCT_COMMAND_SPECIFIC, 0x09);
+    public static final int FEATURE_NOT_NAMESPACE_SPECIFIC = sct(SCT_COMMAND_SPECIFIC, 0x0F);
     public static final int CONNECT_INCOMPATIBLE_FORMAT = sct(SCT_COMMAND_SPECIFIC, 0x80);
     public static final int CONNECT_CONTROLLER_BUSY = sct(SCT_COMMAND_SPECIFIC, 0x81);
     public static final int CONNECT_INVALID_PARAMETERS = sct(SCT_COMMAND_SPECIFIC, 0x82);
     public static final int CONNECT_RESTART_DISCOVERY = sct(SCT_COMMAND_SPECIFIC, 0x83);
     public static final int CONNECT_INVALID_HOST = sct(SCT_COMMAND_SPECIFIC, 0x84);
+    // Media and data integrity errors (SCT 2), NVMe Base 2.0 Figure 102.
+    /** Compare command: the data did not match (NVM Command Set 1.0 section 3.2.1). */
+    public static final int COMPARE_FAILURE = sct(SCT_MEDIA, 0x85);
+    // Path related status (SCT 3), NVMe Base 2.0 Figure 103.
+    public static final int ANA_PERSISTENT_LOSS = sct(SCT_PATH, 0x01);
+    public static final int ANA_INACCESSIBLE = sct(SCT_PATH, 0x02);
+    public static final int ANA_TRANSITION = sct(SCT_PATH, 0x03);
 
     /** @return a status field value with the given type and code. */
     public static int sct(int sct, int sc) {
@@ -83,6 +98,13 @@ public final class Status {
             case COMMAND_SEQUENCE_ERROR: return "Command Sequence Error";
             case LBA_OUT_OF_RANGE: return "LBA Out of Range";
             case NAMESPACE_NOT_READY: return "Namespace Not Ready";
+            case ABORT_REQUESTED: return "Command Abort Requested";
+            case ABORT_SQ_DELETION: return "Command Aborted due to SQ Deletion";
+            case ABORTED_FAILED_FUSED: return "Command Aborted due to Failed Fused Command";
+            case ABORTED_MISSING_FUSED: return "Command Aborted due to Missing Fused Command";
+            case TRANSIENT_TRANSPORT_ERROR: return "Transient Transport Error";
+            case 0x200 | 0x85: return "Compare Failure";
+            case 0x105: return "Asynchronous Event Request Limit Exceeded";
             case 0x100 | 0x82: return "Connect Invalid Parameters";
             case 0x100 | 0x84: return "Connect Invalid Host";
             default: return null;

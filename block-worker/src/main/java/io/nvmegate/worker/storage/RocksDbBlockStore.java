@@ -1,6 +1,7 @@
 package io.nvmegate.worker.storage;
 
 import io.netty.buffer.ByteBuf;
+import io.nvmegate.metrics.RocksDbMetrics;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -14,6 +15,8 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -74,7 +77,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Thread safety: all methods may be called concurrently; {@link #close()} waits for calls in progress.
  */
-public final class RocksDbBlockStore implements BlockStore {
+public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Source {
     /** Key length in bytes. */
     public static final int KEY_LEN = 24;
     /** Ranges of at most this many blocks are deleted with point deletes instead of a range tombstone. */
@@ -93,6 +96,8 @@ public final class RocksDbBlockStore implements BlockStore {
 
     private final Path path;
     private final LRUCache cache;
+    /** Tickers for metrics (block cache hits/misses); see {@link RocksDbMetrics}. */
+    private final Statistics statistics;
     private final Options options;
     private final WriteOptions asyncWrite;
     private final WriteOptions syncWrite;
@@ -116,12 +121,14 @@ public final class RocksDbBlockStore implements BlockStore {
             throw new UncheckedIOException("cannot create RocksDB directory " + path, e);
         }
         LRUCache c = null;
+        Statistics st = null;
         Options o = null;
         WriteOptions aw = null;
         WriteOptions sw = null;
         ReadOptions pr = null;
         try {
             c = new LRUCache(BLOCK_CACHE_BYTES);
+            st = new Statistics();
             BlockBasedTableConfig table = new BlockBasedTableConfig()
                     .setBlockCache(c)
                     .setBlockSize(TABLE_BLOCK_BYTES)
@@ -137,17 +144,19 @@ public final class RocksDbBlockStore implements BlockStore {
                     .setMaxBackgroundJobs(Math.max(2, Runtime.getRuntime().availableProcessors()))
                     .setBytesPerSync(1L << 20)
                     .setMaxLogFileSize(16L << 20)
-                    .setKeepLogFileNum(5);
+                    .setKeepLogFileNum(5)
+                    .setStatistics(st);
             aw = new WriteOptions().setSync(false);
             sw = new WriteOptions().setSync(true);
             pr = new ReadOptions();
             this.db = RocksDB.open(o, path.toString());
         } catch (RocksDBException | RuntimeException e) {
-            closeQuietly(pr, sw, aw, o, c);
+            closeQuietly(pr, sw, aw, o, c, st);
             throw e instanceof RocksDBException re ? new StorageException("cannot open RocksDB at " + path + ": " + re.getMessage(), re)
                     : (RuntimeException) e;
         }
         this.cache = c;
+        this.statistics = st;
         this.options = o;
         this.asyncWrite = aw;
         this.syncWrite = sw;
@@ -330,11 +339,39 @@ public final class RocksDbBlockStore implements BlockStore {
             } catch (RocksDBException e) {
                 if (failure == null) failure = e;
             } finally {
-                closeQuietly(pointRead, syncWrite, asyncWrite, options, cache);
+                closeQuietly(pointRead, syncWrite, asyncWrite, options, cache, statistics);
             }
             if (failure != null) throw failure("close", null, failure);
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** @return RocksDB integer property {@code name}, or -1 if closed or unknown (metrics; any thread) */
+    @Override
+    public long longProperty(String name) {
+        lock.readLock().lock();
+        try {
+            return closed ? -1 : db.getLongProperty(name);
+        } catch (RocksDBException e) {
+            return -1;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public long blockCacheHits() { return ticker(TickerType.BLOCK_CACHE_HIT); }
+
+    @Override
+    public long blockCacheMisses() { return ticker(TickerType.BLOCK_CACHE_MISS); }
+
+    private long ticker(TickerType t) {
+        lock.readLock().lock();
+        try {
+            return closed ? -1 : statistics.getTickerCount(t);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 

@@ -19,7 +19,8 @@ public final class NamespaceIdentify {
     /**
      * CNS 00h, Identify Namespace: NSZE le64 @0, NCAP le64 @8, NUSE le64 @16 (blocks), NSFEAT @24 (bit 0 thin
      * provisioning), NLBAF @25 (0: one format), FLBAS @26, NMIC @30 (bit 0: may be shared by controllers), DLFEAT
-     * @33 (001b deallocated blocks read as zeroes, bit 3 Write Zeroes can deallocate), NGUID @104 (16), EUI64
+     * @33 (001b deallocated blocks read as zeroes, bit 3 Write Zeroes can deallocate), ANAGRPID le32 @92 (the
+     * namespace's ANA group, listed in the ANA log page), NGUID @104 (16), EUI64
      * @120 (0: none), LBAF0 @128 (MS le16 0, LBADS @130 = log2 block size, RP @131 = 0 best).
      */
     public static Buffer namespace(NamespaceSpec ns) {
@@ -27,6 +28,7 @@ public final class NamespaceIdentify {
         long blocks = ns.blocks();
         b.putLong(0, blocks).putLong(8, blocks).putLong(16, blocks);
         b.put(24, (byte) 1).put(25, (byte) 0).put(26, (byte) 0).put(30, (byte) 1).put(33, (byte) 0x09);
+        b.putInt(92, ns.anaGroup());
         putUuid(b, 104, ns.uuid());
         b.put(130, (byte) Integer.numberOfTrailingZeros(ns.blockSize()));
         return Buffer.buffer(b.array());

@@ -1,6 +1,8 @@
 package io.nvmegate.gateway.io;
 
 import io.nvmegate.catalog.NamespaceSpec;
+import io.nvmegate.metrics.EventBusMetrics;
+import io.nvmegate.metrics.NodeMetrics;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.storage.BlockReply;
 import io.nvmegate.storage.BlockRequest;
@@ -26,16 +28,19 @@ public final class BlockClient {
 
     private final Vertx vertx;
     private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MS);
+    private final EventBusMetrics metrics;
 
     public BlockClient(Vertx vertx) {
         this.vertx = vertx;
+        this.metrics = NodeMetrics.of(vertx).eventBus();
     }
 
     /** @return the worker's reply; never fails (errors become a reply with an NVMe status) */
     public Future<BlockReply> send(NamespaceSpec ns, BlockRequest req) {
         Promise<BlockReply> p = Promise.promise();
-        attempt(ns, req, p, System.nanoTime(), 10);
-        return p.future();
+        long start = System.nanoTime();
+        attempt(ns, req, p, start, 10);
+        return p.future().onSuccess(r -> metrics.roundTrip(req.op(), r.status() == Status.SUCCESS ? "success" : "error", start));
     }
 
     private void attempt(NamespaceSpec ns, BlockRequest req, Promise<BlockReply> p, long start, long delayMs) {

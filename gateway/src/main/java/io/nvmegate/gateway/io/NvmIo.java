@@ -20,15 +20,20 @@ import java.util.List;
  * worker owning the namespace over the event bus.
  *
  * <ul>
- *   <li>Read 02h / Write 01h: SLBA CDW10-11, NLB CDW12 15:0 (0's based), FUA CDW12 bit 30. The SGL length must be
- *       NLB × block size (else Data SGL Length Invalid | DNR); beyond MDTS → Invalid Field | DNR.</li>
+ *   <li>Read 02h / Write 01h: SLBA CDW10-11, NLB CDW12 15:0 (0's based), FUA CDW12 bit 30 (writes are durable
+ *       before completion with FUA or while the Volatile Write Cache feature is disabled). The SGL length must
+ *       be NLB × block size (else Data SGL Length Invalid | DNR); beyond MDTS → Invalid Field | DNR.</li>
+ *   <li>Compare 05h: SLBA, NLB, data as Write; a mismatch → Compare Failure (SCT 2 SC 85h).</li>
+ *   <li>Verify 0Ch: SLBA, NLB; no data transfer, so no MDTS limit (VSL 0); the blocks are read and dropped.</li>
  *   <li>Flush 00h: durable before completion; NSID FFFFFFFFh flushes every namespace of the subsystem.</li>
- *   <li>Write Zeroes 08h: SLBA, NLB as Read; the range reads as zeroes (deallocated).</li>
+ *   <li>Write Zeroes 08h: SLBA, NLB as Read; the range reads as zeroes (deallocated, DLFEAT).</li>
  *   <li>Dataset Management 09h: NR CDW10 7:0 (0's based ranges), AD CDW11 bit 2; ranges of 16 bytes
  *       {context attributes le32 @0, NLB le32 @4, SLBA le64 @8}; only deallocate acts.</li>
+ *   <li>Fused Compare (FUSE 01b) + Write (FUSE 10b) ({@link #compareAndWrite}).</li>
  * </ul>
  * Unknown or disabled NSID → Invalid Namespace or Format | DNR; SLBA + NLB beyond NSZE → LBA Out of Range | DNR;
- * other opcodes → Invalid Command Opcode | DNR.
+ * other opcodes → Invalid Command Opcode | DNR. Successful reads (Read, Compare, Verify) and writes (Write, Write
+ * Zeroes, Compare and Write) are counted for the SMART log.
  */
 public final class NvmIo {
     private final CatalogView catalog;
@@ -42,37 +47,50 @@ public final class NvmIo {
     public void execute(Controller c, NvmeRequest r) {
         String nqn = c.subsystem().nqn();
         if (r.opcode() == Opcodes.IO_FLUSH && r.nsid() == 0xFFFFFFFF) {
-            flushAll(nqn, r);
+            flushAll(nqn).onComplete(ar -> r.complete(ar.succeeded() ? ar.result() : Status.INTERNAL_ERROR));
             return;
         }
-        NamespaceSpec ns = catalog.current().namespace(nqn, r.nsid());
-        if (ns == null || !ns.enabled()) {
-            r.fail(Status.INVALID_NAMESPACE);
-            return;
-        }
+        NamespaceSpec ns = namespace(c, r);
+        if (ns == null) return;
         Sqe sqe = r.sqe();
+        long bytes = (long) sqe.nlb() * ns.blockSize();
         switch (r.opcode()) {
             case Opcodes.IO_READ: {
-                if (!inRange(ns, sqe.slba(), sqe.nlb(), r) || !lengthOk(c, ns, sqe.nlb(), r)) return;
-                reply(r, blocks.send(ns, BlockRequest.read(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())), true);
+                if (!inRange(ns, sqe, r) || !lengthOk(c, ns, sqe.nlb(), r)) return;
+                send(ns, BlockRequest.read(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())).onSuccess(reply -> {
+                    if (reply.status() != Status.SUCCESS) {
+                        r.complete(reply.status());
+                        return;
+                    }
+                    c.health().read(bytes);
+                    r.respond(reply.data());
+                });
                 return;
             }
             case Opcodes.IO_WRITE: {
-                if (!inRange(ns, sqe.slba(), sqe.nlb(), r) || !lengthOk(c, ns, sqe.nlb(), r)) return;
-                Buffer data = r.data();
-                if (data == null || data.length() != sqe.nlb() * ns.blockSize()) {
-                    r.fail(Status.SGL_DATA_LENGTH_INVALID);
-                    return;
-                }
-                reply(r, blocks.send(ns, BlockRequest.write(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb(), sqe.fua(), data)), false);
+                if (!inRange(ns, sqe, r) || !lengthOk(c, ns, sqe.nlb(), r) || !dataOk(ns, r)) return;
+                boolean fua = sqe.fua() || !c.features().writeCacheEnabled();
+                complete(r, send(ns, BlockRequest.write(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb(), fua, r.data())),
+                        () -> c.health().written(bytes));
                 return;
             }
+            case Opcodes.IO_COMPARE:
+                if (!inRange(ns, sqe, r) || !lengthOk(c, ns, sqe.nlb(), r) || !dataOk(ns, r)) return;
+                complete(r, send(ns, BlockRequest.compare(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb(), r.data())),
+                        () -> c.health().read(bytes));
+                return;
+            case Opcodes.IO_VERIFY:
+                if (!inRange(ns, sqe, r)) return;
+                complete(r, send(ns, BlockRequest.verify(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())),
+                        () -> c.health().read(bytes));
+                return;
             case Opcodes.IO_FLUSH:
-                reply(r, blocks.send(ns, BlockRequest.flush(ns.uuid())), false);
+                complete(r, send(ns, BlockRequest.flush(ns.uuid())), null);
                 return;
             case Opcodes.IO_WRITE_ZEROES:
-                if (!inRange(ns, sqe.slba(), sqe.nlb(), r)) return;
-                reply(r, blocks.send(ns, BlockRequest.writeZeroes(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())), false);
+                if (!inRange(ns, sqe, r)) return;
+                complete(r, send(ns, BlockRequest.writeZeroes(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())),
+                        () -> c.health().written(0));
                 return;
             case Opcodes.IO_DATASET_MANAGEMENT:
                 datasetManagement(ns, r);
@@ -80,6 +98,54 @@ public final class NvmIo {
             default:
                 r.fail(Status.INVALID_OPCODE);
         }
+    }
+
+    /**
+     * Fused Compare and Write (NVMe Base 2.0 section 3.4.2; NVM Command Set 1.0 section 3.2.1): {@code first} must
+     * be a Compare and {@code second} a Write of the same NSID, SLBA and NLB (else the first fails with Invalid
+     * Field | DNR). The block worker compares and writes as one atomic unit. A mismatch completes the Compare
+     * with Compare Failure; whenever one command fails, the other completes with Command Aborted due to Failed
+     * Fused Command.
+     */
+    public void compareAndWrite(Controller c, NvmeRequest first, NvmeRequest second) {
+        Sqe cmp = first.sqe(), wr = second.sqe();
+        if (cmp.opcode() != Opcodes.IO_COMPARE || wr.opcode() != Opcodes.IO_WRITE || cmp.nsid() != wr.nsid()
+                || cmp.slba() != wr.slba() || cmp.nlb() != wr.nlb()) {
+            first.fail(Status.INVALID_FIELD);
+            second.fail(Status.ABORTED_FAILED_FUSED);
+            return;
+        }
+        NamespaceSpec ns = namespace(c, first);
+        if (ns == null || !inRange(ns, cmp, first) || !lengthOk(c, ns, cmp.nlb(), first) || !dataOk(ns, first)
+                || !lengthOk(c, ns, wr.nlb(), second) || !dataOk(ns, second)) {
+            first.fail(Status.ABORTED_FAILED_FUSED);
+            second.fail(Status.ABORTED_FAILED_FUSED);
+            return;
+        }
+        long bytes = (long) cmp.nlb() * ns.blockSize();
+        Buffer both = Buffer.buffer((int) (2 * bytes)).appendBuffer(first.data()).appendBuffer(second.data());
+        boolean fua = wr.fua() || !c.features().writeCacheEnabled();
+        send(ns, BlockRequest.compareAndWrite(ns.uuid(), ns.blockSize(), cmp.slba(), cmp.nlb(), fua, both)).onSuccess(reply -> {
+            if (reply.status() == Status.SUCCESS) {
+                c.health().read(bytes);
+                c.health().written(bytes);
+                first.complete(Status.SUCCESS);
+                second.complete(Status.SUCCESS);
+            } else {
+                first.complete(reply.status());
+                second.complete(Status.ABORTED_FAILED_FUSED);
+            }
+        });
+    }
+
+    /** @return the active namespace the command names, or null after failing it with Invalid Namespace | DNR */
+    private NamespaceSpec namespace(Controller c, NvmeRequest r) {
+        NamespaceSpec ns = catalog.current().namespace(c.subsystem().nqn(), r.nsid());
+        if (ns == null || !ns.enabled()) {
+            r.fail(Status.INVALID_NAMESPACE);
+            return null;
+        }
+        return ns;
     }
 
     private void datasetManagement(NamespaceSpec ns, NvmeRequest r) {
@@ -105,23 +171,29 @@ public final class NvmIo {
             ranges[2 * i] = slba;
             ranges[2 * i + 1] = nlb;
         }
-        reply(r, blocks.send(ns, BlockRequest.deallocate(ns.uuid(), ns.blockSize(), ranges)), false);
+        complete(r, send(ns, BlockRequest.deallocate(ns.uuid(), ns.blockSize(), ranges)), null);
     }
 
-    private void flushAll(String nqn, NvmeRequest r) {
+    /** Flushes every enabled namespace of subsystem {@code nqn}; @return the first failure's status, or success. */
+    public Future<Integer> flushAll(String nqn) {
         List<Future<BlockReply>> all = new ArrayList<>();
         for (NamespaceSpec ns : catalog.current().namespaces(nqn)) {
             if (ns.enabled()) all.add(blocks.send(ns, BlockRequest.flush(ns.uuid())));
         }
-        Future.all(all).onComplete(ar -> {
+        return Future.all(all).transform(ar -> {
             int status = Status.SUCCESS;
             for (Future<BlockReply> f : all) if (f.result().status() != 0) status = f.result().status();
-            r.complete(status);
+            return Future.succeededFuture(status);
         });
     }
 
-    private static boolean inRange(NamespaceSpec ns, long slba, int nlb, NvmeRequest r) {
-        if (slba < 0 || slba + nlb > ns.blocks()) {
+    private Future<BlockReply> send(NamespaceSpec ns, BlockRequest req) {
+        return blocks.send(ns, req).recover(t -> Future.succeededFuture(new BlockReply(Status.INTERNAL_ERROR, null)));
+    }
+
+    private static boolean inRange(NamespaceSpec ns, Sqe sqe, NvmeRequest r) {
+        long slba = sqe.slba();
+        if (slba < 0 || slba + sqe.nlb() > ns.blocks()) {
             r.fail(Status.LBA_OUT_OF_RANGE);
             return false;
         }
@@ -141,15 +213,19 @@ public final class NvmIo {
         return true;
     }
 
-    private static void reply(NvmeRequest r, Future<BlockReply> f, boolean withData) {
+    private static boolean dataOk(NamespaceSpec ns, NvmeRequest r) {
+        if (r.data() == null || r.data().length() != r.sqe().nlb() * ns.blockSize()) {
+            r.fail(Status.SGL_DATA_LENGTH_INVALID);
+            return false;
+        }
+        return true;
+    }
+
+    /** Completes {@code r} with the worker's status; runs {@code onSuccess} (counters) first when it succeeded. */
+    private static void complete(NvmeRequest r, Future<BlockReply> f, Runnable onSuccess) {
         f.onSuccess(reply -> {
-            if (reply.status() != Status.SUCCESS) {
-                r.complete(reply.status());
-            } else if (withData) {
-                r.respond(reply.data());
-            } else {
-                r.complete(Status.SUCCESS);
-            }
-        }).onFailure(t -> r.complete(Status.INTERNAL_ERROR));
+            if (reply.status() == Status.SUCCESS && onSuccess != null) onSuccess.run();
+            r.complete(reply.status());
+        });
     }
 }

@@ -1,0 +1,33 @@
+package io.nvmegate.catalog;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Cluster-wide target settings (map {@value Catalog#GLOBAL}, key {@value #KEY}; TrueNAS {@code nvmet.global}).
+ *
+ * @param enabled            false: gateways serve no host (the target is administratively off)
+ * @param baseNqn            prefix for subsystem NQNs created by name only ({@code <baseNqn>:<name>})
+ * @param ana                report Asymmetric Namespace Access (ANA groups, ANA log page)
+ * @param crossPortReferrals the discovery log of a port also lists the other ports of the same subsystem
+ */
+public record GlobalSpec(boolean enabled, String baseNqn, boolean ana, boolean crossPortReferrals) {
+    public static final String KEY = "global";
+    public static final String DEFAULT_BASE_NQN = "nqn.2026-11.io.nvmegate";
+
+    public static GlobalSpec defaults() { return new GlobalSpec(true, DEFAULT_BASE_NQN, false, false); }
+
+    public JsonObject toJson() {
+        return new JsonObject().put("enabled", enabled).put("baseNqn", baseNqn).put("ana", ana)
+                .put("crossPortReferrals", crossPortReferrals);
+    }
+
+    /** Fields missing from {@code j} keep the value of {@code base}. @throws IllegalArgumentException naming the field */
+    public static GlobalSpec fromJson(JsonObject j, GlobalSpec base) {
+        String baseNqn = j.getString("baseNqn", base.baseNqn);
+        if (baseNqn == null || !baseNqn.matches("nqn\\.\\d{4}-\\d{2}\\.[^:]+") || baseNqn.length() > 200) {
+            throw new IllegalArgumentException("global.baseNqn must look like nqn.yyyy-mm.reverse-domain (no ':', ≤ 200 bytes), got " + baseNqn);
+        }
+        return new GlobalSpec(j.getBoolean("enabled", base.enabled), baseNqn, j.getBoolean("ana", base.ana),
+                j.getBoolean("crossPortReferrals", base.crossPortReferrals));
+    }
+}

@@ -1,0 +1,62 @@
+package io.nvmegate.controller;
+
+import io.nvmegate.catalog.SubsystemSpec;
+import io.nvmegate.protocol.Cqe;
+import io.nvmegate.protocol.Status;
+import io.nvmegate.transport.NvmeTcpServer;
+import io.nvmegate.transport.RawHostAccess;
+import io.nvmegate.transport.TransportConfig;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A transient Connect failure never carries DNR (with DNR the Linux host deletes the controller after one attempt):
+ * with the CNTLID range exhausted, Connect fails with Controller Busy (SCT 1 SC 81h) without DNR, and succeeds
+ * again once a controller is gone.
+ */
+class ConnectTransientErrorTest {
+    static final String NQN = "nqn.2026-11.io.nvmegate:busy";
+    static Vertx vertx;
+    static NvmeTcpServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        Subsystem s = new Subsystem(NQN, new SubsystemSpec(NQN, "SN-BUSY", "busy", "1", true, List.of()),
+                new ControllerCoreTest.EmptyCommandSet(), h -> true);
+        ControllerRegistry oneController = new ControllerRegistry(7, 7);
+        server = new NvmeTcpServer(vertx, "127.0.0.1", 0, TransportConfig.defaults(),
+                new FabricsConnect(nqn -> nqn.equals(NQN) ? s : null, oneController, TransportConfig.defaults(), vertx));
+        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void controllerBusyIsRetryable() throws Exception {
+        try (RawHostAccess first = new RawHostAccess(server.actualPort(), NQN)) {
+            Cqe ok = first.connect(0);
+            assertThat(ok.status()).isEqualTo(Status.SUCCESS);
+            assertThat(ok.dw0() & 0xFFFF).isEqualTo(7);
+            try (RawHostAccess second = new RawHostAccess(server.actualPort(), NQN)) {
+                Cqe busy = second.connect(0);
+                assertThat(busy.status()).as("Controller Busy, no DNR").isEqualTo(Status.CONNECT_CONTROLLER_BUSY);
+                assertThat(Status.isDnr(busy.status())).isFalse();
+            }
+        }
+        Thread.sleep(200); // the first controller is torn down when its admin queue closes
+        try (RawHostAccess again = new RawHostAccess(server.actualPort(), NQN)) {
+            assertThat(again.connect(0).status()).isEqualTo(Status.SUCCESS);
+        }
+    }
+}

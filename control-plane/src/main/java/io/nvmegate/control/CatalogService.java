@@ -1,0 +1,659 @@
+package io.nvmegate.control;
+
+import io.nvmegate.catalog.Catalog;
+import io.nvmegate.catalog.GlobalSpec;
+import io.nvmegate.catalog.HostSpec;
+import io.nvmegate.catalog.NamespaceSpec;
+import io.nvmegate.catalog.PortSpec;
+import io.nvmegate.catalog.ReferralSpec;
+import io.nvmegate.catalog.SubsystemSpec;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Validation and create/read/update/delete over the {@link Catalog} for the management API (TrueNAS-style
+ * resources: global, subsystem, namespace, port, port↔subsystem, host, host↔subsystem, referral). Every call
+ * blocks (Hazelcast); mutations run under the cluster-wide catalog lock, validate everything first and only then
+ * write, so a refused request leaves the catalog unchanged. Failures are {@link ApiException}s: 400 invalid field,
+ * 404 unknown resource, 409 conflict (duplicate NQN/NSID/port, or deleting what is still linked without
+ * {@code force}).
+ */
+public final class CatalogService {
+    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
+
+    private static final List<String> RESTORE_FIELDS = List.of("global", "subsystems", "ports", "hosts", "referrals");
+
+    private final Catalog catalog;
+
+    public CatalogService(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public Catalog catalog() { return catalog; }
+
+    private <T> T write(Supplier<T> body) {
+        try {
+            return catalog.locked(body);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.from(e);
+        }
+    }
+
+    // ---- global
+
+    public JsonObject global() { return catalog.global().toJson(); }
+
+    public JsonObject updateGlobal(JsonObject body) {
+        FieldTypes.check(body, FieldTypes.GLOBAL);
+        return write(() -> {
+            GlobalSpec g = GlobalSpec.fromJson(FieldTypes.withoutNulls(body), catalog.global());
+            catalog.putGlobal(g);
+            return g.toJson();
+        });
+    }
+
+    // ---- subsystems
+
+    public JsonArray subsystems() {
+        return new JsonArray(catalog.subsystems().stream().map(this::subsystemJson).toList());
+    }
+
+    public JsonObject subsystem(String nqn) { return subsystemJson(requireSubsystem(nqn)); }
+
+    private JsonObject subsystemJson(SubsystemSpec s) {
+        return s.toJson().put("namespaces", catalog.namespaces(s.nqn()).size());
+    }
+
+    public JsonObject createSubsystem(JsonObject body) {
+        FieldTypes.check(body, FieldTypes.SUBSYSTEM);
+        return write(() -> {
+            JsonObject j = FieldTypes.withoutNulls(body);
+            String name = (String) j.remove("name");
+            if (!j.containsKey("nqn")) {
+                if (name == null) throw ApiException.invalid("nqn", "nqn (or name, appended to the global baseNqn) is required");
+                j.put("nqn", catalog.global().baseNqn() + ":" + name);
+            }
+            SubsystemSpec s = SubsystemSpec.fromJson(j);
+            if (catalog.subsystem(s.nqn()).isPresent()) throw ApiException.conflict("nqn", "subsystem " + s.nqn() + " already exists");
+            checkHostsKnown(s.hosts());
+            catalog.putSubsystem(s);
+            return subsystemJson(s);
+        });
+    }
+
+    public JsonObject updateSubsystem(String nqn, JsonObject body) {
+        FieldTypes.check(body, FieldTypes.SUBSYSTEM);
+        return write(() -> {
+            SubsystemSpec old = requireSubsystem(nqn);
+            JsonObject j = merge(old.toJson(), body, "nqn", "name");
+            SubsystemSpec s = SubsystemSpec.fromJson(j);
+            checkHostsKnown(s.hosts().stream().filter(h -> !old.hosts().contains(h)).toList());
+            catalog.putSubsystem(s);
+            return subsystemJson(s);
+        });
+    }
+
+    /** 409 while namespaces, explicit port links or host links remain, unless {@code force} (which removes them). */
+    public void deleteSubsystem(String nqn, boolean force) {
+        write(() -> {
+            SubsystemSpec s = requireSubsystem(nqn);
+            List<NamespaceSpec> nss = catalog.namespaces(nqn);
+            List<PortSpec> linked = catalog.ports().stream().filter(p -> p.subsystems().contains(nqn)).toList();
+            if (!force) {
+                if (!nss.isEmpty()) throw ApiException.conflict("nqn", "subsystem " + nqn + " still has " + nss.size() + " namespace(s); delete them or use force=true");
+                if (!linked.isEmpty()) throw ApiException.conflict("nqn", "subsystem " + nqn + " is still linked to port(s) " + linked.stream().map(PortSpec::id).toList() + "; unlink it or use force=true");
+                if (!s.hosts().isEmpty()) throw ApiException.conflict("nqn", "subsystem " + nqn + " still has host link(s) " + s.hosts() + "; remove them or use force=true");
+            }
+            for (NamespaceSpec n : nss) catalog.removeNamespace(nqn, n.nsid());
+            for (PortSpec p : linked) {
+                List<String> rest = p.subsystems().stream().filter(x -> !x.equals(nqn)).toList();
+                if (rest.isEmpty()) catalog.removePort(p.id()); // an empty list would export every subsystem
+                else catalog.putPort(withSubsystems(p, rest));
+            }
+            catalog.removeSubsystem(nqn);
+            return null;
+        });
+    }
+
+    private SubsystemSpec requireSubsystem(String nqn) {
+        return catalog.subsystem(nqn).orElseThrow(() -> ApiException.notFound("nqn", "no subsystem " + nqn));
+    }
+
+    private void checkHostsKnown(List<String> hosts) {
+        for (String h : hosts) {
+            SubsystemSpec.checkNqn("subsystem.hosts", h);
+            if (catalog.host(h).isEmpty()) throw ApiException.notFound("hosts", "no host " + h + " (create it first)");
+        }
+    }
+
+    // ---- namespaces
+
+    public JsonArray namespaces(String nqn) {
+        List<NamespaceSpec> l = nqn == null ? catalog.namespaces() : catalog.namespaces(requireSubsystem(nqn).nqn());
+        return new JsonArray(l.stream().map(NamespaceSpec::toJson).toList());
+    }
+
+    public JsonObject namespace(String nqn, String nsid) { return requireNamespace(nqn, nsid).toJson(); }
+
+    /** NSID: the lowest free one when not given; UUID: random when not given. */
+    public JsonObject createNamespace(String nqn, JsonObject body) {
+        FieldTypes.check(body, FieldTypes.NAMESPACE);
+        return write(() -> {
+            JsonObject j = FieldTypes.withoutNulls(body);
+            if (nqn != null) {
+                if (j.containsKey("subsystem") && !j.getString("subsystem").equals(nqn)) throw ApiException.invalid("subsystem", "subsystem in the body differs from the path");
+                j.put("subsystem", nqn);
+            }
+            String sub = j.getString("subsystem");
+            if (sub == null) throw ApiException.invalid("subsystem", "subsystem is required");
+            requireSubsystem(sub);
+            List<NamespaceSpec> existing = catalog.namespaces(sub);
+            if (!j.containsKey("nsid")) {
+                Set<Integer> used = new HashSet<>();
+                existing.forEach(n -> used.add(n.nsid()));
+                int id = 1;
+                while (used.contains(id)) id++;
+                j.put("nsid", id);
+            }
+            if (!j.containsKey("uuid")) j.put("uuid", UUID.randomUUID().toString());
+            else parseUuid(j.getString("uuid"));
+            checkWorker(j);
+            NamespaceSpec n = NamespaceSpec.fromJson(j, sub);
+            if (existing.stream().anyMatch(e -> e.nsid() == n.nsid())) throw ApiException.conflict("nsid", "NSID " + Integer.toUnsignedString(n.nsid()) + " already exists in " + sub);
+            if (catalog.namespaces().stream().anyMatch(e -> e.uuid().equals(n.uuid()))) throw ApiException.conflict("uuid", "UUID " + n.uuid() + " is already used by another namespace");
+            catalog.putNamespace(n);
+            return n.toJson();
+        });
+    }
+
+    /** Size may grow (not shrink); enabled and anaGroup may change; identity, block size, backend and worker may not. */
+    public JsonObject updateNamespace(String nqn, String nsid, JsonObject body) {
+        FieldTypes.check(body, FieldTypes.NAMESPACE);
+        return write(() -> {
+            NamespaceSpec old = requireNamespace(nqn, nsid);
+            JsonObject j = merge(old.toJson(), body, "subsystem", "nsid", "uuid", "blockSize", "backend", "worker");
+            NamespaceSpec n = NamespaceSpec.fromJson(j, old.subsystemNqn());
+            if (n.sizeBytes() < old.sizeBytes()) throw ApiException.invalid("size", "size may only grow (" + old.sizeBytes() + " → " + n.sizeBytes() + " bytes)");
+            catalog.putNamespace(n);
+            return n.toJson();
+        });
+    }
+
+    public void deleteNamespace(String nqn, String nsid) {
+        write(() -> {
+            NamespaceSpec n = requireNamespace(nqn, nsid);
+            catalog.removeNamespace(n.subsystemNqn(), n.nsid());
+            return null;
+        });
+    }
+
+    private NamespaceSpec requireNamespace(String nqn, String nsid) {
+        requireSubsystem(nqn);
+        long id;
+        try {
+            id = Long.parseLong(nsid);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("nsid", "nsid must be a number, got " + nsid);
+        }
+        if (id < 1 || id > 0xFFFFFFFEL) throw ApiException.invalid("nsid", "nsid must be 1..4294967294");
+        return catalog.namespace(nqn, (int) id).orElseThrow(() -> ApiException.notFound("nsid", "no namespace " + nsid + " in " + nqn));
+    }
+
+    private static void parseUuid(String u) {
+        try {
+            UUID.fromString(u);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("uuid", "uuid is not a UUID: " + u);
+        }
+        if (u.length() != 36) throw ApiException.invalid("uuid", "uuid must be 36 characters (8-4-4-4-12 hex)");
+    }
+
+    private static void checkWorker(JsonObject j) {
+        String w = j.getString("worker");
+        if (w != null && (w.isBlank() || w.length() > 64)) throw ApiException.invalid("worker", "worker must be a block worker ID (1..64 characters)");
+    }
+
+    // ---- ports
+
+    public JsonArray ports() { return new JsonArray(catalog.ports().stream().map(PortSpec::toJson).toList()); }
+
+    public JsonObject port(String id) { return requirePort(id).toJson(); }
+
+    public JsonObject createPort(JsonObject body) {
+        FieldTypes.check(body, FieldTypes.PORT);
+        return write(() -> {
+            JsonObject j = FieldTypes.withoutNulls(body);
+            List<PortSpec> all = catalog.ports();
+            if (!j.containsKey("id")) j.put("id", all.stream().mapToInt(PortSpec::id).max().orElse(0) + 1);
+            PortSpec p = checkPort(j);
+            if (all.stream().anyMatch(e -> e.id() == p.id())) throw ApiException.conflict("id", "port " + p.id() + " already exists");
+            checkPortConflicts(p, all);
+            catalog.putPort(p);
+            return p.toJson();
+        });
+    }
+
+    public JsonObject updatePort(String id, JsonObject body) {
+        FieldTypes.check(body, FieldTypes.PORT);
+        return write(() -> {
+            PortSpec old = requirePort(id);
+            PortSpec p = checkPort(merge(old.toJson(), body, "id"));
+            checkPortConflicts(p, catalog.ports().stream().filter(e -> e.id() != old.id()).toList());
+            catalog.putPort(p);
+            return p.toJson();
+        });
+    }
+
+    /** 409 while subsystems are linked explicitly, unless {@code force}. */
+    public void deletePort(String id, boolean force) {
+        write(() -> {
+            PortSpec p = requirePort(id);
+            if (!force && !p.subsystems().isEmpty()) throw ApiException.conflict("id", "port " + p.id() + " is still linked to " + p.subsystems() + "; unlink them or use force=true");
+            catalog.removePort(p.id());
+            catalog.referrals().stream().filter(r -> r.portId() == p.id()).forEach(r -> catalog.removeReferral(r.id()));
+            return null;
+        });
+    }
+
+    private PortSpec checkPort(JsonObject j) {
+        String trtype = j.getString("trtype", "tcp");
+        if (trtype.equalsIgnoreCase("rdma") || trtype.equalsIgnoreCase("fc")) {
+            throw ApiException.invalid("trtype", "trtype " + trtype + " is not supported: nvmegate serves NVMe/TCP only (trtype tcp)");
+        }
+        PortSpec p = PortSpec.fromJson(j);
+        if (p.trsvcid() < 1) throw ApiException.invalid("trsvcid", "trsvcid must be 1..65535");
+        checkAddress("traddr", p.adrfam(), p.traddr());
+        if (p.advertisedAddress() != null && (p.advertisedAddress().isBlank() || p.advertisedAddress().length() > 256)) {
+            throw ApiException.invalid("advertisedAddress", "advertisedAddress must be 1..256 characters");
+        }
+        if (p.gateway() != null && p.gateway().isBlank()) throw ApiException.invalid("gateway", "gateway must be a gateway ID or null");
+        if (new HashSet<>(p.subsystems()).size() != p.subsystems().size()) throw ApiException.invalid("subsystems", "subsystems lists an NQN twice");
+        for (String s : p.subsystems()) {
+            if (catalog.subsystem(s).isEmpty()) throw ApiException.notFound("subsystems", "no subsystem " + s);
+        }
+        return p;
+    }
+
+    /** Two ports conflict when a gateway could serve both on the same TCP port and address (wildcards overlap all). */
+    private static void checkPortConflicts(PortSpec p, List<PortSpec> others) {
+        for (PortSpec o : others) {
+            boolean sameGateway = p.gateway() == null || o.gateway() == null || p.gateway().equals(o.gateway());
+            boolean sameAddress = o.adrfam().equals(p.adrfam()) && (o.traddr().equals(p.traddr()) || o.wildcard() || p.wildcard());
+            if (sameGateway && sameAddress && o.trsvcid() == p.trsvcid()) {
+                throw ApiException.conflict("trsvcid", "port " + o.id() + " already listens on " + o.traddr() + ":" + o.trsvcid());
+            }
+        }
+    }
+
+    private static void checkAddress(String field, String adrfam, String addr) {
+        if (addr == null || addr.isBlank()) throw ApiException.invalid(field, field + " is required");
+        if (adrfam.equals("ipv4")) {
+            if (!IPV4.matcher(addr).matches()) throw ApiException.invalid(field, field + " must be an IPv4 address, got " + addr);
+            return;
+        }
+        boolean ok = addr.contains(":") && IPV6_CHARS.matcher(addr).matches();
+        if (ok) {
+            try {
+                InetAddress.getByName(addr); // a literal: parsed, never resolved
+            } catch (UnknownHostException e) {
+                ok = false;
+            }
+        }
+        if (!ok) throw ApiException.invalid(field, field + " must be an IPv6 address, got " + addr);
+    }
+
+    private PortSpec requirePort(String id) {
+        int n = parseId("id", id);
+        return catalog.port(n).orElseThrow(() -> ApiException.notFound("id", "no port " + id));
+    }
+
+    private static int parseId(String field, String id) {
+        try {
+            int n = Integer.parseInt(id);
+            if (n >= 1 && n <= 0xFFFF) return n;
+        } catch (NumberFormatException ignored) {
+            // below
+        }
+        throw ApiException.invalid(field, field + " must be 1..65535, got " + id);
+    }
+
+    private static PortSpec withSubsystems(PortSpec p, List<String> subs) {
+        return new PortSpec(p.id(), p.adrfam(), p.traddr(), p.trsvcid(), p.advertisedAddress(), p.gateway(), subs);
+    }
+
+    // ---- port <-> subsystem
+
+    public JsonArray portSubsystems(String id) { return new JsonArray(requirePort(id).subsystems()); }
+
+    /** Links a subsystem to a port. A port with no links exports every subsystem; its first link restricts it. */
+    public JsonObject linkPortSubsystem(String id, JsonObject body) {
+        FieldTypes.check(body, FieldTypes.LINK_SUBSYSTEM);
+        return write(() -> {
+            PortSpec p = requirePort(id);
+            String nqn = body.getString("nqn");
+            SubsystemSpec.checkNqn("link.nqn", nqn);
+            requireSubsystem(nqn);
+            if (p.subsystems().contains(nqn)) throw ApiException.conflict("nqn", nqn + " is already linked to port " + p.id());
+            List<String> subs = new ArrayList<>(p.subsystems());
+            subs.add(nqn);
+            PortSpec n = withSubsystems(p, subs);
+            catalog.putPort(n);
+            return n.toJson();
+        });
+    }
+
+    /**
+     * Unlinks a subsystem. Removing the last link would make the port export every subsystem (empty list), so it
+     * is refused (409) unless {@code force}, which deletes the port instead.
+     */
+    public void unlinkPortSubsystem(String id, String nqn, boolean force) {
+        write(() -> {
+            PortSpec p = requirePort(id);
+            if (!p.subsystems().contains(nqn)) throw ApiException.notFound("nqn", nqn + " is not linked to port " + p.id());
+            List<String> rest = p.subsystems().stream().filter(s -> !s.equals(nqn)).toList();
+            if (rest.isEmpty()) {
+                if (!force) throw ApiException.conflict("nqn", nqn + " is the last subsystem of port " + p.id() + " (a port without links exports every subsystem); use force=true to delete the port");
+                catalog.removePort(p.id());
+            } else {
+                catalog.putPort(withSubsystems(p, rest));
+            }
+            return null;
+        });
+    }
+
+    // ---- hosts
+
+    public JsonArray hosts() { return new JsonArray(catalog.hosts().stream().map(this::hostJson).toList()); }
+
+    public JsonObject host(String nqn) { return hostJson(requireHost(nqn)); }
+
+    private JsonObject hostJson(HostSpec h) {
+        return h.toJson().put("subsystems", new JsonArray(catalog.subsystems().stream()
+                .filter(s -> s.hosts().contains(h.nqn())).map(SubsystemSpec::nqn).toList()));
+    }
+
+    public JsonObject createHost(JsonObject body) {
+        FieldTypes.check(body, FieldTypes.HOST);
+        return write(() -> {
+            HostSpec h = HostSpec.fromJson(FieldTypes.withoutNulls(body));
+            if (catalog.host(h.nqn()).isPresent()) throw ApiException.conflict("nqn", "host " + h.nqn() + " already exists");
+            catalog.putHost(h);
+            return hostJson(h);
+        });
+    }
+
+    public JsonObject updateHost(String nqn, JsonObject body) {
+        FieldTypes.check(body, FieldTypes.HOST);
+        return write(() -> {
+            HostSpec h = HostSpec.fromJson(merge(requireHost(nqn).toJson(), body, "nqn"));
+            catalog.putHost(h);
+            return hostJson(h);
+        });
+    }
+
+    /** 409 while a subsystem lists the host, unless {@code force} (which removes those links). */
+    public void deleteHost(String nqn, boolean force) {
+        write(() -> {
+            requireHost(nqn);
+            List<SubsystemSpec> linked = catalog.subsystems().stream().filter(s -> s.hosts().contains(nqn)).toList();
+            if (!force && !linked.isEmpty()) throw ApiException.conflict("nqn", "host " + nqn + " is still linked to " + linked.stream().map(SubsystemSpec::nqn).toList() + "; unlink it or use force=true");
+            for (SubsystemSpec s : linked) catalog.putSubsystem(withHosts(s, s.hosts().stream().filter(h -> !h.equals(nqn)).toList()));
+            catalog.removeHost(nqn);
+            return null;
+        });
+    }
+
+    private HostSpec requireHost(String nqn) {
+        return catalog.host(nqn).orElseThrow(() -> ApiException.notFound("nqn", "no host " + nqn));
+    }
+
+    private static SubsystemSpec withHosts(SubsystemSpec s, List<String> hosts) {
+        return new SubsystemSpec(s.nqn(), s.serial(), s.model(), s.firmware(), s.allowAnyHost(), hosts);
+    }
+
+    // ---- host <-> subsystem
+
+    public JsonArray subsystemHosts(String nqn) { return new JsonArray(requireSubsystem(nqn).hosts()); }
+
+    /** Allows a host to connect to a subsystem (applies when {@code allowAnyHost} is false). */
+    public JsonObject linkHost(String nqn, JsonObject body) {
+        FieldTypes.check(body, FieldTypes.LINK_HOST);
+        return write(() -> {
+            SubsystemSpec s = requireSubsystem(nqn);
+            String host = body.getString("host");
+            SubsystemSpec.checkNqn("link.host", host);
+            if (catalog.host(host).isEmpty()) throw ApiException.notFound("host", "no host " + host + " (create it first)");
+            if (s.hosts().contains(host)) throw ApiException.conflict("host", host + " is already linked to " + nqn);
+            List<String> hosts = new ArrayList<>(s.hosts());
+            hosts.add(host);
+            SubsystemSpec n = withHosts(s, hosts);
+            catalog.putSubsystem(n);
+            return subsystemJson(n);
+        });
+    }
+
+    public void unlinkHost(String nqn, String host) {
+        write(() -> {
+            SubsystemSpec s = requireSubsystem(nqn);
+            if (!s.hosts().contains(host)) throw ApiException.notFound("host", host + " is not linked to " + nqn);
+            catalog.putSubsystem(withHosts(s, s.hosts().stream().filter(h -> !h.equals(host)).toList()));
+            return null;
+        });
+    }
+
+    // ---- referrals
+
+    public JsonArray referrals() { return new JsonArray(catalog.referrals().stream().map(ReferralSpec::toJson).toList()); }
+
+    public JsonObject referral(String id) { return requireReferral(id).toJson(); }
+
+    public JsonObject createReferral(JsonObject body) {
+        FieldTypes.check(body, FieldTypes.REFERRAL);
+        return write(() -> {
+            JsonObject j = FieldTypes.withoutNulls(body);
+            List<ReferralSpec> all = catalog.referrals();
+            if (!j.containsKey("id")) j.put("id", all.stream().mapToInt(ReferralSpec::id).max().orElse(0) + 1);
+            ReferralSpec r = checkReferral(j);
+            if (all.stream().anyMatch(e -> e.id() == r.id())) throw ApiException.conflict("id", "referral " + r.id() + " already exists");
+            checkReferralDuplicate(r, all);
+            catalog.putReferral(r);
+            return r.toJson();
+        });
+    }
+
+    public JsonObject updateReferral(String id, JsonObject body) {
+        FieldTypes.check(body, FieldTypes.REFERRAL);
+        return write(() -> {
+            ReferralSpec old = requireReferral(id);
+            ReferralSpec r = checkReferral(merge(old.toJson(), body, "id"));
+            checkReferralDuplicate(r, catalog.referrals().stream().filter(e -> e.id() != old.id()).toList());
+            catalog.putReferral(r);
+            return r.toJson();
+        });
+    }
+
+    public void deleteReferral(String id) {
+        write(() -> {
+            catalog.removeReferral(requireReferral(id).id());
+            return null;
+        });
+    }
+
+    private ReferralSpec checkReferral(JsonObject j) {
+        ReferralSpec r = ReferralSpec.fromJson(j);
+        checkAddress("traddr", r.adrfam(), r.traddr());
+        if (r.portId() != 0 && catalog.port(r.portId()).isEmpty()) throw ApiException.notFound("portId", "no port " + r.portId());
+        return r;
+    }
+
+    private static void checkReferralDuplicate(ReferralSpec r, List<ReferralSpec> others) {
+        for (ReferralSpec o : others) {
+            if (o.traddr().equals(r.traddr()) && o.trsvcid() == r.trsvcid() && o.portId() == r.portId()) {
+                throw ApiException.conflict("traddr", "referral " + o.id() + " already points at " + r.traddr() + ":" + r.trsvcid());
+            }
+        }
+    }
+
+    private ReferralSpec requireReferral(String id) {
+        return catalog.referral(parseId("id", id)).orElseThrow(() -> ApiException.notFound("id", "no referral " + id));
+    }
+
+    // ---- keys, choices
+
+    /** Body: {@code hash} (none/sha256/sha384/sha512, default none), {@code length} (32/48/64). */
+    public JsonObject generateKey(JsonObject body) {
+        FieldTypes.check(body, FieldTypes.KEY);
+        int hash = DhchapKeys.hashId(body.getString("hash"));
+        return new JsonObject().put("key", DhchapKeys.generate(hash, body.getInteger("length", 0)));
+    }
+
+    public static JsonObject choices() {
+        return new JsonObject()
+                .put("trtype", new JsonArray().add("tcp"))
+                .put("adrfam", new JsonArray().add("ipv4").add("ipv6"))
+                .put("dhGroup", new JsonArray(HostSpec.DH_GROUPS))
+                .put("hash", new JsonArray(HostSpec.HASHES))
+                .put("backend", new JsonArray().add("rocksdb").add("memory").add("null"))
+                .put("blockSize", new JsonArray().add(512).add(4096));
+    }
+
+    // ---- save / restore
+
+    /** The whole configuration as one document (the --config schema plus global, hosts and referrals). */
+    public JsonObject save() {
+        JsonArray subs = new JsonArray();
+        for (SubsystemSpec s : catalog.subsystems()) {
+            subs.add(s.toJson().put("namespaces", new JsonArray(catalog.namespaces(s.nqn()).stream()
+                    .map(n -> { JsonObject j = n.toJson(); j.remove("subsystem"); return j; }).toList())));
+        }
+        return new JsonObject().put("global", catalog.global().toJson()).put("subsystems", subs)
+                .put("ports", ports()).put("hosts", new JsonArray(catalog.hosts().stream().map(HostSpec::toJson).toList()))
+                .put("referrals", referrals());
+    }
+
+    /** Replaces the whole catalog with {@code doc} (as {@link #save()} writes it) after validating all of it. */
+    public JsonObject restore(JsonObject doc) {
+        for (String f : doc.fieldNames()) {
+            if (!RESTORE_FIELDS.contains(f)) throw ApiException.invalid(f, "unknown field '" + f + "' (accepted: " + RESTORE_FIELDS + ")");
+        }
+        try {
+            GlobalSpec g = GlobalSpec.fromJson(object(doc, "global"), GlobalSpec.defaults());
+            List<HostSpec> hosts = new ArrayList<>();
+            Set<String> hostNqns = new HashSet<>();
+            for (JsonObject h : objects(doc, "hosts")) {
+                FieldTypes.check(h, FieldTypes.HOST);
+                HostSpec s = HostSpec.fromJson(h);
+                if (!hostNqns.add(s.nqn())) throw ApiException.conflict("hosts", "host " + s.nqn() + " appears twice");
+                hosts.add(s);
+            }
+            List<SubsystemSpec> subs = new ArrayList<>();
+            List<NamespaceSpec> nss = new ArrayList<>();
+            Set<String> subNqns = new HashSet<>();
+            Set<UUID> uuids = new HashSet<>();
+            for (JsonObject sj : objects(doc, "subsystems")) {
+                JsonObject copy = sj.copy();
+                JsonArray nsa = (JsonArray) copy.remove("namespaces");
+                FieldTypes.check(copy, FieldTypes.SUBSYSTEM);
+                SubsystemSpec s = SubsystemSpec.fromJson(copy);
+                if (!subNqns.add(s.nqn())) throw ApiException.conflict("subsystems", "subsystem " + s.nqn() + " appears twice");
+                for (String h : s.hosts()) if (!hostNqns.contains(h)) throw ApiException.notFound("hosts", "subsystem " + s.nqn() + " links unknown host " + h);
+                subs.add(s);
+                Set<Integer> nsids = new HashSet<>();
+                for (Object o : nsa == null ? new JsonArray() : nsa) {
+                    if (!(o instanceof JsonObject nj)) throw ApiException.invalid("namespaces", "namespaces must be objects");
+                    FieldTypes.check(nj, FieldTypes.NAMESPACE);
+                    NamespaceSpec n = NamespaceSpec.fromJson(nj, s.nqn());
+                    if (!n.subsystemNqn().equals(s.nqn())) throw ApiException.invalid("subsystem", "namespace nested in " + s.nqn() + " names " + n.subsystemNqn());
+                    if (!nsids.add(n.nsid())) throw ApiException.conflict("nsid", "NSID " + n.nsid() + " appears twice in " + s.nqn());
+                    if (!uuids.add(n.uuid())) throw ApiException.conflict("uuid", "UUID " + n.uuid() + " appears twice");
+                    nss.add(n);
+                }
+            }
+            List<PortSpec> ports = new ArrayList<>();
+            for (JsonObject pj : objects(doc, "ports")) {
+                FieldTypes.check(pj, FieldTypes.PORT);
+                PortSpec p = PortSpec.fromJson(pj);
+                checkAddress("traddr", p.adrfam(), p.traddr());
+                if (ports.stream().anyMatch(e -> e.id() == p.id())) throw ApiException.conflict("id", "port " + p.id() + " appears twice");
+                checkPortConflicts(p, ports);
+                for (String s : p.subsystems()) if (!subNqns.contains(s)) throw ApiException.notFound("subsystems", "port " + p.id() + " links unknown subsystem " + s);
+                ports.add(p);
+            }
+            List<ReferralSpec> refs = new ArrayList<>();
+            for (JsonObject rj : objects(doc, "referrals")) {
+                FieldTypes.check(rj, FieldTypes.REFERRAL);
+                ReferralSpec r = ReferralSpec.fromJson(rj);
+                if (refs.stream().anyMatch(e -> e.id() == r.id())) throw ApiException.conflict("id", "referral " + r.id() + " appears twice");
+                if (r.portId() != 0 && ports.stream().noneMatch(p -> p.id() == r.portId())) throw ApiException.notFound("portId", "referral " + r.id() + " names unknown port " + r.portId());
+                refs.add(r);
+            }
+            return write(() -> {
+                catalog.clear();
+                catalog.putGlobal(g);
+                hosts.forEach(catalog::putHost);
+                subs.forEach(catalog::putSubsystem);
+                nss.forEach(catalog::putNamespace);
+                ports.forEach(catalog::putPort);
+                refs.forEach(catalog::putReferral);
+                return new JsonObject().put("subsystems", subs.size()).put("namespaces", nss.size()).put("ports", ports.size())
+                        .put("hosts", hosts.size()).put("referrals", refs.size());
+            });
+        } catch (IllegalArgumentException e) {
+            throw ApiException.from(e);
+        } catch (ClassCastException e) {
+            throw ApiException.invalid(null, "malformed document: " + e.getMessage());
+        }
+    }
+
+    private static JsonObject object(JsonObject doc, String field) {
+        Object v = doc.getValue(field);
+        if (v == null) return new JsonObject();
+        if (!(v instanceof JsonObject o)) throw ApiException.invalid(field, field + " must be an object");
+        FieldTypes.check(o, FieldTypes.GLOBAL);
+        return o;
+    }
+
+    private static List<JsonObject> objects(JsonObject doc, String field) {
+        Object v = doc.getValue(field);
+        if (v == null) return List.of();
+        if (!(v instanceof JsonArray a)) throw ApiException.invalid(field, field + " must be an array");
+        List<JsonObject> out = new ArrayList<>();
+        for (Object o : a) {
+            if (!(o instanceof JsonObject j)) throw ApiException.invalid(field, field + " must hold objects");
+            out.add(j);
+        }
+        return out;
+    }
+
+    // ---- helpers
+
+    /**
+     * @return {@code current} with the non-null fields of {@code patch}; a fixed field present in {@code patch}
+     * with a different value is refused (400 naming it)
+     */
+    private static JsonObject merge(JsonObject current, JsonObject patch, String... fixed) {
+        JsonObject j = current.copy();
+        for (String f : fixed) {
+            if (patch.containsKey(f) && patch.getValue(f) != null && !Objects.equals(String.valueOf(patch.getValue(f)), String.valueOf(current.getValue(f)))) {
+                throw ApiException.invalid(f, f + " cannot be changed");
+            }
+        }
+        patch.forEach(e -> {
+            if (e.getValue() != null) j.put(e.getKey(), e.getValue());
+        });
+        j.remove("name");
+        return j;
+    }
+}

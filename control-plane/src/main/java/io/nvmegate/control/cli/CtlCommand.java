@@ -1,0 +1,69 @@
+package io.nvmegate.control.cli;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code nvmegate ctl ...}: the management CLI, a client of the REST API ({@code --api}, default
+ * {@code http://127.0.0.1:8080}; {@code --token}). Output: a table, or the API's JSON with {@code --json}.
+ * Exit codes: 0 done, 1 the API refused (4xx/5xx; the message names the field), 2 bad command line,
+ * 3 the API could not be reached.
+ */
+@Command(name = "ctl", mixinStandardHelpOptions = true, description = "Manage nvmegate through its management API.",
+        subcommands = {ResourceCommands.Global.class, ResourceCommands.Subsys.class, ResourceCommands.Ns.class,
+                ResourceCommands.Port.class, ResourceCommands.PortSubsys.class, ResourceCommands.Host.class,
+                ResourceCommands.HostSubsys.class, ResourceCommands.Referral.class, CommandLine.HelpCommand.class})
+public final class CtlCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (ctl help)");
+    }
+
+    @Command(name = "generate-key", description = "Generate a DH-HMAC-CHAP secret (DHHC-1:<hh>:<base64>:).")
+    int generateKey(@Mixin Connection c, @Option(names = "--hash", description = "none (default), sha256, sha384, sha512") String hash,
+                    @Option(names = "--length", description = "32, 48 or 64 bytes") Integer length) {
+        if (c.json) return c.run(a -> a.post("/generate-key", Body.of("hash", hash, "length", length)));
+        return c.run(a -> ((JsonObject) a.post("/generate-key", Body.of("hash", hash, "length", length))).getString("key"));
+    }
+
+    @Command(name = "choices", description = "Accepted values (address families, DH groups, hashes, ...).")
+    int choices(@Mixin Connection c) { return c.run(a -> a.get("/choices")); }
+
+    @Command(name = "save", description = "Print the whole configuration as one JSON document (ctl save > nvmegate.json).")
+    int save(@Mixin Connection c) {
+        c.json = true;
+        return c.run(a -> a.get("/config"));
+    }
+
+    @Command(name = "restore", description = "Replace the whole configuration with a saved document.")
+    int restore(@Mixin Connection c, @Parameters(paramLabel = "FILE") Path file) {
+        JsonObject doc;
+        try {
+            doc = new JsonObject(Files.readString(file));
+        } catch (IOException | DecodeException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + file + ": " + e.getMessage());
+        }
+        return c.run(a -> a.put("/config", doc));
+    }
+
+    /** Runs {@code ctl} with {@code args} (for a standalone main or tests). */
+    public static int execute(String... args) {
+        return new CommandLine(new CtlCommand()).execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+}

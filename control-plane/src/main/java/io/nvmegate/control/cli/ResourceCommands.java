@@ -1,0 +1,217 @@
+package io.nvmegate.control.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import static io.vertx.core.json.JsonObject.of;
+import static io.nvmegate.control.cli.ApiClient.seg;
+
+/** The {@code ctl} resource groups (one nested class per resource, one method per action). */
+final class ResourceCommands {
+    private ResourceCommands() {}
+
+    @Command(name = "global", description = "Cluster-wide settings (enabled, base NQN, ANA, cross-port referrals).")
+    static final class Global {
+        @Command(name = "get", description = "Show the global settings.")
+        int get(@Mixin Connection c) { return c.run(a -> a.get("/global")); }
+
+        @Command(name = "set", description = "Change global settings.")
+        int set(@Mixin Connection c,
+                @Option(names = "--enabled", arity = "1", description = "true: serve hosts; false: stop serving") Boolean enabled,
+                @Option(names = "--base-nqn", description = "prefix of subsystem NQNs created by --name") String baseNqn,
+                @Option(names = "--ana", arity = "1", description = "report ANA") Boolean ana,
+                @Option(names = "--cross-port-referrals", arity = "1") Boolean xref) {
+            return c.run(a -> a.put("/global", Body.of("enabled", enabled, "baseNqn", baseNqn, "ana", ana, "crossPortReferrals", xref)));
+        }
+    }
+
+    @Command(name = "subsys", description = "NVM subsystems.")
+    static final class Subsys {
+        @Command(name = "list", description = "List subsystems.")
+        int list(@Mixin Connection c) { return c.run(a -> a.get("/subsystems")); }
+
+        @Command(name = "get", description = "Show one subsystem.")
+        int get(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn) { return c.run(a -> a.get("/subsystems/" + seg(nqn))); }
+
+        @Command(name = "create", description = "Create a subsystem (--nqn, or --name under the global base NQN).")
+        int create(@Mixin Connection c, @Option(names = "--nqn") String nqn, @Option(names = "--name") String name,
+                   @Option(names = "--serial") String serial, @Option(names = "--model") String model,
+                   @Option(names = "--firmware") String firmware,
+                   @Option(names = "--allow-any-host", arity = "1", description = "true (default) or false") Boolean any) {
+            return c.run(a -> a.post("/subsystems", Body.of("nqn", nqn, "name", name, "serial", serial, "model", model,
+                    "firmware", firmware, "allowAnyHost", any)));
+        }
+
+        @Command(name = "update", description = "Change a subsystem.")
+        int update(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn,
+                   @Option(names = "--serial") String serial, @Option(names = "--model") String model,
+                   @Option(names = "--firmware") String firmware,
+                   @Option(names = "--allow-any-host", arity = "1") Boolean any) {
+            return c.run(a -> a.patch("/subsystems/" + seg(nqn), Body.of("serial", serial, "model", model, "firmware", firmware, "allowAnyHost", any)));
+        }
+
+        @Command(name = "delete", description = "Delete a subsystem.")
+        int delete(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn,
+                   @Option(names = "--force", description = "also delete its namespaces and links") boolean force) {
+            return c.run(a -> a.delete("/subsystems/" + seg(nqn) + (force ? "?force=true" : "")));
+        }
+    }
+
+    @Command(name = "ns", description = "Namespaces.")
+    static final class Ns {
+        @Command(name = "list", description = "List namespaces (of one subsystem with --nqn).")
+        int list(@Mixin Connection c, @Option(names = "--nqn") String nqn) {
+            return c.run(a -> a.get(nqn == null ? "/namespaces" : "/subsystems/" + seg(nqn) + "/namespaces"));
+        }
+
+        @Command(name = "get", description = "Show one namespace.")
+        int get(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn, @Option(names = "--nsid", required = true) long nsid) {
+            return c.run(a -> a.get("/subsystems/" + seg(nqn) + "/namespaces/" + nsid));
+        }
+
+        @Command(name = "create", description = "Create a namespace (NSID: the lowest free one unless --nsid).")
+        int create(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn,
+                   @Option(names = "--nsid") Long nsid, @Option(names = "--size", required = true, description = "bytes or 1G, 512M ...") String size,
+                   @Option(names = "--block-size", description = "512 or 4096") Integer bs,
+                   @Option(names = "--backend", description = "rocksdb, memory or null") String backend,
+                   @Option(names = "--uuid") String uuid, @Option(names = "--worker") String worker,
+                   @Option(names = "--enabled", arity = "1") Boolean enabled, @Option(names = "--ana-group") Integer ana) {
+            return c.run(a -> a.post("/subsystems/" + seg(nqn) + "/namespaces", Body.of("nsid", nsid, "size", size,
+                    "blockSize", bs, "backend", backend, "uuid", uuid, "worker", worker, "enabled", enabled, "anaGroup", ana)));
+        }
+
+        @Command(name = "update", description = "Resize (grow), enable/disable or change the ANA group of a namespace.")
+        int update(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn, @Option(names = "--nsid", required = true) long nsid,
+                   @Option(names = "--size") String size, @Option(names = "--enabled", arity = "1") Boolean enabled,
+                   @Option(names = "--ana-group") Integer ana) {
+            return c.run(a -> a.patch("/subsystems/" + seg(nqn) + "/namespaces/" + nsid, Body.of("size", size, "enabled", enabled, "anaGroup", ana)));
+        }
+
+        @Command(name = "delete", description = "Delete a namespace.")
+        int delete(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn, @Option(names = "--nsid", required = true) long nsid) {
+            return c.run(a -> a.delete("/subsystems/" + seg(nqn) + "/namespaces/" + nsid));
+        }
+    }
+
+    @Command(name = "port", description = "Transport ports (NVMe/TCP listeners).")
+    static final class Port {
+        @Command(name = "list", description = "List ports.")
+        int list(@Mixin Connection c) { return c.run(a -> a.get("/ports")); }
+
+        @Command(name = "get", description = "Show one port.")
+        int get(@Mixin Connection c, @Parameters(paramLabel = "ID") int id) { return c.run(a -> a.get("/ports/" + id)); }
+
+        @Command(name = "create", description = "Create a port.")
+        int create(@Mixin Connection c, @Option(names = "--id") Integer id, @Option(names = "--trtype", description = "tcp") String trtype,
+                   @Option(names = "--adrfam", description = "ipv4 or ipv6") String adrfam, @Option(names = "--traddr") String traddr,
+                   @Option(names = "--trsvcid") Integer trsvcid, @Option(names = "--advertise") String advertise,
+                   @Option(names = "--gateway") String gateway) {
+            return c.run(a -> a.post("/ports", Body.of("id", id, "trtype", trtype, "adrfam", adrfam, "traddr", traddr,
+                    "trsvcid", trsvcid, "advertisedAddress", advertise, "gateway", gateway)));
+        }
+
+        @Command(name = "update", description = "Change a port.")
+        int update(@Mixin Connection c, @Parameters(paramLabel = "ID") int id, @Option(names = "--adrfam") String adrfam,
+                   @Option(names = "--traddr") String traddr, @Option(names = "--trsvcid") Integer trsvcid,
+                   @Option(names = "--advertise") String advertise, @Option(names = "--gateway") String gateway) {
+            return c.run(a -> a.patch("/ports/" + id, Body.of("adrfam", adrfam, "traddr", traddr, "trsvcid", trsvcid,
+                    "advertisedAddress", advertise, "gateway", gateway)));
+        }
+
+        @Command(name = "delete", description = "Delete a port.")
+        int delete(@Mixin Connection c, @Parameters(paramLabel = "ID") int id, @Option(names = "--force") boolean force) {
+            return c.run(a -> a.delete("/ports/" + id + (force ? "?force=true" : "")));
+        }
+    }
+
+    @Command(name = "port-subsys", description = "Subsystems exported on a port (a port without links exports all).")
+    static final class PortSubsys {
+        @Command(name = "list", description = "List a port's subsystems.")
+        int list(@Mixin Connection c, @Option(names = "--port", required = true) int port) { return c.run(a -> a.get("/ports/" + port + "/subsystems")); }
+
+        @Command(name = "add", description = "Export a subsystem on a port.")
+        int add(@Mixin Connection c, @Option(names = "--port", required = true) int port, @Option(names = "--nqn", required = true) String nqn) {
+            return c.run(a -> a.post("/ports/" + port + "/subsystems", of("nqn", nqn)));
+        }
+
+        @Command(name = "remove", description = "Stop exporting a subsystem on a port.")
+        int remove(@Mixin Connection c, @Option(names = "--port", required = true) int port, @Option(names = "--nqn", required = true) String nqn,
+                   @Option(names = "--force", description = "removing the last link deletes the port") boolean force) {
+            return c.run(a -> a.delete("/ports/" + port + "/subsystems/" + seg(nqn) + (force ? "?force=true" : "")));
+        }
+    }
+
+    @Command(name = "host", description = "Hosts (host NQN and DH-HMAC-CHAP settings).")
+    static final class Host {
+        @Command(name = "list", description = "List hosts.")
+        int list(@Mixin Connection c) { return c.run(a -> a.get("/hosts")); }
+
+        @Command(name = "get", description = "Show one host.")
+        int get(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn) { return c.run(a -> a.get("/hosts/" + seg(nqn))); }
+
+        @Command(name = "create", description = "Create a host.")
+        int create(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn,
+                   @Option(names = "--key", description = "DHHC-1 host secret") String key,
+                   @Option(names = "--ctrl-key", description = "DHHC-1 controller secret") String ctrlKey,
+                   @Option(names = "--hash", description = "sha256, sha384, sha512") String hash,
+                   @Option(names = "--dh-group", description = "null, ffdhe2048 .. ffdhe8192") String group) {
+            return c.run(a -> a.post("/hosts", Body.of("nqn", nqn, "dhchapKey", key, "dhchapCtrlKey", ctrlKey, "hash", hash, "dhGroup", group)));
+        }
+
+        @Command(name = "update", description = "Change a host.")
+        int update(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn, @Option(names = "--key") String key,
+                   @Option(names = "--ctrl-key") String ctrlKey, @Option(names = "--hash") String hash,
+                   @Option(names = "--dh-group") String group) {
+            return c.run(a -> a.patch("/hosts/" + seg(nqn), Body.of("dhchapKey", key, "dhchapCtrlKey", ctrlKey, "hash", hash, "dhGroup", group)));
+        }
+
+        @Command(name = "delete", description = "Delete a host.")
+        int delete(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn, @Option(names = "--force") boolean force) {
+            return c.run(a -> a.delete("/hosts/" + seg(nqn) + (force ? "?force=true" : "")));
+        }
+    }
+
+    @Command(name = "host-subsys", description = "Hosts allowed to connect to a subsystem (when allowAnyHost is false).")
+    static final class HostSubsys {
+        @Command(name = "list", description = "List a subsystem's hosts.")
+        int list(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn) { return c.run(a -> a.get("/subsystems/" + seg(nqn) + "/hosts")); }
+
+        @Command(name = "add", description = "Allow a host.")
+        int add(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn, @Option(names = "--host", required = true) String host) {
+            return c.run(a -> a.post("/subsystems/" + seg(nqn) + "/hosts", of("host", host)));
+        }
+
+        @Command(name = "remove", description = "Remove a host's access.")
+        int remove(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn, @Option(names = "--host", required = true) String host) {
+            return c.run(a -> a.delete("/subsystems/" + seg(nqn) + "/hosts/" + seg(host)));
+        }
+    }
+
+    @Command(name = "referral", description = "Referrals to other discovery controllers.")
+    static final class Referral {
+        @Command(name = "list", description = "List referrals.")
+        int list(@Mixin Connection c) { return c.run(a -> a.get("/referrals")); }
+
+        @Command(name = "get", description = "Show one referral.")
+        int get(@Mixin Connection c, @Parameters(paramLabel = "ID") int id) { return c.run(a -> a.get("/referrals/" + id)); }
+
+        @Command(name = "create", description = "Create a referral.")
+        int create(@Mixin Connection c, @Option(names = "--id") Integer id, @Option(names = "--traddr", required = true) String traddr,
+                   @Option(names = "--trsvcid") Integer trsvcid, @Option(names = "--adrfam") String adrfam,
+                   @Option(names = "--port-id", description = "0: every port") Integer portId) {
+            return c.run(a -> a.post("/referrals", Body.of("id", id, "traddr", traddr, "trsvcid", trsvcid, "adrfam", adrfam, "portId", portId)));
+        }
+
+        @Command(name = "update", description = "Change a referral.")
+        int update(@Mixin Connection c, @Parameters(paramLabel = "ID") int id, @Option(names = "--traddr") String traddr,
+                   @Option(names = "--trsvcid") Integer trsvcid, @Option(names = "--adrfam") String adrfam,
+                   @Option(names = "--port-id") Integer portId) {
+            return c.run(a -> a.patch("/referrals/" + id, Body.of("traddr", traddr, "trsvcid", trsvcid, "adrfam", adrfam, "portId", portId)));
+        }
+
+        @Command(name = "delete", description = "Delete a referral.")
+        int delete(@Mixin Connection c, @Parameters(paramLabel = "ID") int id) { return c.run(a -> a.delete("/referrals/" + id)); }
+    }
+}

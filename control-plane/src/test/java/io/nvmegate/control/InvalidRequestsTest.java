@@ -1,0 +1,130 @@
+package io.nvmegate.control;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * A table of invalid management requests: each is answered with the expected 4xx, a JSON error naming the field,
+ * and leaves the catalog exactly as it was.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InvalidRequestsTest {
+    private static final String V = "/api/v1";
+    private static final String S = "nqn.2026-11.io.example:base";
+    private static final String SP = "/subsystems/nqn.2026-11.io.example%3Abase";
+    private static final String H = "nqn.2026-11.io.example:host-a";
+    private static final String NEW = "nqn.2026-11.io.example:new";
+    private static final String UUID1 = "0b6c6a3e-7a5b-4f0e-9a39-3f8f1c7a0001";
+    private ApiFixture api;
+
+    @BeforeAll
+    void start() throws Exception {
+        api = ApiFixture.start(null);
+        expect(api.post(V + "/hosts", JsonObject.of("nqn", H)), 201);
+        expect(api.post(V + "/subsystems", JsonObject.of("nqn", S, "allowAnyHost", false, "hosts", new JsonArray().add(H))), 201);
+        expect(api.post(V + SP + "/namespaces", JsonObject.of("nsid", 1, "size", "16M", "uuid", UUID1)), 201);
+        expect(api.post(V + "/ports", JsonObject.of("id", 1, "traddr", "127.0.0.1", "trsvcid", 14500, "subsystems", new JsonArray().add(S))), 201);
+        expect(api.post(V + "/ports", JsonObject.of("id", 2, "traddr", "127.0.0.1", "trsvcid", 14501)), 201);
+        expect(api.post(V + "/referrals", JsonObject.of("id", 1, "traddr", "192.0.2.1")), 201);
+    }
+
+    private static void expect(ApiFixture.Reply r, int status) {
+        assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(status);
+    }
+
+    @AfterAll
+    void stop() throws Exception { api.close(); }
+
+    static Stream<Arguments> invalid() {
+        String longNqn = "nqn.2026-11.io.example:" + "x".repeat(201);
+        return Stream.of(
+                arguments("subsystem without nqn", "POST", "/subsystems", JsonObject.of(), 400, "nqn"),
+                arguments("subsystem nqn syntax", "POST", "/subsystems", JsonObject.of("nqn", "bogus"), 400, "nqn"),
+                arguments("subsystem nqn > 223 bytes", "POST", "/subsystems", JsonObject.of("nqn", longNqn), 400, "nqn"),
+                arguments("serial > 20", "POST", "/subsystems", JsonObject.of("nqn", NEW, "serial", "s".repeat(21)), 400, "serial"),
+                arguments("model > 40", "POST", "/subsystems", JsonObject.of("nqn", NEW, "model", "m".repeat(41)), 400, "model"),
+                arguments("firmware > 8", "POST", "/subsystems", JsonObject.of("nqn", NEW, "firmware", "123456789"), 400, "firmware"),
+                arguments("allowAnyHost not boolean", "POST", "/subsystems", JsonObject.of("nqn", NEW, "allowAnyHost", "yes"), 400, "allowAnyHost"),
+                arguments("unknown field", "POST", "/subsystems", JsonObject.of("nqn", NEW, "colour", "red"), 400, "colour"),
+                arguments("duplicate subsystem NQN", "POST", "/subsystems", JsonObject.of("nqn", S), 409, "nqn"),
+                arguments("subsystem links unknown host", "POST", "/subsystems", JsonObject.of("nqn", NEW, "hosts", new JsonArray().add("nqn.2026-11.io.example:ghost")), 404, "hosts"),
+                arguments("body not JSON", "POST", "/subsystems", "not json", 400, "body"),
+                arguments("body not an object", "POST", "/subsystems", "[1,2]", 400, "body"),
+                arguments("subsystem NQN cannot change", "PATCH", SP, JsonObject.of("nqn", NEW), 400, "nqn"),
+                arguments("delete linked subsystem", "DELETE", SP, null, 409, "nqn"),
+                arguments("unknown subsystem", "GET", "/subsystems/nqn.2026-11.io.example%3Aghost", null, 404, "nqn"),
+                arguments("duplicate NSID", "POST", SP + "/namespaces", JsonObject.of("nsid", 1, "size", "1G"), 409, "nsid"),
+                arguments("NSID 0", "POST", SP + "/namespaces", JsonObject.of("nsid", 0, "size", "1G"), 400, "nsid"),
+                arguments("block size 1024", "POST", SP + "/namespaces", JsonObject.of("size", "1G", "blockSize", 1024), 400, "blockSize"),
+                arguments("size not a block multiple", "POST", SP + "/namespaces", JsonObject.of("size", "1000"), 400, "size"),
+                arguments("size unparsable", "POST", SP + "/namespaces", JsonObject.of("size", "lots"), 400, "size"),
+                arguments("size boolean", "POST", SP + "/namespaces", JsonObject.of("size", true), 400, "size"),
+                arguments("unknown backend", "POST", SP + "/namespaces", JsonObject.of("size", "1G", "backend", "tape"), 400, "backend"),
+                arguments("bad UUID", "POST", SP + "/namespaces", JsonObject.of("size", "1G", "uuid", "not-a-uuid"), 400, "uuid"),
+                arguments("duplicate UUID", "POST", SP + "/namespaces", JsonObject.of("size", "1G", "uuid", UUID1), 409, "uuid"),
+                arguments("ANA group 0", "POST", SP + "/namespaces", JsonObject.of("size", "1G", "anaGroup", 0), 400, "anaGroup"),
+                arguments("namespace of unknown subsystem", "POST", "/subsystems/nqn.2026-11.io.example%3Aghost/namespaces", JsonObject.of("size", "1G"), 404, "nqn"),
+                arguments("namespace shrink", "PATCH", SP + "/namespaces/1", JsonObject.of("size", "4K"), 400, "size"),
+                arguments("block size cannot change", "PATCH", SP + "/namespaces/1", JsonObject.of("blockSize", 512), 400, "blockSize"),
+                arguments("worker cannot change", "PATCH", SP + "/namespaces/1", JsonObject.of("worker", "worker-9"), 400, "worker"),
+                arguments("unknown namespace", "GET", SP + "/namespaces/9", null, 404, "nsid"),
+                arguments("RDMA port", "POST", "/ports", JsonObject.of("trtype", "rdma", "traddr", "127.0.0.1", "trsvcid", 14600), 400, "trtype"),
+                arguments("duplicate port id", "POST", "/ports", JsonObject.of("id", 1, "traddr", "127.0.0.1", "trsvcid", 14600), 409, "id"),
+                arguments("port address in use", "POST", "/ports", JsonObject.of("traddr", "127.0.0.1", "trsvcid", 14500), 409, "trsvcid"),
+                arguments("wildcard overlaps a port", "POST", "/ports", JsonObject.of("traddr", "0.0.0.0", "trsvcid", 14501), 409, "trsvcid"),
+                arguments("bad IPv4 address", "POST", "/ports", JsonObject.of("traddr", "300.1.1.1", "trsvcid", 14600), 400, "traddr"),
+                arguments("IPv4 address as ipv6", "POST", "/ports", JsonObject.of("adrfam", "ipv6", "traddr", "127.0.0.1", "trsvcid", 14600), 400, "traddr"),
+                arguments("unknown address family", "POST", "/ports", JsonObject.of("adrfam", "ipx", "traddr", "127.0.0.1", "trsvcid", 14600), 400, "adrfam"),
+                arguments("service id > 65535", "POST", "/ports", JsonObject.of("traddr", "127.0.0.1", "trsvcid", 70000), 400, "trsvcid"),
+                arguments("port id > 65535", "POST", "/ports", JsonObject.of("id", 70000, "traddr", "127.0.0.1", "trsvcid", 14600), 400, "id"),
+                arguments("port links unknown subsystem", "POST", "/ports", JsonObject.of("traddr", "127.0.0.1", "trsvcid", 14600, "subsystems", new JsonArray().add("nqn.2026-11.io.example:ghost")), 404, "subsystems"),
+                arguments("port id not a number", "GET", "/ports/abc", null, 400, "id"),
+                arguments("delete linked port", "DELETE", "/ports/1", null, 409, "id"),
+                arguments("link twice", "POST", "/ports/1/subsystems", JsonObject.of("nqn", S), 409, "nqn"),
+                arguments("link bad NQN", "POST", "/ports/1/subsystems", JsonObject.of("nqn", "bad"), 400, "nqn"),
+                arguments("unlink last subsystem", "DELETE", "/ports/1/subsystems/" + S.replace(":", "%3A"), null, 409, "nqn"),
+                arguments("host bad NQN", "POST", "/hosts", JsonObject.of("nqn", "host"), 400, "nqn"),
+                arguments("duplicate host", "POST", "/hosts", JsonObject.of("nqn", H), 409, "nqn"),
+                arguments("unknown hash", "POST", "/hosts", JsonObject.of("nqn", NEW, "hash", "md5"), 400, "hash"),
+                arguments("unknown DH group", "POST", "/hosts", JsonObject.of("nqn", NEW, "dhGroup", "ffdhe1024"), 400, "dhGroup"),
+                arguments("key not DHHC-1", "POST", "/hosts", JsonObject.of("nqn", NEW, "dhchapKey", "secret"), 400, "dhchapKey"),
+                arguments("delete linked host", "DELETE", "/hosts/" + H.replace(":", "%3A"), null, 409, "nqn"),
+                arguments("allow unknown host", "POST", SP + "/hosts", JsonObject.of("host", "nqn.2026-11.io.example:ghost"), 404, "host"),
+                arguments("allow host twice", "POST", SP + "/hosts", JsonObject.of("host", H), 409, "host"),
+                arguments("referral without address", "POST", "/referrals", JsonObject.of(), 400, "traddr"),
+                arguments("referral service id 0", "POST", "/referrals", JsonObject.of("traddr", "192.0.2.9", "trsvcid", 0), 400, "trsvcid"),
+                arguments("referral to unknown port", "POST", "/referrals", JsonObject.of("traddr", "192.0.2.9", "portId", 99), 404, "portId"),
+                arguments("duplicate referral", "POST", "/referrals", JsonObject.of("traddr", "192.0.2.1"), 409, "traddr"),
+                arguments("base NQN syntax", "PUT", "/global", JsonObject.of("baseNqn", "example"), 400, "baseNqn"),
+                arguments("enabled not boolean", "PUT", "/global", JsonObject.of("enabled", "no"), 400, "enabled"),
+                arguments("key hash unknown", "POST", "/generate-key", JsonObject.of("hash", "md5"), 400, "hash"),
+                arguments("key length 20", "POST", "/generate-key", JsonObject.of("length", 20), 400, "length"),
+                arguments("restore bad subsystem", "PUT", "/config", JsonObject.of("subsystems", new JsonArray().add(JsonObject.of("nqn", "bad"))), 400, "nqn"),
+                arguments("restore dangling port link", "PUT", "/config", JsonObject.of("ports", new JsonArray().add(JsonObject.of("id", 1, "subsystems", new JsonArray().add(NEW)))), 404, "subsystems"),
+                arguments("restore unknown section", "PUT", "/config", JsonObject.of("extra", 1), 400, "extra"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void refusedWithFieldAndCatalogUnchanged(String name, String method, String path, Object body, int status, String field) {
+        JsonObject before = api.service.save();
+        ApiFixture.Reply r = api.call(method, V + path, body);
+        assertThat(r.status()).as("%s: %s", name, r.body()).isEqualTo(status);
+        JsonObject err = r.json();
+        assertThat(err.getString("field")).as(err.encode()).isEqualTo(field);
+        assertThat(err.getString("error")).isNotBlank();
+        if (status == 400) assertThat(err.getString("error")).as("the message names the field").containsIgnoringCase(field);
+        assertThat(api.service.save()).as("catalog unchanged").isEqualTo(before);
+    }
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# control-plane.sh - live reconfiguration through the management API with the real Linux host.
+# Runs on the build machine (Debian 12, root): starts `nvmegate all` with an EMPTY catalog
+# (discovery 127.0.0.1:38009, management API 127.0.0.1:38080, data in a temporary folder), sets
+# up a subsystem, namespace, port 34420 (advertised as 10.0.2.2), host and links with
+# `nvmegate ctl` (the port starts listening live), boots ONE QEMU guest running
+# e2e/guest/control-plane-guest.sh (discover, connect, add a namespace, resize it, remove the
+# host's access — all while connected), then restarts the target with no configuration and
+# checks that `ctl save` is unchanged (the catalog is durable). Exits 0 only if all passed.
+#
+# usage: e2e/control-plane.sh [--jar PATH] [--results DIR] [--timeout S]
+#   ports: I/O 34420, discovery 38009, API 38080 (never the defaults 4420/8009/8080)
+# Environment: JAVA (default java), JAVA_OPTS, E2E_KEEP_DATA=1 keeps the target's data folder.
+set -euo pipefail
+export HZ_PHONE_HOME_ENABLED=false
+export NVMEGATE_METRICS_PORT=${NVMEGATE_METRICS_PORT:-0}  # a free port: other targets may hold 9420
+E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$E2E/.." && pwd)
+NH=$E2E/nvme-host
+NQN=nqn.2026-11.io.nvmegate:live
+HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:5e1f0c3a-6d2b-4c39-9f0e-7a8b9c0d1e2f
+PORT=34420 DPORT=38009 APIPORT=38080
+API=http://127.0.0.1:$APIPORT
+
+jar=${NVMEGATE_JAR:-$ROOT/launcher/target/nvmegate.jar}
+results="" vm_timeout=900
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --jar) jar=$2; shift 2 ;;
+    --results) results=$2; shift 2 ;;
+    --timeout) vm_timeout=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
+    *) echo "control-plane.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf '[control-plane] %s\n' "$*"; }
+die() { log "ERROR: $*"; exit 1; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+# shellcheck disable=SC2206
+ctl() { "${JAVA:-java}" ${JAVA_OPTS:-} -jar "$jar" ctl "$@" --api "$API"; }
+
+T0=$(now)
+results=${results:-$E2E/results/control-plane-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$results"
+results=$(cd "$results" && pwd)
+[ "$(id -u)" = 0 ] || die "run as root (QEMU guest)"
+[ -f "$jar" ] || die "no jar at $jar: build it first (mvn -B package)"
+for p in "$PORT" "$DPORT" "$APIPORT"; do ! port_open "$p" || die "127.0.0.1:$p already accepts connections"; done
+
+TPID="" DATA=""
+stop_target() {
+  [ -n "$TPID" ] || return 0
+  kill -TERM "$TPID" 2>/dev/null || true
+  for _ in $(seq 1 150); do kill -0 "$TPID" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$TPID" 2>/dev/null && kill -KILL "$TPID" 2>/dev/null
+  wait "$TPID" 2>/dev/null || true
+  TPID=""
+}
+cleanup() {
+  stop_target
+  if [ -n "$DATA" ] && [ "${E2E_KEEP_DATA:-0}" != 1 ]; then rm -rf "$DATA"; fi
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_target() {  # start_target LOG [extra args]: waits for discovery and the API
+  local out=$1
+  shift
+  # shellcheck disable=SC2206
+  local cmd=("${JAVA:-java}" ${JAVA_OPTS:-} -jar "$jar" all --data "$DATA" --port "$PORT" --discovery-port "$DPORT"
+             --bind 127.0.0.1 --advertise 10.0.2.2 --api-port "$APIPORT" "$@")
+  log "starting target: ${cmd[*]}"
+  (cd "$ROOT" && exec "${cmd[@]}") > "$out" 2>&1 < /dev/null &
+  TPID=$!
+  local deadline=$(( $(date +%s) + 60 ))
+  until port_open "$DPORT" && port_open "$APIPORT"; do
+    kill -0 "$TPID" 2>/dev/null || { tail -n 40 "$out"; die "target exited before listening"; }
+    [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$out"; die "target not listening after 60 s"; }
+    sleep 0.3
+  done
+}
+
+# --- 1. target with an empty catalog, set up through the CLI ---------------------------
+DATA=$(mktemp -d "${TMPDIR:-/tmp}/nvmegate-control-plane-data.XXXXXX")
+echo '{}' > "$results/seed.json"
+start_target "$results/target.log" --config "$results/seed.json"
+setup_ok=1
+{
+  ctl subsys create --nqn "$NQN" --allow-any-host false --serial LIVE-E2E-0001 &&
+  ctl ns create --nqn "$NQN" --nsid 1 --size 64M &&
+  ctl port create --id 1 --traddr 127.0.0.1 --trsvcid "$PORT" --advertise 10.0.2.2 &&
+  ctl port-subsys add --port 1 --nqn "$NQN" &&
+  ctl host create --nqn "$HOSTNQN" &&
+  ctl host-subsys add --nqn "$NQN" --host "$HOSTNQN" &&
+  ctl global set --enabled true &&
+  ctl subsys list
+} > "$results/setup.log" 2>&1 || setup_ok=0
+sed 's/^/[control-plane]   ctl| /' "$results/setup.log"
+[ $setup_ok = 1 ] || die "setup through ctl failed"
+for _ in $(seq 1 50); do port_open "$PORT" && break; sleep 0.2; done
+port_open "$PORT" || die "port $PORT created through the API does not listen"
+log "port $PORT listening (created live)"
+
+# --- 2. guest ------------------------------------------------------------------------
+bash "$NH/setup.sh"
+ts=$(now)
+set +e
+"$NH/vm.sh" -w "$results" -t "$vm_timeout" -- \
+  bash "$E2E/guest/control-plane-guest.sh" --addr 10.0.2.2 --port "$PORT" --discovery-port "$DPORT" \
+  --api "http://10.0.2.2:$APIPORT" --nqn "$NQN" --hostnqn "$HOSTNQN" --results "$results" 2>&1 | tee "$results/guest.log"
+guest_rc=${PIPESTATUS[0]}
+set -e
+guest_phase="$(secs "$ts" "$(now)") s, rc=$guest_rc"
+
+# --- 3. restart with no configuration: the catalog is intact --------------------------
+restart_ok=1
+ctl save > "$results/catalog-before.json" || restart_ok=0
+stop_target
+start_target "$results/target-restart.log"
+for _ in $(seq 1 50); do port_open "$PORT" && break; sleep 0.2; done
+port_open "$PORT" || { log "port $PORT not listening after the restart"; restart_ok=0; }
+ctl save > "$results/catalog-after.json" || restart_ok=0
+if ! diff -u "$results/catalog-before.json" "$results/catalog-after.json"; then log "catalog changed across the restart"; restart_ok=0; fi
+grep -q '"size" : 67108864' "$results/catalog-after.json" || { log "resized namespace 2 (64 MiB) missing after the restart"; restart_ok=0; }
+grep -q 'nqn.2026-11.io.nvmegate:disk1' "$results/catalog-after.json" && { log "the default seed was loaded over the persisted catalog"; restart_ok=0; }
+stop_target
+
+# --- 4. summary ----------------------------------------------------------------------
+ok=1
+[ "$guest_rc" = 0 ] || ok=0
+[ $restart_ok = 1 ] || ok=0
+grep -q '^control-plane: [0-9]* passed, 0 failed$' "$results/guest.log" || ok=0
+echo
+log "==== control-plane summary"
+log "guest session: $guest_phase"
+[ ! -s "$results/summary.tsv" ] || column -t -s $'\t' "$results/summary.tsv" | sed 's/^/[control-plane]   /'
+log "restart with no configuration: catalog $([ $restart_ok = 1 ] && echo intact || echo NOT intact)"
+log "results:       $results"
+log "total:         $(secs "$T0" "$(now)") s"
+if [ $ok = 1 ]; then log "RESULT: PASS"; exit 0; fi
+tail -n 40 "$results/target.log" | sed 's/^/  target| /'
+log "RESULT: FAIL"
+exit 1

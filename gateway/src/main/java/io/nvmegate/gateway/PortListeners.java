@@ -1,0 +1,92 @@
+package io.nvmegate.gateway;
+
+import io.nvmegate.catalog.CatalogView;
+import io.nvmegate.catalog.PortSpec;
+import io.nvmegate.controller.FabricsConnect;
+import io.nvmegate.transport.NvmeTcpServer;
+import io.nvmegate.transport.TransportConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The NVMe/TCP listeners of one gateway, kept equal to the catalog: one per port the gateway serves
+ * ({@link PortSpec#servedBy}), none while the target is disabled (global {@code enabled=false}). A port that
+ * appears starts listening, one that disappears or moves (other address or service ID) is closed — which also
+ * closes the connections accepted on it, so its hosts see their controllers go — and reopened where it moved.
+ */
+final class PortListeners {
+    private static final Logger log = LoggerFactory.getLogger(PortListeners.class);
+
+    private record Listener(PortSpec spec, NvmeTcpServer server) {}
+
+    private final Vertx vertx;
+    private final String gatewayId;
+    private final TransportConfig transport;
+    private final Function<PortSpec, FabricsConnect> connect;
+    private final Map<Integer, Listener> listeners = new LinkedHashMap<>();
+    private boolean stopped;
+
+    PortListeners(Vertx vertx, String gatewayId, TransportConfig transport, Function<PortSpec, FabricsConnect> connect) {
+        this.vertx = vertx;
+        this.gatewayId = gatewayId;
+        this.transport = transport;
+        this.connect = connect;
+    }
+
+    /** @return the servers listening now */
+    synchronized List<NvmeTcpServer> servers() {
+        return listeners.values().stream().map(Listener::server).toList();
+    }
+
+    /**
+     * Opens and closes listeners so they match {@code snap} (and {@code enabled}).
+     *
+     * @return completes when the listeners opened by this call listen (fails if one cannot)
+     */
+    synchronized Future<Void> reconcile(CatalogView.Snapshot snap, boolean enabled) {
+        if (stopped) return Future.succeededFuture();
+        Map<Integer, PortSpec> desired = new LinkedHashMap<>();
+        if (enabled) {
+            for (PortSpec p : snap.ports()) if (p.servedBy(gatewayId)) desired.put(p.id(), p);
+        }
+        for (Listener l : List.copyOf(listeners.values())) {
+            PortSpec want = desired.get(l.spec().id());
+            if (want != null && want.traddr().equals(l.spec().traddr()) && want.trsvcid() == l.spec().trsvcid()) continue;
+            listeners.remove(l.spec().id());
+            log.info("gateway {}: port {} ({}:{}) {}", gatewayId, l.spec().id(), l.spec().traddr(), l.spec().trsvcid(),
+                    want == null ? (enabled ? "removed" : "stopped: target disabled") : "moved");
+            l.server().close();
+        }
+        List<Future<NvmeTcpServer>> started = new ArrayList<>();
+        for (PortSpec p : desired.values()) {
+            if (listeners.containsKey(p.id())) continue;
+            NvmeTcpServer s = new NvmeTcpServer(vertx, p.traddr(), p.trsvcid(), transport, connect.apply(p));
+            listeners.put(p.id(), new Listener(p, s));
+            started.add(s.listen().onFailure(e -> forget(p.id(), s, e)));
+        }
+        return Future.all(started).mapEmpty();
+    }
+
+    private synchronized void forget(int id, NvmeTcpServer s, Throwable e) {
+        log.error("gateway {}: port {} cannot listen on {}: {}", gatewayId, id, s.host(), e.toString());
+        Listener l = listeners.get(id);
+        if (l != null && l.server() == s) listeners.remove(id); // tried again on the next catalog change
+    }
+
+    /** Closes every listener; later catalog changes are ignored. */
+    synchronized Future<Void> stop() {
+        stopped = true;
+        List<Future<Void>> closed = new ArrayList<>();
+        for (Listener l : listeners.values()) closed.add(l.server().close());
+        listeners.clear();
+        return Future.all(closed).mapEmpty();
+    }
+}

@@ -1,0 +1,347 @@
+package io.nvmegate.launcher.observability;
+
+import io.nvmegate.client.ConnectOptions;
+import io.nvmegate.client.DiscoveryLog;
+import io.nvmegate.client.DiscoveryLogEntry;
+import io.nvmegate.client.NvmeController;
+import io.nvmegate.client.NvmeTcpHost;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static io.nvmegate.launcher.observability.ComposeFileTest.map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * compose.yaml without Docker: its five nvmegate services run as separate JVMs on 127.0.0.1 with the commands
+ * and environment variables compose gives them (host names and ports mapped to 127.0.0.1 and free ports, the
+ * catalog deploy/nvmegate.json likewise), a workload runs through the host library, and a real Prometheus
+ * scrapes every service with deploy/prometheus.yml adapted to those ports: promtool checks the config and every
+ * service's metrics, and PromQL returns the workload's I/O counters. Health flips to ready after the cluster
+ * join and to not ready on shutdown (SIGTERM).
+ */
+class ComposeWithoutDockerTest {
+    static final String NQN = "nqn.2026-11.io.nvmegate:disk1";
+    static final int BS = 4096;
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, Integer> clusterPorts = new LinkedHashMap<>();
+    private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
+    private final Map<Integer, Integer> nvmePorts = new LinkedHashMap<>(); // compose port -> test port
+    private final List<ServiceProcess> running = new ArrayList<>();
+
+    @Test
+    void composeServicesAsProcessesScrapedByPrometheus() throws Exception {
+        Path prometheus = Repo.tool("prometheus", "prometheus");
+        Path promtool = Repo.tool("promtool", "prometheus");
+        Map<String, Object> services = map(ComposeFileTest.compose().get("services"));
+        for (String s : ComposeFileTest.NVMEGATE_SERVICES) {
+            clusterPorts.put(s, TestPortsAccess.free());
+            metricsPorts.put(s, TestPortsAccess.free());
+        }
+        int discoveryPort = TestPortsAccess.free();
+        Path catalog = catalog();
+        Process prom = null;
+        try {
+            // start in compose's depends_on order: worker-1, worker-2, then gateways and discovery
+            Map<String, List<Integer>> seen = new LinkedHashMap<>();
+            start("worker-1", services, catalog, discoveryPort);
+            seen.put("worker-1", awaitReady("worker-1"));
+            start("worker-2", services, catalog, discoveryPort);
+            seen.put("worker-2", awaitReady("worker-2"));
+            for (String s : List.of("gateway-1", "gateway-2", "discovery")) start(s, services, catalog, discoveryPort);
+            for (String s : List.of("gateway-1", "gateway-2", "discovery")) seen.put(s, awaitReady(s));
+            // the HTTP server comes up before the cluster join: some service answered 503 before it was ready
+            assertThat(seen.values()).as("/health/ready answers before ready: %s", seen).anyMatch(l -> l.contains(503));
+            for (String s : ComposeFileTest.NVMEGATE_SERVICES) {
+                assertThat(Http.get(url(s, "/health/live")).status()).isEqualTo(200);
+                runComposeHealthcheck(services, s);
+            }
+
+            long[] io = workload(discoveryPort);
+            long writtenGw1 = io[0], readGw1 = io[1], readGw2 = io[2];
+
+            // every service's /metrics passes promtool's lint, and every nvmegate_* family is documented
+            String docs = Files.readString(Repo.root().resolve("docs/metrics.md"));
+            Map<String, String> scraped = new LinkedHashMap<>();
+            for (String s : ComposeFileTest.NVMEGATE_SERVICES) {
+                String text = Http.get(url(s, "/metrics")).body();
+                scraped.put(s, text);
+                Path f = dir.resolve(s + ".prom");
+                Files.writeString(f, text);
+                ProcessResult r = run(List.of(promtool.toString(), "check", "metrics"), f);
+                assertThat(r.exit).as("promtool check metrics on %s:\n%s", s, r.output).isZero();
+                for (String f0 : PrometheusText.families(text, "nvmegate_")) {
+                    String family = f0.replaceAll("_seconds_max$", "_seconds"); // a histogram's max gauge
+                    assertThat(docs).as("docs/metrics.md documents %s (%s)", family, s).contains("`" + family + "`");
+                }
+            }
+            assertThat(PrometheusText.sum(scraped.get("gateway-1"), "nvmegate_bytes_written_total", Map.of())).isEqualTo(writtenGw1);
+            assertThat(PrometheusText.sum(scraped.get("gateway-1"), "nvmegate_commands_total",
+                    Map.of("opcode", "write", "status", "success", "nsid", "1"))).isEqualTo(writtenGw1 / BS / 4 / 2);
+            assertThat(PrometheusText.sum(scraped.get("discovery"), "nvmegate_discovery_log_reads_total", Map.of("role", "discovery"))).isGreaterThanOrEqualTo(1);
+            assertThat(PrometheusText.sum(scraped.get("worker-1"), "nvmegate_storage_duration_seconds_count", Map.of("op", "write", "backend", "rocksdb"))).isPositive();
+            assertThat(PrometheusText.sum(scraped.get("worker-1"), "nvmegate_rocksdb_block_cache_capacity_bytes", Map.of("worker", "worker-1"))).isEqualTo(64 << 20);
+            assertThat(PrometheusText.sum(scraped.get("gateway-2"), "nvmegate_eventbus_round_trip_seconds_count", Map.of("op", "read", "outcome", "success"))).isPositive();
+            assertThat(PrometheusText.sum(scraped.get("gateway-2"), "nvmegate_cluster_members", Map.of())).isEqualTo(5);
+            assertThat(scraped.get("gateway-1")).contains("vertx_net_server_", "jvm_memory_used_bytes");
+
+            // a real Prometheus with the repo's prometheus.yml, pointed at these ports
+            int promPort = TestPortsAccess.free();
+            Path promConfig = prometheusConfig(promPort);
+            ProcessResult check = run(List.of(promtool.toString(), "check", "config", promConfig.toString()), null);
+            assertThat(check.exit).as("promtool check config:\n%s", check.output).isZero();
+            prom = new ProcessBuilder(prometheus.toString(), "--config.file=" + promConfig, "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                    "--web.listen-address=127.0.0.1:" + promPort, "--log.level=warn")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+            String api = "http://127.0.0.1:" + promPort;
+            awaitTrue(() -> Http.get(api + "/-/ready").status() == 200, Duration.ofSeconds(30), "Prometheus ready");
+            awaitTrue(() -> query(api, "sum(up{job=\"nvmegate\"})") == 5, Duration.ofSeconds(30), "all 5 services up in Prometheus");
+            awaitTrue(() -> query(api, "sum(nvmegate_bytes_written_total{service=\"gateway-1\"})") == writtenGw1, Duration.ofSeconds(20),
+                    "PromQL: bytes written through gateway-1 = " + writtenGw1);
+            assertThat(query(api, "sum(nvmegate_bytes_read_total{service=\"gateway-1\"})")).isEqualTo(readGw1);
+            assertThat(query(api, "sum(nvmegate_bytes_read_total{service=\"gateway-2\"})")).isEqualTo(readGw2);
+            assertThat(query(api, "sum(nvmegate_bytes_written_total{job=\"nvmegate\",nsid=\"2\"})")).isEqualTo(writtenGw1 / 2);
+            assertThat(query(api, "sum by (service) (nvmegate_cluster_members)")).isEqualTo(5); // first series: 5 members
+            // every dashboard query is valid PromQL for this Prometheus
+            for (String expr : dashboardQueries()) {
+                JsonObject r = new JsonObject(Http.get(api + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)).body());
+                assertThat(r.getString("status")).as("dashboard query %s: %s", expr, r).isEqualTo("success");
+            }
+
+            // SIGTERM: every service is not ready (503) while it shuts down, then gone
+            for (ServiceProcess p : running) p.terminate();
+            Map<String, List<Integer>> after = new LinkedHashMap<>();
+            for (ServiceProcess p : running) after.put(p.name, new ArrayList<>());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (after.values().stream().anyMatch(l -> l.isEmpty() || l.get(l.size() - 1) != -1) && System.nanoTime() < end) {
+                for (Map.Entry<String, List<Integer>> e : after.entrySet()) {
+                    List<Integer> l = e.getValue();
+                    if (!l.isEmpty() && l.get(l.size() - 1) == -1) continue;
+                    int st = Http.get(url(e.getKey(), "/health/ready")).status();
+                    if (l.isEmpty() || l.get(l.size() - 1) != st) l.add(st);
+                }
+                Thread.sleep(5);
+            }
+            for (ServiceProcess p : running) {
+                List<Integer> statuses = after.get(p.name);
+                if (!statuses.isEmpty() && statuses.get(0) == 200) statuses.remove(0); // polled before the JVM handled the signal
+                assertThat(statuses).as("%s /health/ready after SIGTERM", p.name).containsExactly(503, -1);
+                assertThat(p.process.waitFor(40, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.tail()).contains("nvmegate stopped");
+            }
+        } catch (Throwable t) {
+            StringBuilder logs = new StringBuilder();
+            for (ServiceProcess p : running) logs.append("---- ").append(p.name).append('\n').append(p.tail()).append('\n');
+            Path pl = dir.resolve("prometheus.log");
+            if (Files.exists(pl)) logs.append("---- prometheus\n").append(Files.readString(pl));
+            throw new AssertionError(t.getMessage() + "\n" + logs, t);
+        } finally {
+            for (ServiceProcess p : running) p.close();
+            if (prom != null) {
+                prom.destroy();
+                if (!prom.waitFor(20, TimeUnit.SECONDS)) prom.destroyForcibly();
+            }
+        }
+    }
+
+    /** deploy/nvmegate.json with 127.0.0.1 and free ports instead of 0.0.0.0:4420/4421. */
+    private Path catalog() throws Exception {
+        JsonObject c = new JsonObject(Files.readString(Repo.root().resolve("deploy/nvmegate.json")));
+        for (Object o : c.getJsonArray("ports")) {
+            JsonObject p = (JsonObject) o;
+            int port = TestPortsAccess.free();
+            nvmePorts.put(p.getInteger("trsvcid"), port);
+            p.put("traddr", "127.0.0.1").put("trsvcid", port);
+        }
+        Path f = dir.resolve("nvmegate.json");
+        Files.writeString(f, c.encodePrettily());
+        return f;
+    }
+
+    /** Starts compose service {@code name} with its compose command and environment, mapped to this machine. */
+    private void start(String name, Map<String, Object> services, Path catalog, int discoveryPort) throws Exception {
+        Map<String, Object> s = map(services.get(name));
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : map(s.get("environment")).entrySet()) {
+            String v = String.valueOf(e.getValue());
+            switch (e.getKey()) {
+                case "NVMEGATE_CLUSTER_HOST" -> env.put(e.getKey(), "127.0.0.1");
+                case "NVMEGATE_CLUSTER_PORT" -> env.put(e.getKey(), Integer.toString(clusterPorts.get(name)));
+                case "NVMEGATE_MEMBERS" -> env.put(e.getKey(), Arrays.stream(v.split(","))
+                        .map(m -> "127.0.0.1:" + clusterPorts.get(m.split(":")[0])).reduce((a, b) -> a + "," + b).orElseThrow());
+                case "NVMEGATE_CONFIG" -> env.put(e.getKey(), catalog.toString());
+                case "NVMEGATE_DATA" -> env.put(e.getKey(), dir.resolve("volumes").resolve(name).toString());
+                case "NVMEGATE_METRICS_PORT" -> env.put(e.getKey(), Integer.toString(metricsPorts.get(name)));
+                case "NVMEGATE_DISCOVERY_PORT" -> env.put(e.getKey(), Integer.toString(discoveryPort));
+                case "NVMEGATE_BIND" -> env.put(e.getKey(), "127.0.0.1");
+                case "NVMEGATE_ADVERTISE" -> {
+                    assertThat(v).isEqualTo("${NVMEGATE_ADVERTISE:-127.0.0.1}");
+                    env.put(e.getKey(), "127.0.0.1");
+                }
+                case "NVMEGATE_WORKER_ID", "NVMEGATE_GATEWAY_ID", "HZ_PHONE_HOME_ENABLED" -> env.put(e.getKey(), v);
+                default -> fail("compose sets " + e.getKey() + " for " + name + ": teach this test how to map it to 127.0.0.1");
+            }
+        }
+        env.put("NVMEGATE_METRICS_HOST", "127.0.0.1"); // tests listen on 127.0.0.1 only (compose: 0.0.0.0 in the container)
+        env.putIfAbsent("NVMEGATE_BIND", "127.0.0.1");
+        env.put("NVMEGATE_CLUSTER_NAME", "it-compose-" + discoveryPort);
+        List<String> args = new ArrayList<>();
+        for (Object a : (List<?>) s.get("command")) args.add(a.toString());
+        running.add(ServiceProcess.start(name, dir, args, env));
+    }
+
+    private ServiceProcess process(String name) {
+        return running.stream().filter(p -> p.name.equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Polls /health/ready until 200; @return the distinct statuses seen in order (-1: nothing listening). */
+    private List<Integer> awaitReady(String name) throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < end) {
+            int st = Http.get(url(name, "/health/ready")).status();
+            if (statuses.isEmpty() || statuses.get(statuses.size() - 1) != st) statuses.add(st);
+            if (st == 200) {
+                assertThat(process(name).tail()).contains("nvmegate ready");
+                return statuses;
+            }
+            if (!process(name).process.isAlive()) fail(name + " exited " + process(name).process.exitValue());
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " not ready after 90 s, statuses " + statuses);
+    }
+
+    /** Runs the service's compose healthcheck command (CMD form) against its test port. */
+    private void runComposeHealthcheck(Map<String, Object> services, String name) throws Exception {
+        List<?> test = (List<?>) map(map(services.get(name)).get("healthcheck")).get("test");
+        assertThat(test.get(0)).isEqualTo("CMD");
+        List<String> cmd = new ArrayList<>();
+        for (Object o : test.subList(1, test.size())) cmd.add(o.toString().replace("127.0.0.1:9420", "127.0.0.1:" + metricsPorts.get(name)));
+        Repo.tool(cmd.get(0), cmd.get(0));
+        ProcessResult r = run(cmd, null);
+        assertThat(r.exit).as("compose healthcheck %s of %s: %s", cmd, name, r.output).isZero();
+    }
+
+    /**
+     * Discovers both gateway ports, writes NSID 1 and 2 through gateway-1 and reads them back through both
+     * gateways. @return {bytes written via gateway-1, bytes read via gateway-1, bytes read via gateway-2}
+     */
+    private long[] workload(int discoveryPort) {
+        DiscoveryLog log = NvmeTcpHost.discover("127.0.0.1", discoveryPort);
+        assertThat(log.entries()).extracting(DiscoveryLogEntry::trsvcid)
+                .containsExactlyInAnyOrder(Integer.toString(nvmePorts.get(4420)), Integer.toString(nvmePorts.get(4421)));
+        assertThat(log.entries()).allSatisfy(e -> assertThat(e.traddr()).isEqualTo("127.0.0.1"));
+        int writes = 24, nlb = 4;
+        SplittableRandom rnd = new SplittableRandom(6);
+        byte[][] data = new byte[writes][];
+        long written = 0, read1 = 0, read2 = 0;
+        try (NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", nvmePorts.get(4420)).subsystemNqn(NQN).ioQueues(2).build())) {
+            for (int i = 0; i < writes; i++) {
+                data[i] = new byte[nlb * BS];
+                for (int j = 0; j < data[i].length; j += 64) data[i][j] = (byte) rnd.nextInt();
+                c.write(1 + i % 2, (long) i * nlb, data[i], BS, false);
+                written += data[i].length;
+            }
+            c.flush(1);
+            c.flush(2);
+            for (int i = 0; i < writes; i++) {
+                assertThat(c.read(1 + i % 2, (long) i * nlb, nlb, BS)).isEqualTo(data[i]);
+                read1 += (long) nlb * BS;
+            }
+        }
+        try (NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", nvmePorts.get(4421)).subsystemNqn(NQN).ioQueues(1).build())) {
+            for (int i = 0; i < writes; i += 3) {
+                assertThat(c.read(1 + i % 2, (long) i * nlb, nlb, BS)).isEqualTo(data[i]);
+                read2 += (long) nlb * BS;
+            }
+        }
+        return new long[] {written, read1, read2};
+    }
+
+    /** deploy/prometheus.yml with every service:9420 target at its test port, scraping every second. */
+    private Path prometheusConfig(int promPort) throws Exception {
+        String y = Files.readString(Repo.root().resolve("deploy/prometheus.yml"));
+        for (Map.Entry<String, Integer> e : metricsPorts.entrySet()) {
+            String target = "\"" + e.getKey() + ":9420\"";
+            assertThat(y).contains(target);
+            y = y.replace(target, "\"127.0.0.1:" + e.getValue() + "\"");
+        }
+        y = y.replace("\"localhost:9090\"", "\"127.0.0.1:" + promPort + "\"")
+                .replaceAll("scrape_interval: \\d+s", "scrape_interval: 1s")
+                .replaceAll("scrape_timeout: \\d+s", "scrape_timeout: 1s")
+                .replaceAll("evaluation_interval: \\d+s", "evaluation_interval: 1s");
+        assertThat(y).doesNotContain(":9420");
+        Path f = dir.resolve("prometheus.yml");
+        Files.writeString(f, y);
+        return f;
+    }
+
+    private List<String> dashboardQueries() throws Exception {
+        JsonObject d = new JsonObject(Files.readString(Repo.root().resolve("deploy/grafana/dashboards/nvmegate.json")));
+        List<String> out = new ArrayList<>();
+        for (Object p : d.getJsonArray("panels")) {
+            JsonArray targets = ((JsonObject) p).getJsonArray("targets");
+            if (targets == null) continue;
+            for (Object t : targets) {
+                out.add(((JsonObject) t).getString("expr").replace("$__rate_interval", "1m").replace("$service", ".*"));
+            }
+        }
+        assertThat(out).hasSizeGreaterThan(20);
+        return out;
+    }
+
+    /** @return the first sample's value of an instant query, or NaN if there is none */
+    private static double query(String api, String promql) {
+        JsonObject r = new JsonObject(Http.get(api + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).body());
+        assertThat(r.getString("status")).as("%s: %s", promql, r).isEqualTo("success");
+        JsonArray result = r.getJsonObject("data").getJsonArray("result");
+        return result.isEmpty() ? Double.NaN : Double.parseDouble(result.getJsonObject(0).getJsonArray("value").getString(1));
+    }
+
+    private String url(String service, String path) {
+        return "http://127.0.0.1:" + metricsPorts.get(service) + path;
+    }
+
+    record ProcessResult(int exit, String output) {}
+
+    private ProcessResult run(List<String> cmd, Path stdin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (stdin != null) pb.redirectInput(stdin.toFile());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new ProcessResult(p.exitValue(), out);
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void awaitTrue(Check c, Duration timeout, String what) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (c.ok()) return;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out waiting for: " + what);
+    }
+
+}
