@@ -295,12 +295,14 @@ class RocksDbBlockStoreTest {
 
             // close while calls are running: each call completes or fails with IllegalStateException, no crash
             List<Future<?>> busy = new ArrayList<>();
+            java.util.concurrent.CountDownLatch everyoneWrote = new java.util.concurrent.CountDownLatch(threads);
             for (int t = 0; t < threads; t++) {
                 int tt = t;
                 busy.add(pool.submit(() -> {
                     try {
                         for (int i = 0; ; i++) {
                             store.write(NS2, bs, tt, 1, blocks(bs, 1, i), false);
+                            if (i == 0) everyoneWrote.countDown();
                             store.read(NS2, bs, 0, threads);
                         }
                     } catch (IllegalStateException closed) {
@@ -308,7 +310,9 @@ class RocksDbBlockStoreTest {
                     }
                 }));
             }
-            Thread.sleep(50);
+            // every thread has written its block at least once (a loaded machine may not have scheduled them all yet)
+            assertThat(everyoneWrote.await(60, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(20);
             store.close();
             for (Future<?> f : busy) f.get(60, TimeUnit.SECONDS);
         } finally {
