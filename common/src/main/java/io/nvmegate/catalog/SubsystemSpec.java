@@ -15,14 +15,29 @@ import java.util.regex.Pattern;
  * @param firmware     FR (≤ 8 ASCII characters)
  * @param allowAnyHost when false only {@code hosts} may connect (others get Connect Invalid Host)
  * @param hosts        host NQNs allowed to connect
+ * @param ieeeOui      IEEE OUI reported in Identify Controller (bytes 73..75), 0..0xFFFFFF; JSON: 6 hex digits
+ * @param maxNamespaces highest NSID the subsystem may use, 1..1024 (Identify Controller NN and MNAN)
  */
 public record SubsystemSpec(String nqn, String serial, String model, String firmware, boolean allowAnyHost,
-                            List<String> hosts) {
+                            List<String> hosts, int ieeeOui, int maxNamespaces) {
     private static final Pattern NQN = Pattern.compile("nqn\\.\\d{4}-\\d{2}\\.[^:]+(:.+)?");
+    /** Most namespaces a subsystem may have (NN/MNAN upper bound, as nvmet's NVMET_MAX_NAMESPACES). */
+    public static final int MAX_NAMESPACES = 1024;
+
+    /** A subsystem with no IEEE OUI and the maximum number of namespaces. */
+    public SubsystemSpec(String nqn, String serial, String model, String firmware, boolean allowAnyHost, List<String> hosts) {
+        this(nqn, serial, model, firmware, allowAnyHost, hosts, 0, MAX_NAMESPACES);
+    }
+
+    /** @return this subsystem with another host list. */
+    public SubsystemSpec withHosts(List<String> newHosts) {
+        return new SubsystemSpec(nqn, serial, model, firmware, allowAnyHost, newHosts, ieeeOui, maxNamespaces);
+    }
 
     public JsonObject toJson() {
         return new JsonObject().put("nqn", nqn).put("serial", serial).put("model", model).put("firmware", firmware)
-                .put("allowAnyHost", allowAnyHost).put("hosts", new JsonArray(hosts));
+                .put("allowAnyHost", allowAnyHost).put("hosts", new JsonArray(hosts))
+                .put("ieeeOui", String.format("%06x", ieeeOui)).put("maxNamespaces", maxNamespaces);
     }
 
     /** @throws IllegalArgumentException naming the bad field */
@@ -38,7 +53,19 @@ public record SubsystemSpec(String nqn, String serial, String model, String firm
         JsonArray hosts = j.getJsonArray("hosts", new JsonArray());
         List<String> hl = hosts.stream().map(Object::toString).toList();
         for (String h : hl) checkNqn("subsystem.hosts[]", h);
-        return new SubsystemSpec(nqn, serial, model, fw, j.getBoolean("allowAnyHost", true), hl);
+        Object ouiValue = j.getValue("ieeeOui", "000000");
+        int oui;
+        if (ouiValue instanceof Number n) {
+            oui = n.intValue();
+        } else if (ouiValue.toString().matches("[0-9a-fA-F]{6}")) {
+            oui = Integer.parseInt(ouiValue.toString(), 16);
+        } else {
+            throw new IllegalArgumentException("subsystem.ieeeOui must be 6 hex digits, got " + ouiValue);
+        }
+        if (oui < 0 || oui > 0xFFFFFF) throw new IllegalArgumentException("subsystem.ieeeOui must be 0..ffffff");
+        int maxNs = j.getInteger("maxNamespaces", MAX_NAMESPACES);
+        if (maxNs < 1 || maxNs > MAX_NAMESPACES) throw new IllegalArgumentException("subsystem.maxNamespaces must be 1.." + MAX_NAMESPACES + ", got " + maxNs);
+        return new SubsystemSpec(nqn, serial, model, fw, j.getBoolean("allowAnyHost", true), hl, oui, maxNs);
     }
 
     /** @return a serial number derived from the NQN (stable, 16 hex digits). */

@@ -100,6 +100,10 @@ public final class CatalogService {
             JsonObject j = merge(old.toJson(), body, "nqn", "name");
             SubsystemSpec s = SubsystemSpec.fromJson(j);
             checkHostsKnown(s.hosts().stream().filter(h -> !old.hosts().contains(h)).toList());
+            int highest = catalog.namespaces(nqn).stream().mapToInt(NamespaceSpec::nsid).max().orElse(0);
+            if (highest > s.maxNamespaces()) {
+                throw ApiException.conflict("maxNamespaces", "maxNamespaces " + s.maxNamespaces() + " is below NSID " + highest + " in use");
+            }
             catalog.putSubsystem(s);
             return subsystemJson(s);
         });
@@ -158,7 +162,7 @@ public final class CatalogService {
             }
             String sub = j.getString("subsystem");
             if (sub == null) throw ApiException.invalid("subsystem", "subsystem is required");
-            requireSubsystem(sub);
+            SubsystemSpec owner = requireSubsystem(sub);
             List<NamespaceSpec> existing = catalog.namespaces(sub);
             if (!j.containsKey("nsid")) {
                 Set<Integer> used = new HashSet<>();
@@ -171,6 +175,9 @@ public final class CatalogService {
             else parseUuid(j.getString("uuid"));
             checkWorker(j);
             NamespaceSpec n = NamespaceSpec.fromJson(j, sub);
+            if (Integer.toUnsignedLong(n.nsid()) > owner.maxNamespaces()) {
+                throw ApiException.invalid("nsid", "NSID " + Integer.toUnsignedString(n.nsid()) + " exceeds maxNamespaces " + owner.maxNamespaces() + " of " + sub);
+            }
             if (existing.stream().anyMatch(e -> e.nsid() == n.nsid())) throw ApiException.conflict("nsid", "NSID " + Integer.toUnsignedString(n.nsid()) + " already exists in " + sub);
             if (catalog.namespaces().stream().anyMatch(e -> e.uuid().equals(n.uuid()))) throw ApiException.conflict("uuid", "UUID " + n.uuid() + " is already used by another namespace");
             catalog.putNamespace(n);
@@ -330,7 +337,7 @@ public final class CatalogService {
     }
 
     private static PortSpec withSubsystems(PortSpec p, List<String> subs) {
-        return new PortSpec(p.id(), p.adrfam(), p.traddr(), p.trsvcid(), p.advertisedAddress(), p.gateway(), subs);
+        return p.withSubsystems(subs);
     }
 
     // ---- port <-> subsystem
@@ -420,7 +427,7 @@ public final class CatalogService {
     }
 
     private static SubsystemSpec withHosts(SubsystemSpec s, List<String> hosts) {
-        return new SubsystemSpec(s.nqn(), s.serial(), s.model(), s.firmware(), s.allowAnyHost(), hosts);
+        return s.withHosts(hosts);
     }
 
     // ---- host <-> subsystem

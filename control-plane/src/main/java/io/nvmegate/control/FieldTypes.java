@@ -15,11 +15,12 @@ enum FieldTypes {
     static final Map<String, FieldTypes> GLOBAL = Map.of("enabled", BOOL, "baseNqn", STRING, "ana", BOOL,
             "crossPortReferrals", BOOL);
     static final Map<String, FieldTypes> SUBSYSTEM = Map.of("nqn", STRING, "name", STRING, "serial", STRING,
-            "model", STRING, "firmware", STRING, "allowAnyHost", BOOL, "hosts", STRINGS);
+            "model", STRING, "firmware", STRING, "allowAnyHost", BOOL, "hosts", STRINGS, "ieeeOui", STRING, "maxNamespaces", INT);
     static final Map<String, FieldTypes> NAMESPACE = Map.of("subsystem", STRING, "nsid", INT, "uuid", STRING,
             "size", SIZE, "blockSize", INT, "backend", STRING, "worker", STRING, "enabled", BOOL, "anaGroup", INT);
     static final Map<String, FieldTypes> PORT = Map.of("id", INT, "trtype", STRING, "adrfam", STRING,
-            "traddr", STRING, "trsvcid", INT, "advertisedAddress", STRING, "gateway", STRING, "subsystems", STRINGS);
+            "traddr", STRING, "trsvcid", INT, "advertisedAddress", STRING, "gateway", STRING, "subsystems", STRINGS,
+            "inCapsuleDataSize", INT, "maxQueueSize", INT);
     static final Map<String, FieldTypes> HOST = Map.of("nqn", STRING, "dhchapKey", STRING, "dhchapCtrlKey", STRING,
             "hash", STRING, "dhGroup", STRING);
     static final Map<String, FieldTypes> REFERRAL = Map.of("id", INT, "trtype", STRING, "adrfam", STRING,

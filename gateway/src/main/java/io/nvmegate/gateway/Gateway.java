@@ -65,7 +65,7 @@ public final class Gateway {
         BlockCodecs.register(vertx.eventBus());
         catalog.onChange(new NamespaceNotices(registry, catalog.current()));
         listeners = new PortListeners(vertx, options.id(), options.transport(),
-                p -> new FabricsConnect(resolver(p), registry, options.transport(), vertx));
+                p -> new FabricsConnect(resolver(p), registry, p.transport(options.transport()), vertx));
         catalog.onChange(snap -> { // live reconfiguration: listeners and existing controllers follow the catalog
             boolean enabled = catalog.global().enabled();
             listeners.reconcile(snap, enabled);

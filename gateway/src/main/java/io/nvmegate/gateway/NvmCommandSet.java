@@ -40,7 +40,7 @@ public final class NvmCommandSet implements CommandSet {
     /**
      * Identify Controller, I/O controller part (NVMe Base 2.0 Figure 275): CNTRLTYPE 1; CMIC bit 0 multi-port, bit
      * 1 multi-controller, bit 3 ANA reporting; OAES bit 8 Namespace Attribute Notices, bit 11 ANA Change Notices;
-     * NN = MNAN = 1024; ONCS bit 0 Compare, bit 2 Dataset Management, bit 3 Write Zeroes, bit 7 Verify; FUSES bit 0
+     * NN = MNAN = the subsystem's maxNamespaces (≤ 1024); IEEE from ieeeOui; ONCS bit 0 Compare, bit 2 Dataset Management, bit 3 Write Zeroes, bit 7 Verify; FUSES bit 0
      * Compare and Write; VWC bit 0 present, bits 2:1 = 11b Flush with NSID FFFFFFFFh supported; LPA adds bit 1
      * (Commands Supported and Effects log); ANATT 10 s; ANACAP bit 0 (only the optimized state is reported) ;
      * ANAGRPMAX = NANAGRPID = 128. The ANA log page (16 + 128 × 32 + 1024 × 4 = 8208 bytes) fits in MDTS.
@@ -50,8 +50,9 @@ public final class NvmCommandSet implements CommandSet {
         id.cntrltype = 1;
         id.cmic = 1 | 1 << 1 | 1 << 3;
         id.oaes = 1 << 8 | 1 << 11;
-        id.nn = MAX_NAMESPACES;
-        id.mnan = MAX_NAMESPACES;
+        id.nn = c.subsystem().spec().maxNamespaces();  // NN and MNAN: the subsystem's maxNamespaces (≤ 1024)
+        id.mnan = c.subsystem().spec().maxNamespaces();
+        id.ieee = c.subsystem().spec().ieeeOui();
         id.oncs = 1 | 1 << 2 | 1 << 3 | 1 << 7;
         id.fuses = 1;
         id.vwc = 1 | 3 << 1;

@@ -59,7 +59,8 @@ final class PortListeners {
         }
         for (Listener l : List.copyOf(listeners.values())) {
             PortSpec want = desired.get(l.spec().id());
-            if (want != null && want.traddr().equals(l.spec().traddr()) && want.trsvcid() == l.spec().trsvcid()) continue;
+            if (want != null && want.traddr().equals(l.spec().traddr()) && want.trsvcid() == l.spec().trsvcid()
+                    && want.inCapsuleDataSize() == l.spec().inCapsuleDataSize() && want.maxQueueSize() == l.spec().maxQueueSize()) continue;
             listeners.remove(l.spec().id());
             log.info("gateway {}: port {} ({}:{}) {}", gatewayId, l.spec().id(), l.spec().traddr(), l.spec().trsvcid(),
                     want == null ? (enabled ? "removed" : "stopped: target disabled") : "moved");
@@ -68,7 +69,7 @@ final class PortListeners {
         List<Future<NvmeTcpServer>> started = new ArrayList<>();
         for (PortSpec p : desired.values()) {
             if (listeners.containsKey(p.id())) continue;
-            NvmeTcpServer s = new NvmeTcpServer(vertx, p.traddr(), p.trsvcid(), transport, connect.apply(p));
+            NvmeTcpServer s = new NvmeTcpServer(vertx, p.traddr(), p.trsvcid(), p.transport(transport), connect.apply(p));
             listeners.put(p.id(), new Listener(p, s));
             started.add(s.listen().onFailure(e -> forget(p.id(), s, e)));
         }

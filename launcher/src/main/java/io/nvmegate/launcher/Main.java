@@ -155,7 +155,7 @@ public final class Main implements Callable<Integer> {
         if (advertise == null || advertise.isBlank()) return c;
         List<PortSpec> ports = c.ports().stream()
                 .map(p -> p.advertisedAddress() != null ? p
-                        : new PortSpec(p.id(), p.adrfam(), p.traddr(), p.trsvcid(), advertise, p.gateway(), p.subsystems()))
+                        : p.withAddresses(p.traddr(), advertise))
                 .toList();
         return new CatalogConfig(c.subsystems(), c.namespaces(), ports);
     }
@@ -163,7 +163,7 @@ public final class Main implements Callable<Integer> {
     private CatalogConfig defaults() {
         CatalogConfig d = CatalogConfig.defaults(port);
         List<PortSpec> ports = d.ports().stream()
-                .map(p -> new PortSpec(p.id(), p.adrfam(), bind, p.trsvcid(), advertise, p.gateway(), p.subsystems()))
+                .map(p -> p.withAddresses(bind, advertise))
                 .toList();
         return new CatalogConfig(d.subsystems(), d.namespaces(), ports);
     }

@@ -112,6 +112,56 @@ class ControlPlaneNodeTest {
     }
 
     /**
+     * Subsystem IEEE OUI and maxNamespaces, and a port's in-capsule data size and queue size, set through the API,
+     * reach the host: Identify Controller IEEE/NN/MNAN/IOCCSZ/MAXCMD and CAP.MQES; an NSID above maxNamespaces and
+     * a too small in-capsule size are refused naming the field.
+     */
+    @Test
+    void subsystemAndPortLimitsReachTheHost() throws Exception {
+        int ioPort = TestPorts.free();
+        String enc = NQN.replace(":", "%3A");
+        try (NvmegateNode node = start(new CatalogConfig(List.of(), List.of(), List.of()))) {
+            assertThat(call(node, "POST", "/subsystems", JsonObject.of("nqn", NQN, "ieeeOui", "0050c2", "maxNamespaces", 4)).statusCode()).isEqualTo(201);
+            HttpResponse<String> tooHigh = call(node, "POST", "/subsystems/" + enc + "/namespaces", JsonObject.of("nsid", 5, "size", "16M", "backend", "memory"));
+            assertThat(tooHigh.statusCode()).isEqualTo(400);
+            assertThat(new JsonObject(tooHigh.body()).getString("field")).isEqualTo("nsid");
+            assertThat(call(node, "POST", "/subsystems/" + enc + "/namespaces", JsonObject.of("nsid", 4, "size", "16M", "backend", "memory")).statusCode()).isEqualTo(201);
+            HttpResponse<String> lower = call(node, "PATCH", "/subsystems/" + enc, JsonObject.of("maxNamespaces", 2));
+            assertThat(lower.statusCode()).isEqualTo(409);
+            assertThat(new JsonObject(lower.body()).getString("field")).isEqualTo("maxNamespaces");
+            HttpResponse<String> smallIcd = call(node, "POST", "/ports", JsonObject.of("id", 41, "traddr", "127.0.0.1", "trsvcid", ioPort, "inCapsuleDataSize", 512));
+            assertThat(smallIcd.statusCode()).isEqualTo(400);
+            assertThat(smallIcd.body()).contains("inCapsuleDataSize");
+            assertThat(call(node, "POST", "/ports", JsonObject.of("id", 41, "traddr", "127.0.0.1", "trsvcid", ioPort,
+                    "inCapsuleDataSize", 16384, "maxQueueSize", 64)).statusCode()).isEqualTo(201);
+            io.nvmegate.client.NvmeController c = null;
+            for (int i = 0; i < 50 && c == null; i++) { // the listener opens on the catalog change, within moments
+                try {
+                    c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", ioPort).subsystemNqn(NQN).build());
+                } catch (RuntimeException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(c).as("connected to the API-made port").isNotNull();
+            try (NvmeController ctrl = c) {
+                var id = ctrl.identifyController();
+                assertThat(id.nn()).isEqualTo(4);
+                assertThat(id.ioccsz() * 16 - 64).isEqualTo(16384);
+                assertThat(id.maxcmd()).isEqualTo(64);
+                assertThat(ctrl.cap() & 0xFFFF).as("CAP.MQES").isEqualTo(63);
+                assertThat(ByteBufferUtil.ieee(id.raw())).isEqualTo(0x0050c2);
+            }
+        }
+    }
+
+    /** Identify Controller IEEE (bytes 73..75, little-endian). */
+    static final class ByteBufferUtil {
+        static int ieee(byte[] raw) {
+            return (raw[73] & 0xFF) | (raw[74] & 0xFF) << 8 | (raw[75] & 0xFF) << 16;
+        }
+    }
+
+    /**
      * Live reconfiguration seen by a connected host: a namespace added through the API completes an outstanding
      * Asynchronous Event Request with Namespace Attribute Changed (DW0 0x00040002), is listed in the Changed
      * Namespace List (log 04h) and in Identify CNS 02h; a resize shows in Identify Namespace.

@@ -39,17 +39,21 @@ final class ResourceCommands {
         int create(@Mixin Connection c, @Option(names = "--nqn") String nqn, @Option(names = "--name") String name,
                    @Option(names = "--serial") String serial, @Option(names = "--model") String model,
                    @Option(names = "--firmware") String firmware,
-                   @Option(names = "--allow-any-host", arity = "1", description = "true (default) or false") Boolean any) {
+                   @Option(names = "--allow-any-host", arity = "1", description = "true (default) or false") Boolean any,
+                   @Option(names = "--ieee-oui", description = "6 hex digits") String oui,
+                   @Option(names = "--max-namespaces", description = "1..1024 (default 1024)") Integer maxNs) {
             return c.run(a -> a.post("/subsystems", Body.of("nqn", nqn, "name", name, "serial", serial, "model", model,
-                    "firmware", firmware, "allowAnyHost", any)));
+                    "firmware", firmware, "allowAnyHost", any, "ieeeOui", oui, "maxNamespaces", maxNs)));
         }
 
         @Command(name = "update", description = "Change a subsystem.")
         int update(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn,
                    @Option(names = "--serial") String serial, @Option(names = "--model") String model,
                    @Option(names = "--firmware") String firmware,
-                   @Option(names = "--allow-any-host", arity = "1") Boolean any) {
-            return c.run(a -> a.patch("/subsystems/" + seg(nqn), Body.of("serial", serial, "model", model, "firmware", firmware, "allowAnyHost", any)));
+                   @Option(names = "--allow-any-host", arity = "1") Boolean any,
+                   @Option(names = "--ieee-oui") String oui, @Option(names = "--max-namespaces") Integer maxNs) {
+            return c.run(a -> a.patch("/subsystems/" + seg(nqn), Body.of("serial", serial, "model", model, "firmware", firmware,
+                    "allowAnyHost", any, "ieeeOui", oui, "maxNamespaces", maxNs)));
         }
 
         @Command(name = "delete", description = "Delete a subsystem.")
@@ -107,17 +111,21 @@ final class ResourceCommands {
         int create(@Mixin Connection c, @Option(names = "--id") Integer id, @Option(names = "--trtype", description = "tcp") String trtype,
                    @Option(names = "--adrfam", description = "ipv4 or ipv6") String adrfam, @Option(names = "--traddr") String traddr,
                    @Option(names = "--trsvcid") Integer trsvcid, @Option(names = "--advertise") String advertise,
-                   @Option(names = "--gateway") String gateway) {
+                   @Option(names = "--gateway") String gateway,
+                   @Option(names = "--in-capsule-data-size", description = "bytes, multiple of 16, 1024..131072 (default 8192)") Integer icd,
+                   @Option(names = "--max-queue-size", description = "16..1024 (default 128)") Integer mqs) {
             return c.run(a -> a.post("/ports", Body.of("id", id, "trtype", trtype, "adrfam", adrfam, "traddr", traddr,
-                    "trsvcid", trsvcid, "advertisedAddress", advertise, "gateway", gateway)));
+                    "trsvcid", trsvcid, "advertisedAddress", advertise, "gateway", gateway,
+                    "inCapsuleDataSize", icd, "maxQueueSize", mqs)));
         }
 
         @Command(name = "update", description = "Change a port.")
         int update(@Mixin Connection c, @Parameters(paramLabel = "ID") int id, @Option(names = "--adrfam") String adrfam,
                    @Option(names = "--traddr") String traddr, @Option(names = "--trsvcid") Integer trsvcid,
-                   @Option(names = "--advertise") String advertise, @Option(names = "--gateway") String gateway) {
+                   @Option(names = "--advertise") String advertise, @Option(names = "--gateway") String gateway,
+                   @Option(names = "--in-capsule-data-size") Integer icd, @Option(names = "--max-queue-size") Integer mqs) {
             return c.run(a -> a.patch("/ports/" + id, Body.of("adrfam", adrfam, "traddr", traddr, "trsvcid", trsvcid,
-                    "advertisedAddress", advertise, "gateway", gateway)));
+                    "advertisedAddress", advertise, "gateway", gateway, "inCapsuleDataSize", icd, "maxQueueSize", mqs)));
         }
 
         @Command(name = "delete", description = "Delete a port.")
