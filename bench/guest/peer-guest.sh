@@ -83,7 +83,7 @@ JSON
 export HZ_PHONE_HOME_ENABLED=false
 : > "$out/nvmegate.log"
 t0=$(date +%s)
-java ${NVMEGATE_JAVA_OPTS:--Xmx768m} -jar "$jar" all --config "$out/nvmegate-bench.json" --data /tmp/nvmegate-bench \
+NVMEGATE_METRICS_PORT=0 NVMEGATE_API_PORT=0 java ${NVMEGATE_JAVA_OPTS:--Xmx768m} -jar "$jar" all --config "$out/nvmegate-bench.json" --data /tmp/nvmegate-bench \
      --bind 127.0.0.1 --discovery-port 8010 > "$out/nvmegate.log" 2>&1 &
 jpid=$!
 for i in $(seq 1 600); do grep -q "nvmegate ready" "$out/nvmegate.log" && break; sleep 0.5; done
@@ -93,7 +93,8 @@ log "nvmegate ready after $(( $(date +%s) - t0 )) s"
 nvme connect -t tcp -a 127.0.0.1 -s 4421 -n nqn.2026-11.io.nvmegate:bench-rocksdb >/dev/null
 dev=$(device_for nqn.2026-11.io.nvmegate:bench-rocksdb)
 fio --name=prefill --filename="$dev" --ioengine=libaio --direct=1 --rw=write --bs=1M --iodepth=8 --size=256M \
-    --output-format=terse > /dev/null 2>&1 || log "prefill failed"
+    --output-format=terse > "$out/prefill.txt" 2>&1 || log "prefill failed"
+ss -tnmi '( sport = :4421 )' > "$out/ss-after-prefill.txt" 2>&1 || true   # skmem d>0 would mean receive drops
 nvme disconnect -n nqn.2026-11.io.nvmegate:bench-rocksdb >/dev/null
 run_jobs nvmegate-null 4421 nqn.2026-11.io.nvmegate:bench-null || true
 run_jobs nvmegate-rocksdb 4421 nqn.2026-11.io.nvmegate:bench-rocksdb || true

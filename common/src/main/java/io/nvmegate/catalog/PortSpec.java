@@ -18,18 +18,15 @@ import java.util.List;
  * @param gateway           ID of the gateway that listens on this port; {@code null}: every gateway
  * @param subsystems        NQNs exported on this port; empty: every subsystem
  * @param inCapsuleDataSize in-capsule data accepted on I/O queues, bytes: a multiple of 16, 1024..131072 (IOCCSZ =
- *                          (64 + this) / 16; at least 1024 so an I/O-queue Connect's data fits)
- * @param maxQueueSize      most entries per queue, 16..1024 (CAP.MQES + 1, MAXCMD)
+ *                          (64 + this) / 16; at least 1024 so an I/O-queue Connect's data fits); 0: the gateway's
+ * @param maxQueueSize      most entries per queue, 16..1024 (CAP.MQES + 1, MAXCMD); 0: the gateway's
  */
 public record PortSpec(int id, String adrfam, String traddr, int trsvcid, String advertisedAddress, String gateway,
                        List<String> subsystems, int inCapsuleDataSize, int maxQueueSize) {
-    public static final int DEFAULT_IN_CAPSULE_DATA_SIZE = 8192;
-    public static final int DEFAULT_MAX_QUEUE_SIZE = 128;
-
-    /** A port with the default in-capsule data size and queue size. */
+    /** A port using the gateway's in-capsule data size and queue size. */
     public PortSpec(int id, String adrfam, String traddr, int trsvcid, String advertisedAddress, String gateway,
                     List<String> subsystems) {
-        this(id, adrfam, traddr, trsvcid, advertisedAddress, gateway, subsystems, DEFAULT_IN_CAPSULE_DATA_SIZE, DEFAULT_MAX_QUEUE_SIZE);
+        this(id, adrfam, traddr, trsvcid, advertisedAddress, gateway, subsystems, 0, 0);
     }
 
     /** @return this port with another subsystem list. */
@@ -42,10 +39,12 @@ public record PortSpec(int id, String adrfam, String traddr, int trsvcid, String
         return new PortSpec(id, adrfam, newTraddr, trsvcid, newAdvertised, gateway, subsystems, inCapsuleDataSize, maxQueueSize);
     }
 
-    /** @return {@code base} with this port's in-capsule data size and queue size. */
+    /** @return {@code base} with this port's in-capsule data size and queue size where the port sets them. */
     public io.nvmegate.transport.TransportConfig transport(io.nvmegate.transport.TransportConfig base) {
-        return new io.nvmegate.transport.TransportConfig(base.maxH2CData(), inCapsuleDataSize, base.mdtsBytes(), maxQueueSize,
-                base.c2hChunk(), base.maxIoQueues());
+        int icd = inCapsuleDataSize > 0 ? inCapsuleDataSize : base.inCapsuleDataSize();
+        int qs = maxQueueSize > 0 ? maxQueueSize : base.maxQueueSize();
+        return new io.nvmegate.transport.TransportConfig(base.maxH2CData(), icd, base.mdtsBytes(), qs,
+                base.c2hChunk(), base.maxIoQueues(), Math.min(base.maxAdminQueueSize(), qs));
     }
 
     public boolean exports(String nqn) {
@@ -62,8 +61,9 @@ public record PortSpec(int id, String adrfam, String traddr, int trsvcid, String
 
     public JsonObject toJson() {
         JsonObject j = new JsonObject().put("id", id).put("trtype", "tcp").put("adrfam", adrfam).put("traddr", traddr)
-                .put("trsvcid", trsvcid).put("subsystems", new JsonArray(subsystems))
-                .put("inCapsuleDataSize", inCapsuleDataSize).put("maxQueueSize", maxQueueSize);
+                .put("trsvcid", trsvcid).put("subsystems", new JsonArray(subsystems));
+        if (inCapsuleDataSize > 0) j.put("inCapsuleDataSize", inCapsuleDataSize);
+        if (maxQueueSize > 0) j.put("maxQueueSize", maxQueueSize);
         if (advertisedAddress != null) j.put("advertisedAddress", advertisedAddress);
         if (gateway != null) j.put("gateway", gateway);
         return j;
@@ -80,10 +80,10 @@ public record PortSpec(int id, String adrfam, String traddr, int trsvcid, String
         int svc = j.getInteger("trsvcid", 4420);
         if (svc < 0 || svc > 0xFFFF) throw new IllegalArgumentException("port.trsvcid must be 0..65535");
         List<String> subs = j.getJsonArray("subsystems", new JsonArray()).stream().map(Object::toString).toList();
-        int icd = j.getInteger("inCapsuleDataSize", DEFAULT_IN_CAPSULE_DATA_SIZE);
-        if (icd < 1024 || icd > 131072 || icd % 16 != 0) throw new IllegalArgumentException("port.inCapsuleDataSize must be a multiple of 16 in 1024..131072, got " + icd);
-        int qs = j.getInteger("maxQueueSize", DEFAULT_MAX_QUEUE_SIZE);
-        if (qs < 16 || qs > 1024) throw new IllegalArgumentException("port.maxQueueSize must be 16..1024, got " + qs);
+        int icd = j.getInteger("inCapsuleDataSize", 0);
+        if (icd != 0 && (icd < 1024 || icd > 131072 || icd % 16 != 0)) throw new IllegalArgumentException("port.inCapsuleDataSize must be a multiple of 16 in 1024..131072, got " + icd);
+        int qs = j.getInteger("maxQueueSize", 0);
+        if (qs != 0 && (qs < 16 || qs > 1024)) throw new IllegalArgumentException("port.maxQueueSize must be 16..1024, got " + qs);
         return new PortSpec(id, adrfam, j.getString("traddr", adrfam.equals("ipv4") ? "0.0.0.0" : "::"), svc,
                 j.getString("advertisedAddress"), j.getString("gateway"), subs, icd, qs);
     }

@@ -66,7 +66,7 @@ public final class FabricsConnect {
         int cntlid = data.getUnsignedShortLE(OFF_CNTLID);
         String subnqn = cstring(data, OFF_SUBNQN);
         String hostnqn = cstring(data, OFF_HOSTNQN);
-        if (sqsize == 0 || sqsize + 1 > transport.maxQueueSize()) {
+        if (sqsize == 0 || sqsize + 1 > transport.maxQueueSize(qid)) {
             invalid(r, false, 44, "SQSIZE " + sqsize);
             return null;
         }

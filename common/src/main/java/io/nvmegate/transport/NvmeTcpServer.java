@@ -33,7 +33,11 @@ public final class NvmeTcpServer {
 
     public Future<NvmeTcpServer> listen() {
         NetServerOptions o = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
-                .setReuseAddress(true).setReceiveBufferSize(1 << 20).setSendBufferSize(1 << 20);
+                .setReuseAddress(true);
+        // No SO_RCVBUF/SO_SNDBUF: fixing them turns off the kernel's TCP buffer autotuning. With a fixed receive
+        // buffer, a slow reader on loopback (64 KiB segments) saw its socket drop segments (ss: skmem d>0) and the
+        // host back off in retransmissions long enough to look like a hang (Linux host in the QEMU guest, 1 MiB
+        // writes at iodepth 8).
         server = vertx.createNetServer(o).connectHandler(s -> new TcpQueue(vertx, s, config, connect));
         return server.listen().map(s -> {
             log.info("NVMe/TCP listening on {}:{}", host, s.actualPort());

@@ -10,10 +10,22 @@ package io.nvmegate.transport;
  * @param maxQueueSize      most entries per queue (CAP.MQES + 1)
  * @param c2hChunk          most data bytes per C2HData PDU sent (reads are split, DATAO cumulative)
  * @param maxIoQueues       most I/O queues per controller (Number of Queues feature)
+ * @param maxAdminQueueSize most entries of the admin queue (a larger admin SQSIZE in Connect → Connect Invalid
+ *                          Parameters, IPO 44); at most {@code maxQueueSize}
  */
 public record TransportConfig(int maxH2CData, int inCapsuleDataSize, int mdtsBytes, int maxQueueSize, int c2hChunk,
-                              int maxIoQueues) {
+                              int maxIoQueues, int maxAdminQueueSize) {
     public static final int ADMIN_IN_CAPSULE = 8192;
+
+    /** Limits whose admin queue may be as large as the I/O queues. */
+    public TransportConfig(int maxH2CData, int inCapsuleDataSize, int mdtsBytes, int maxQueueSize, int c2hChunk, int maxIoQueues) {
+        this(maxH2CData, inCapsuleDataSize, mdtsBytes, maxQueueSize, c2hChunk, maxIoQueues, maxQueueSize);
+    }
+
+    /** @return the most entries allowed on queue {@code qid} (0 = admin). */
+    public int maxQueueSize(int qid) {
+        return qid == 0 ? Math.min(maxAdminQueueSize, maxQueueSize) : maxQueueSize;
+    }
 
     public static TransportConfig defaults() {
         return new TransportConfig(128 * 1024, 8192, 512 * 1024, 128, 128 * 1024, 8);

@@ -11,10 +11,8 @@ import io.nvmegate.transport.TransportConfig;
  *                                   SQSIZE + 1 fails with Connect Invalid Parameters, IATTR 0, IPO 44). 2..65536,
  *                                   default 128
  * @param maxAdminQueueDepth         most entries of the admin queue. 2..{@code maxQueueDepth}, default 32 (the
- *                                   Linux host's NVME_AQ_DEPTH). <b>Not enforced separately yet:</b> the controller
- *                                   core has one queue-size limit ({@link TransportConfig#maxQueueSize()}), so the
- *                                   admin queue is bounded by {@code maxQueueDepth}; the value is validated and kept
- *                                   for when it is
+ *                                   Linux host's NVME_AQ_DEPTH); an admin Connect with a larger SQSIZE + 1 fails
+ *                                   with Connect Invalid Parameters, IATTR 0, IPO 44
  * @param maxIoSize                  maximum data transfer size in bytes (Identify Controller MDTS =
  *                                   log2(maxIoSize / 4096)); a larger command fails with Invalid Field in Command.
  *                                   A power of two ≥ 4096, default 512 KiB
@@ -57,7 +55,7 @@ public record TcpTransportOptions(int maxQueueDepth, int maxAdminQueueDepth, int
     /** @return the gateway/discovery transport limits these options stand for */
     public TransportConfig toTransportConfig() {
         return new TransportConfig(ioUnitSize, inCapsuleDataSize, maxIoSize, maxQueueDepth, ioUnitSize,
-                maxQueuePairsPerController - 1);
+                maxQueuePairsPerController - 1, maxAdminQueueDepth);
     }
 
     public TcpTransportOptions withMaxQueueDepth(int v) {

@@ -152,6 +152,25 @@ class InProcessTargetTest {
         }
     }
 
+    /** The host library's admin queue has 32 entries (as Linux's NVME_AQ_DEPTH): a target allowing 16 refuses it. */
+    @Test
+    void adminQueueDepthIsEnforced() {
+        TcpTransportOptions o = TcpTransportOptions.defaults().withMaxAdminQueueDepth(16);
+        try (NvmegateTarget t = NvmegateTarget.builder().transport(o)
+                .namespace(NQN, 1, 16L << 20, 4096, Backend.NULL).build().startAndAwait()) {
+            assertThatThrownBy(() -> NvmeTcpHost.connect(connect(t).build()).close())
+                    .isInstanceOf(io.nvmegate.client.NvmeStatusException.class)
+                    .satisfies(e -> assertThat(((io.nvmegate.client.NvmeStatusException) e).status())
+                            .isEqualTo(io.nvmegate.protocol.Status.dnr(io.nvmegate.protocol.Status.CONNECT_INVALID_PARAMETERS)))
+                    .hasMessageContaining("44");
+        }
+        try (NvmegateTarget t = NvmegateTarget.builder().transport(TcpTransportOptions.defaults().withMaxAdminQueueDepth(32))
+                .namespace(NQN, 1, 16L << 20, 4096, Backend.NULL).build().startAndAwait();
+             NvmeController c = NvmeTcpHost.connect(connect(t).build())) {
+            assertThat(c.cntlid()).isPositive();
+        }
+    }
+
     @Test
     void ephemeralPortsAreReportedAndPublishedByDiscovery() {
         try (NvmegateTarget t = NvmegateTarget.builder()
