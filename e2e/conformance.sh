@@ -36,9 +36,7 @@ done
 
 log() { printf '[conformance] %s\n' "$*"; }
 die() { log "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+. "$E2E/lib/target.sh"  # now, secs, port_open, stop_target; stops the target on exit
 
 T0=$(now)
 results=${results:-$E2E/results/conformance-$(date +%Y%m%d-%H%M%S)}
@@ -48,22 +46,6 @@ results=$(cd "$results" && pwd)
 [ -f "$jar" ] || die "no jar at $jar: build it first (mvn -B package)"
 for p in "$port" "$dport"; do ! port_open "$p" || die "127.0.0.1:$p already accepts connections"; done
 
-TPID="" DATA=""
-stop_target() {
-  [ -n "$TPID" ] || return 0
-  kill -TERM "$TPID" 2>/dev/null || true
-  for _ in $(seq 1 150); do kill -0 "$TPID" 2>/dev/null || break; sleep 0.2; done
-  kill -0 "$TPID" 2>/dev/null && kill -KILL "$TPID" 2>/dev/null
-  wait "$TPID" 2>/dev/null || true
-  TPID=""
-}
-cleanup() {
-  stop_target
-  if [ -n "$DATA" ] && [ "${E2E_KEEP_DATA:-0}" != 1 ]; then rm -rf "$DATA"; fi
-  return 0
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # --- 1. target -----------------------------------------------------------------------
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/nvmegate-conformance-data.XXXXXX")

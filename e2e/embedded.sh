@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 done
 log() { printf '[e2e-embedded] %s\n' "$*"; }
 die() { log "ERROR: $*"; exit 1; }
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+. "$E2E/lib/target.sh"  # now, secs, port_open, stop_target; stops the target on exit
 
 results=${results:-$E2E/results/embedded-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$results"
@@ -39,17 +39,6 @@ results=$(cd "$results" && pwd)
 [ -d "$classes/io/nvmegate/embedded" ] || die "no $classes: run mvn -B package first"
 for p in "$port" "$dport"; do ! port_open "$p" || die "127.0.0.1:$p is already in use"; done
 
-TPID=""
-stop_target() {
-  [ -n "$TPID" ] || return 0
-  kill -TERM "$TPID" 2>/dev/null || true
-  for _ in $(seq 1 150); do kill -0 "$TPID" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$TPID" 2>/dev/null || true
-  wait "$TPID" 2>/dev/null || true
-  TPID=""
-}
-trap stop_target EXIT
-trap 'exit 130' INT TERM
 
 hz=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
     --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED

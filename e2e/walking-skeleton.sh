@@ -54,9 +54,7 @@ done
 
 log() { printf '[e2e] %s\n' "$*"; }
 die() { log "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+. "$E2E/lib/target.sh"  # now, secs, port_open, stop_target; stops the target on exit
 
 T0=$(now)
 results=${results:-$E2E/results/$(date +%Y%m%d-%H%M%S)}
@@ -64,38 +62,12 @@ mkdir -p "$results"
 results=$(cd "$results" && pwd)
 [ "$(id -u)" = 0 ] || die "run as root (QEMU guest setup, nvme-host state in /var/lib/nvme-host)"
 
-TPID="" DATA="" target_phase="skipped (--peer-nvmet)" stop_note=""
+target_phase="skipped (--peer-nvmet)"
 tail_target_log() {
   [ -s "$results/target.log" ] || return 0
   log "last 60 lines of the target log ($results/target.log):"
   tail -n 60 "$results/target.log" | sed 's/^/  target| /'
 }
-stop_target() {
-  [ -n "$TPID" ] || return 0
-  local t0 _
-  t0=$(now)
-  if kill -0 "$TPID" 2>/dev/null; then
-    kill -TERM "$TPID" 2>/dev/null || true
-    for _ in $(seq 1 150); do kill -0 "$TPID" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$TPID" 2>/dev/null; then
-      stop_note="did not stop within 30 s of SIGTERM: killed (-9)"
-      kill -KILL "$TPID" 2>/dev/null || true
-    fi
-  else
-    stop_note="had already exited"
-  fi
-  local rc=0
-  wait "$TPID" 2>/dev/null || rc=$?
-  stop_note="${stop_note:-stopped on SIGTERM} (exit $rc, $(secs "$t0" "$(now)") s)"
-  TPID=""
-}
-cleanup() {
-  stop_target
-  if [ -n "$DATA" ] && [ "${E2E_KEEP_DATA:-0}" != 1 ]; then rm -rf "$DATA"; fi
-  return 0
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # --- 1. target -----------------------------------------------------------------------
 if [ $peer = 0 ]; then
@@ -167,7 +139,7 @@ grep -q '^e2e: [0-9]* passed, 0 failed$' "$results/guest.log" || ok=0
 echo
 log "==== walking skeleton summary"
 log "target:        $target_phase"
-[ $peer = 1 ] || log "target stop:   $stop_note"
+[ $peer = 1 ] || log "target stop:   $STOP_NOTE"
 [ $target_alive = 1 ] || log "target:        DIED during the guest session"
 log "nvme-host:     setup.sh $setup_phase"
 log "guest session: $guest_phase"
