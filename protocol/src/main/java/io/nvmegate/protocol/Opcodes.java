@@ -36,6 +36,11 @@ public final class Opcodes {
     public static final int IO_WRITE_ZEROES = 0x08;
     public static final int IO_DATASET_MANAGEMENT = 0x09;
     public static final int IO_VERIFY = 0x0C;
+    // Reservation commands (NVMe Base 2.0 sections 7.2..7.6).
+    public static final int IO_RESERVATION_REGISTER = 0x0D;
+    public static final int IO_RESERVATION_REPORT = 0x0E;
+    public static final int IO_RESERVATION_ACQUIRE = 0x11;
+    public static final int IO_RESERVATION_RELEASE = 0x15;
 
     // Feature identifiers (NVMe Base 2.0 Figure 271).
     public static final int FEAT_ARBITRATION = 0x01;
@@ -47,6 +52,8 @@ public final class Opcodes {
     public static final int FEAT_ASYNC_EVENT_CONFIG = 0x0B;
     public static final int FEAT_KEEP_ALIVE_TIMER = 0x0F;
     public static final int FEAT_HOST_IDENTIFIER = 0x81;
+    public static final int FEAT_RESERVATION_NOTIFICATION_MASK = 0x82;
+    public static final int FEAT_RESERVATION_PERSISTENCE = 0x83;
 
     // Log page identifiers.
     public static final int LOG_SUPPORTED = 0x00;
@@ -57,6 +64,7 @@ public final class Opcodes {
     public static final int LOG_CMD_EFFECTS = 0x05;
     public static final int LOG_ANA = 0x0C;
     public static final int LOG_DISCOVERY = 0x70;
+    public static final int LOG_RESERVATION_NOTIFICATION = 0x80;
 
     // Identify CNS values.
     public static final int CNS_NAMESPACE = 0x00;

@@ -40,6 +40,10 @@ public final class Status {
     public static final int LBA_OUT_OF_RANGE = 0x80;
     public static final int CAPACITY_EXCEEDED = 0x81;
     public static final int NAMESPACE_NOT_READY = 0x82;
+    /** The command was aborted by a reservation on the namespace (NVMe Base 2.0 Figure 100, section 8.19). */
+    public static final int RESERVATION_CONFLICT = 0x83;
+    /** Reservation Report with EDS 0 while host identifiers are 128-bit (NVMe Base 2.0 Figure 100, section 7.6). */
+    public static final int HOST_ID_INCONSISTENT_FORMAT = 0x18;
     // Command specific (SCT 1), NVMe Base 2.0 Figure 101 and NVMe-oF 1.1 Figure 21 (Connect).
     public static final int INVALID_QUEUE_IDENTIFIER = sct(SCT_COMMAND_SPECIFIC, 0x01);
     public static final int AER_LIMIT_EXCEEDED = sct(SCT_COMMAND_SPECIFIC, 0x05);
@@ -98,6 +102,8 @@ public final class Status {
             case COMMAND_SEQUENCE_ERROR: return "Command Sequence Error";
             case LBA_OUT_OF_RANGE: return "LBA Out of Range";
             case NAMESPACE_NOT_READY: return "Namespace Not Ready";
+            case RESERVATION_CONFLICT: return "Reservation Conflict";
+            case HOST_ID_INCONSISTENT_FORMAT: return "Host Identifier Inconsistent Format";
             case ABORT_REQUESTED: return "Command Abort Requested";
             case ABORT_SQ_DELETION: return "Command Aborted due to SQ Deletion";
             case ABORTED_FAILED_FUSED: return "Command Aborted due to Failed Fused Command";
