@@ -63,6 +63,10 @@ import java.util.regex.Pattern;
  * Store calls run on a shared worker executor named {@code "nvmegate-block-<workerId>"} (unordered, pool
  * size {@code max(4, 2 x cores)}), never on the event loop; requests of one namespace may complete in any order.
  *
+ * <p>Reservations ({@link NamespaceReservations}): requests carrying a host are checked against the namespace's
+ * reservation ({@code Status.dnr(Status.RESERVATION_CONFLICT)} when denied); the {@code RESERVATION_*} operations
+ * run the reservation commands, whose state lives here and, with PTPL, in RocksDB next to the blocks.
+ *
  * <p>{@link NamespaceSpec#enabled()} is not consulted: a disabled namespace stays served (its data reachable);
  * the gateway answers Invalid Namespace for it. Removing a namespace from the list unregisters it but keeps its
  * stored blocks.
@@ -89,6 +93,8 @@ public final class BlockWorker extends VerticleBase {
 
     private WorkerExecutor executor;
     private volatile RocksDbBlockStore rocks;
+    /** Reservation state of the served namespaces (access check, reservation commands, PTPL). */
+    private NamespaceReservations reservations;
     private StorageMetrics storageMetrics = NodeMetrics.NOOP.storage();
     /** Serialises start/refresh/stop: each runs after the previous one completed. */
     private Future<?> tail = Future.succeededFuture();
@@ -146,6 +152,7 @@ public final class BlockWorker extends VerticleBase {
     public Future<?> start() {
         BlockCodecs.register(vertx.eventBus());
         executor = vertx.createSharedWorkerExecutor("nvmegate-block-" + workerId, poolSize);
+        reservations = new NamespaceReservations(workerId, vertx);
         storageMetrics = NodeMetrics.of(vertx).storage();
         RocksDbMetrics.register(NodeMetrics.of(vertx).registry(), workerId, () -> rocks);
         log.info("block worker {} starting (data {}, {} storage threads)", workerId, databaseDir(dataDir, workerId), poolSize);
@@ -202,7 +209,12 @@ public final class BlockWorker extends VerticleBase {
             }
             boolean needRocks = mine.values().stream().anyMatch(ns -> BACKEND_ROCKSDB.equals(ns.backend()));
             Future<Void> opened = needRocks && rocks == null ? openRocks() : Future.succeededFuture();
-            return opened.compose(v -> apply(mine));
+            return opened.compose(v -> executor.executeBlocking(() -> {
+                for (NamespaceSpec ns : mine.values()) {
+                    if (!served.containsKey(ns.uuid())) reservations.load(ns, rocks); // PTPL state from RocksDB
+                }
+                return null;
+            }, false)).compose(v -> apply(mine));
         });
     }
 
@@ -220,6 +232,7 @@ public final class BlockWorker extends VerticleBase {
         for (Map.Entry<UUID, Served> e : served.entrySet()) {
             if (!mine.containsKey(e.getKey())) {
                 Served s = served.remove(e.getKey());
+                reservations.unload(e.getKey());
                 log.info("block worker {}: no longer serves namespace {} (nsid {}, subsystem {})", workerId,
                         s.spec.uuid(), s.spec.nsid(), s.spec.subsystemNqn());
                 pending.add(s.consumer.unregister());
@@ -284,9 +297,19 @@ public final class BlockWorker extends VerticleBase {
             msg.reply(new BlockReply(Status.INTERNAL_ERROR, null));
             return;
         }
+        if (NamespaceReservations.handles(r.op())) {
+            if (!ns.uuid().equals(r.namespace())) {
+                msg.reply(new BlockReply(Status.NAMESPACE_NOT_READY, null));
+                return;
+            }
+            reservations.execute(ns, r, executor, () -> rocks).onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
+                    : new BlockReply(Status.INTERNAL_ERROR, null)));
+            return;
+        }
         int invalid = validate(ns, r);
+        if (invalid == Status.SUCCESS) invalid = reservations.check(ns, r); // Reservation Conflict
         if (invalid != Status.SUCCESS) {
-            log.warn("block worker {}: namespace {} {} rejected ({}): request namespace {} slba {} nlb {} blockSize {}{}",
+            if (invalid != Status.dnr(Status.RESERVATION_CONFLICT)) log.warn("block worker {}: namespace {} {} rejected ({}): request namespace {} slba {} nlb {} blockSize {}{}",
                     workerId, ns.uuid(), r.op(), Status.describe(invalid), r.namespace(), r.slba(), r.nlb(), r.blockSize(),
                     r.op() == BlockOp.DEALLOCATE ? " ranges " + (r.ranges() == null ? "null" : Arrays.toString(r.ranges()))
                             : r.op() == BlockOp.WRITE ? " data " + (r.data() == null ? "null" : r.data().length() + " bytes") : "");

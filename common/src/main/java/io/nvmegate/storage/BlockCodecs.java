@@ -13,7 +13,8 @@ import java.util.UUID;
  *
  * <pre>
  * BlockRequest: op u8, uuid msb i64, uuid lsb i64, blockSize i32, slba i64, nlb i32, fua u8,
- *               dataLen i32 (-1 = none), data, rangeCount i32 (-1 = none), ranges i64[rangeCount]
+ *               dataLen i32 (-1 = none), data, rangeCount i32 (-1 = none), ranges i64[rangeCount],
+ *               host present u8, [host msb i64, host lsb i64], cntlid i32
  * BlockReply:   status i32, dataLen i32 (-1 = none), data
  * </pre>
  */
@@ -43,6 +44,12 @@ public final class BlockCodecs {
                 b.appendInt(r.ranges().length);
                 for (long v : r.ranges()) b.appendLong(v);
             }
+            if (r.host() == null) {
+                b.appendByte((byte) 0);
+            } else {
+                b.appendByte((byte) 1).appendLong(r.host().getMostSignificantBits()).appendLong(r.host().getLeastSignificantBits());
+            }
+            b.appendInt(r.cntlid());
         }
 
         @Override
@@ -68,7 +75,12 @@ public final class BlockCodecs {
                 ranges = new long[rc];
                 for (int i = 0; i < rc; i++, p += 8) ranges[i] = b.getLong(p);
             }
-            return new BlockRequest(op, ns, bs, slba, nlb, fua, data, ranges);
+            UUID host = null;
+            if (b.getByte(p++) != 0) {
+                host = new UUID(b.getLong(p), b.getLong(p + 8));
+                p += 16;
+            }
+            return new BlockRequest(op, ns, bs, slba, nlb, fua, data, ranges, host, b.getInt(p));
         }
 
         @Override

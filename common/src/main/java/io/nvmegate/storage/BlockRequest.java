@@ -18,9 +18,34 @@ import java.util.UUID;
  * @param data      WRITE and COMPARE payload, {@code nlb * blockSize} bytes; COMPARE_AND_WRITE: compare then write
  *                  data, {@code 2 * nlb * blockSize} bytes; {@code null} otherwise
  * @param ranges    DEALLOCATE ranges as pairs {slba, nlb}; {@code null} otherwise
+ * @param host      128-bit host identifier of the controller that issued the command, for the reservation access
+ *                  check and the reservation commands; {@code null} for requests of the gateway itself (e.g. the
+ *                  flush of a controller shutdown), which are not checked
+ * @param cntlid    CNTLID of that controller (0 when {@code host} is null)
+ *
+ * <p>Reservation operations ({@code RESERVATION_*}) reuse {@code slba} for the command's CDW10 and {@code nlb}
+ * for its CDW11; {@code data} is the command's data (Register / Acquire 16 bytes, Release 8 bytes).
  */
 public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
-                           long[] ranges) {
+                           long[] ranges, UUID host, int cntlid) {
+    /** A request without host (not subject to reservations). */
+    public BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data, long[] ranges) {
+        this(op, namespace, blockSize, slba, nlb, fua, data, ranges, null, 0);
+    }
+
+    /** @return this request issued by controller {@code cntlid} of host {@code host} */
+    public BlockRequest withHost(UUID host, int cntlid) {
+        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, host, cntlid);
+    }
+
+    /**
+     * A reservation command ({@code op} one of the {@code RESERVATION_*} operations) from controller {@code cntlid}
+     * of host {@code host}.
+     */
+    public static BlockRequest reservation(BlockOp op, UUID ns, int cdw10, int cdw11, Buffer data, UUID host, int cntlid) {
+        return new BlockRequest(op, ns, 0, Integer.toUnsignedLong(cdw10), cdw11, false, data, null, host, cntlid);
+    }
+
     public static BlockRequest read(UUID ns, int blockSize, long slba, int nlb) {
         return new BlockRequest(BlockOp.READ, ns, blockSize, slba, nlb, false, null, null);
     }

@@ -43,6 +43,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * in {@code [key(ns, slba), key(ns, slba+nlb))}, and no carry into the UUID bytes can happen because LBAs are
  * kept below 2^63.
  *
+ * <h2>Reservation state</h2>
+ * One key per namespace, {@code UUID (16) | FFFFFFFFFFFFFFFFh (8) | "resv"} (28 bytes): it sorts after every
+ * block key of its namespace (LBAs stay below 2^63), so no block read, range delete or scan ever touches it. The
+ * value is {@link io.nvmegate.reservation.ReservationState#encode()}; written with {@code sync=true}.
+ *
  * <h2>Value</h2>
  * One logical block, exactly {@code blockSize} bytes. A block without a key reads as zeroes (never written,
  * zeroed or deallocated). Reading a stored value of another size (namespace re-created with a different block
@@ -344,6 +349,40 @@ public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Sourc
             if (failure != null) throw failure("close", null, failure);
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** @return the 28-byte key of namespace {@code ns}'s reservation state (layout in the class comment) */
+    public static byte[] reservationKey(UUID ns) {
+        ByteBuffer b = ByteBuffer.allocate(KEY_LEN + 4);
+        b.putLong(ns.getMostSignificantBits()).putLong(ns.getLeastSignificantBits()).putLong(-1L).put(new byte[] {'r', 'e', 's', 'v'});
+        return b.array();
+    }
+
+    /** @return the stored reservation state of {@code ns}, or null if none is stored */
+    public byte[] reservationState(UUID ns) {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            return db.get(reservationKey(ns));
+        } catch (RocksDBException e) {
+            throw failure("read reservation state", ns, e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Stores (WAL fsynced) the reservation state of {@code ns}; {@code state} null deletes it. */
+    public void putReservationState(UUID ns, byte[] state) {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            if (state == null) db.delete(syncWrite, reservationKey(ns));
+            else db.put(syncWrite, reservationKey(ns), state);
+        } catch (RocksDBException e) {
+            throw failure("write reservation state", ns, e);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
