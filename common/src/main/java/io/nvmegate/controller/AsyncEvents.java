@@ -19,6 +19,7 @@ public final class AsyncEvents {
     private final ArrayDeque<Integer> pending = new ArrayDeque<>();
     private int maskedLogPages; // bit per log page ID < 32, plus discovery (0x70) as bit 31
     private boolean discoveryMasked;
+    private boolean reservationMasked; // Reservation Notification log (0x80)
 
     void request(NvmeRequest r) {
         if (!pending.isEmpty()) {
@@ -51,15 +52,18 @@ public final class AsyncEvents {
     /** The host read log page {@code lid} with RAE = 0: its events may be reported again. */
     public void unmask(int lid) {
         if (lid == 0x70) discoveryMasked = false;
+        else if (lid == 0x80) reservationMasked = false;
         else if (lid < 32) maskedLogPages &= ~(1 << lid);
     }
 
     private boolean masked(int lid) {
+        if (lid == 0x80) return reservationMasked;
         return lid == 0x70 ? discoveryMasked : lid < 32 && (maskedLogPages & 1 << lid) != 0;
     }
 
     private void mask(int lid) {
         if (lid == 0x70) discoveryMasked = true;
+        else if (lid == 0x80) reservationMasked = true;
         else if (lid < 32) maskedLogPages |= 1 << lid;
     }
 

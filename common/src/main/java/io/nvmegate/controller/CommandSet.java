@@ -27,6 +27,15 @@ public interface CommandSet {
      */
     Buffer logPage(Controller c, NvmeRequest r, int lid, int lsp) throws NvmeStatusException;
 
+    /**
+     * Get ({@code set} false) or Set Features of a feature the core does not know (e.g. the namespace-specific
+     * reservation features 82h/83h): complete {@code r} (now or later) and return true, or return false to fail it
+     * with Invalid Field | DNR. Get handles every SEL value itself (including 3, supported capabilities).
+     */
+    default boolean feature(Controller c, NvmeRequest r, int fid, boolean set) {
+        return false;
+    }
+
     /** Admin commands the core does not handle; default: Invalid Command Opcode | DNR. */
     default void admin(Controller c, NvmeRequest r) {
         r.fail(io.nvmegate.protocol.Status.INVALID_OPCODE);

@@ -31,6 +31,7 @@ import java.nio.ByteBuffer;
  *   <li>0Bh Asynchronous Event Configuration: CDW11; bits other than the SMART critical warnings (7:0) and the
  *       notices of OAES → Invalid Field (as nvmet)</li>
  *   <li>0Fh Keep Alive Timer: CDW11 KATO in ms</li>
+ *   <li>other FIDs: the command set's ({@link CommandSet#feature}), e.g. 82h/83h of the NVM command set</li>
  *   <li>81h Host Identifier: Get with CDW11 bit 0 (EXHID) returns the 16-byte host ID, without it → Invalid
  *       Field; Set → Command Sequence Error (fabrics hosts give it in Connect, NVMe-oF 1.1 section 3.3)</li>
  * </ul>
@@ -145,6 +146,7 @@ public final class Features {
                 r.fail(Status.COMMAND_SEQUENCE_ERROR);
                 return;
             default:
+                if (c.subsystem().commandSet().feature(c, r, fid, true)) return;
                 r.fail(Status.INVALID_FIELD);
                 return;
         }
@@ -174,6 +176,7 @@ public final class Features {
                     r.complete(Status.SUCCESS, 0);
                     return;
                 default:
+                    if (c.subsystem().commandSet().feature(c, r, fid, false)) return;
                     r.fail(Status.INVALID_FIELD);
                     return;
             }
@@ -222,6 +225,7 @@ public final class Features {
                 return;
             }
             default:
+                if (c.subsystem().commandSet().feature(c, r, fid, false)) return;
                 r.fail(Status.INVALID_FIELD);
         }
     }

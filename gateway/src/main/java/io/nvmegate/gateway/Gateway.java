@@ -10,6 +10,7 @@ import io.nvmegate.controller.SubsystemResolver;
 import io.nvmegate.discovery.DiscoveryCommandSet;
 import io.nvmegate.gateway.io.BlockClient;
 import io.nvmegate.gateway.admin.NamespaceNotices;
+import io.nvmegate.gateway.admin.ReservationNotices;
 import io.nvmegate.gateway.io.NvmIo;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.storage.BlockCodecs;
@@ -47,6 +48,7 @@ public final class Gateway {
     private final Options options;
     private final ControllerRegistry registry;
     private final NvmCommandSet commandSet;
+    private final ReservationNotices reservationNotices;
     private PortListeners listeners;
 
     public Gateway(Vertx vertx, CatalogView catalog, Options options) {
@@ -54,7 +56,9 @@ public final class Gateway {
         this.catalog = catalog;
         this.options = options;
         this.registry = new ControllerRegistry(options.cntlidMin(), options.cntlidMax());
-        this.commandSet = new NvmCommandSet(catalog, new NvmIo(catalog, new BlockClient(vertx)), options.transport().maxIoQueues());
+        this.reservationNotices = new ReservationNotices(registry);
+        this.commandSet = new NvmCommandSet(catalog, new NvmIo(catalog, new BlockClient(vertx)), options.transport().maxIoQueues(),
+                reservationNotices);
     }
 
     public ControllerRegistry controllers() { return registry; }
@@ -63,6 +67,7 @@ public final class Gateway {
 
     public Future<Void> start() {
         BlockCodecs.register(vertx.eventBus());
+        reservationNotices.start(vertx);
         catalog.onChange(new NamespaceNotices(registry, catalog.current()));
         listeners = new PortListeners(vertx, options.id(), options.transport(),
                 p -> new FabricsConnect(resolver(p), registry, p.transport(options.transport()), vertx));
@@ -92,6 +97,7 @@ public final class Gateway {
 
     public Future<Void> stop() {
         registry.destroyAll("gateway stopping");
+        reservationNotices.stop();
         return listeners == null ? Future.succeededFuture() : listeners.stop();
     }
 }

@@ -30,6 +30,10 @@ public final class CommandEffects {
         io(b, Opcodes.IO_WRITE_ZEROES, CSUPP | LBCC);
         io(b, Opcodes.IO_DATASET_MANAGEMENT, CSUPP | LBCC);
         io(b, Opcodes.IO_VERIFY, CSUPP);
+        io(b, Opcodes.IO_RESERVATION_REGISTER, CSUPP);
+        io(b, Opcodes.IO_RESERVATION_REPORT, CSUPP);
+        io(b, Opcodes.IO_RESERVATION_ACQUIRE, CSUPP);
+        io(b, Opcodes.IO_RESERVATION_RELEASE, CSUPP);
         return Buffer.buffer(b.array());
     }
 

@@ -28,10 +28,20 @@ public final class NamespaceIdentify {
         long blocks = ns.blocks();
         b.putLong(0, blocks).putLong(8, blocks).putLong(16, blocks);
         b.put(24, (byte) 1).put(25, (byte) 0).put(26, (byte) 0).put(30, (byte) 1).put(33, (byte) 0x09);
+        b.put(31, (byte) reservationCapabilities(ns));
         b.putInt(92, ns.anaGroup());
         putUuid(b, 104, ns.uuid());
         b.put(130, (byte) Integer.numberOfTrailingZeros(ns.blockSize()));
         return Buffer.buffer(b.array());
+    }
+
+    /**
+     * RESCAP (@31, NVMe Base 2.0 Figure 277): bit 0 Persist Through Power Loss (backend {@code rocksdb} only: the
+     * state is stored with the blocks), bits 1..6 the six reservation types, bit 7 IEKEY as defined by revision
+     * 1.3 and later (IEKEY is not valid on Acquire / Release).
+     */
+    static int reservationCapabilities(NamespaceSpec ns) {
+        return 0xFE | ("rocksdb".equals(ns.backend()) ? 1 : 0);
     }
 
     /** CNS 02h: active NSIDs greater than {@code after}, ascending, le32 each, at most 1024, zero-terminated. */

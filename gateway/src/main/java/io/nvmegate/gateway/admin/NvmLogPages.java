@@ -29,13 +29,14 @@ import java.util.List;
  *   <li>04h Changed Namespace List: {@link io.nvmegate.controller.ChangedNamespaces}, cleared by RAE = 0</li>
  *   <li>05h Commands Supported and Effects: {@link CommandEffects}</li>
  *   <li>0Ch Asymmetric Namespace Access: {@link AnaLog}, LSP bit 0 RGO</li>
+ *   <li>80h Reservation Notification: {@link ReservationNotices} (served by the command set)</li>
  * </ul>
  */
 public final class NvmLogPages {
     private NvmLogPages() {}
 
     static final int[] SUPPORTED = {Opcodes.LOG_SUPPORTED, Opcodes.LOG_ERROR, Opcodes.LOG_SMART, Opcodes.LOG_FW_SLOT,
-            Opcodes.LOG_CHANGED_NS, Opcodes.LOG_CMD_EFFECTS, Opcodes.LOG_ANA};
+            Opcodes.LOG_CHANGED_NS, Opcodes.LOG_CMD_EFFECTS, Opcodes.LOG_ANA, Opcodes.LOG_RESERVATION_NOTIFICATION};
 
     /**
      * @param namespaces the subsystem's namespaces (catalog snapshot)

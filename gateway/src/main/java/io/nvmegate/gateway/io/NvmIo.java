@@ -7,6 +7,8 @@ import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.reservation.ReservationEngine;
+import io.nvmegate.storage.BlockOp;
 import io.nvmegate.storage.BlockReply;
 import io.nvmegate.storage.BlockRequest;
 import io.vertx.core.Future;
@@ -30,7 +32,10 @@ import java.util.List;
  *   <li>Dataset Management 09h: NR CDW10 7:0 (0's based ranges), AD CDW11 bit 2; ranges of 16 bytes
  *       {context attributes le32 @0, NLB le32 @4, SLBA le64 @8}; only deallocate acts.</li>
  *   <li>Fused Compare (FUSE 01b) + Write (FUSE 10b) ({@link #compareAndWrite}).</li>
+ *   <li>Reservation Register 0Dh, Report 0Eh, Acquire 11h, Release 15h ({@link #reservation}).</li>
  * </ul>
+ * Every block request carries the controller's host identifier and CNTLID: the block worker denies what the
+ * namespace's reservation does not allow with Reservation Conflict | DNR (SCT 0 SC 83h).
  * Unknown or disabled NSID → Invalid Namespace or Format | DNR; SLBA + NLB beyond NSZE → LBA Out of Range | DNR;
  * other opcodes → Invalid Command Opcode | DNR. Successful reads (Read, Compare, Verify) and writes (Write, Write
  * Zeroes, Compare and Write) are counted for the SMART log.
@@ -57,7 +62,7 @@ public final class NvmIo {
         switch (r.opcode()) {
             case Opcodes.IO_READ: {
                 if (!inRange(ns, sqe, r) || !lengthOk(c, ns, sqe.nlb(), r)) return;
-                send(ns, BlockRequest.read(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())).onSuccess(reply -> {
+                send(c, ns, BlockRequest.read(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())).onSuccess(reply -> {
                     if (reply.status() != Status.SUCCESS) {
                         r.complete(reply.status());
                         return;
@@ -70,30 +75,42 @@ public final class NvmIo {
             case Opcodes.IO_WRITE: {
                 if (!inRange(ns, sqe, r) || !lengthOk(c, ns, sqe.nlb(), r) || !dataOk(ns, r)) return;
                 boolean fua = sqe.fua() || !c.features().writeCacheEnabled();
-                complete(r, send(ns, BlockRequest.write(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb(), fua, r.data())),
+                complete(r, send(c, ns, BlockRequest.write(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb(), fua, r.data())),
                         () -> c.health().written(bytes));
                 return;
             }
             case Opcodes.IO_COMPARE:
                 if (!inRange(ns, sqe, r) || !lengthOk(c, ns, sqe.nlb(), r) || !dataOk(ns, r)) return;
-                complete(r, send(ns, BlockRequest.compare(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb(), r.data())),
+                complete(r, send(c, ns, BlockRequest.compare(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb(), r.data())),
                         () -> c.health().read(bytes));
                 return;
             case Opcodes.IO_VERIFY:
                 if (!inRange(ns, sqe, r)) return;
-                complete(r, send(ns, BlockRequest.verify(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())),
+                complete(r, send(c, ns, BlockRequest.verify(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())),
                         () -> c.health().read(bytes));
                 return;
             case Opcodes.IO_FLUSH:
-                complete(r, send(ns, BlockRequest.flush(ns.uuid())), null);
+                complete(r, send(c, ns, BlockRequest.flush(ns.uuid())), null);
                 return;
             case Opcodes.IO_WRITE_ZEROES:
                 if (!inRange(ns, sqe, r)) return;
-                complete(r, send(ns, BlockRequest.writeZeroes(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())),
+                complete(r, send(c, ns, BlockRequest.writeZeroes(ns.uuid(), ns.blockSize(), sqe.slba(), sqe.nlb())),
                         () -> c.health().written(0));
                 return;
             case Opcodes.IO_DATASET_MANAGEMENT:
-                datasetManagement(ns, r);
+                datasetManagement(c, ns, r);
+                return;
+            case Opcodes.IO_RESERVATION_REGISTER:
+                reservation(c, ns, r, BlockOp.RESERVATION_REGISTER, ReservationEngine.REGISTER_DATA);
+                return;
+            case Opcodes.IO_RESERVATION_ACQUIRE:
+                reservation(c, ns, r, BlockOp.RESERVATION_ACQUIRE, ReservationEngine.ACQUIRE_DATA);
+                return;
+            case Opcodes.IO_RESERVATION_RELEASE:
+                reservation(c, ns, r, BlockOp.RESERVATION_RELEASE, ReservationEngine.RELEASE_DATA);
+                return;
+            case Opcodes.IO_RESERVATION_REPORT:
+                reservation(c, ns, r, BlockOp.RESERVATION_REPORT, 0);
                 return;
             default:
                 r.fail(Status.INVALID_OPCODE);
@@ -125,7 +142,7 @@ public final class NvmIo {
         long bytes = (long) cmp.nlb() * ns.blockSize();
         Buffer both = Buffer.buffer((int) (2 * bytes)).appendBuffer(first.data()).appendBuffer(second.data());
         boolean fua = wr.fua() || !c.features().writeCacheEnabled();
-        send(ns, BlockRequest.compareAndWrite(ns.uuid(), ns.blockSize(), cmp.slba(), cmp.nlb(), fua, both)).onSuccess(reply -> {
+        send(c, ns, BlockRequest.compareAndWrite(ns.uuid(), ns.blockSize(), cmp.slba(), cmp.nlb(), fua, both)).onSuccess(reply -> {
             if (reply.status() == Status.SUCCESS) {
                 c.health().read(bytes);
                 c.health().written(bytes);
@@ -148,7 +165,44 @@ public final class NvmIo {
         return ns;
     }
 
-    private void datasetManagement(NamespaceSpec ns, NvmeRequest r) {
+    /**
+     * Reservation Register / Acquire / Release / Report (NVMe Base 2.0 sections 7.2..7.5), executed by the block
+     * worker owning the namespace ({@link ReservationEngine} has the rules and statuses). Register and Acquire
+     * need 16 bytes of data, Release 8 (less → Data SGL Length Invalid | DNR); the Report is returned up to the
+     * SGL length.
+     */
+    private void reservation(Controller c, NamespaceSpec ns, NvmeRequest r, BlockOp op, int dataBytes) {
+        Buffer d = null;
+        if (dataBytes > 0) {
+            if (r.data() == null || r.data().length() < dataBytes) {
+                r.fail(Status.SGL_DATA_LENGTH_INVALID);
+                return;
+            }
+            d = r.data().slice(0, dataBytes);
+        }
+        send(ns, BlockRequest.reservation(op, ns.uuid(), r.sqe().cdw(10), r.sqe().cdw(11), d, c.hostId(), c.cntlid())).onSuccess(reply -> {
+            if (reply.status() == Status.SUCCESS && reply.data() != null) r.respond(reply.data());
+            else r.complete(reply.status());
+        });
+    }
+
+    /**
+     * Tells the block workers of subsystem {@code nqn}'s namespaces that controller {@code c} is gone, so their
+     * Reservation Reports stop listing its CNTLID.
+     */
+    public void controllerGone(Controller c) {
+        for (NamespaceSpec ns : catalog.current().namespaces(c.subsystem().nqn())) {
+            blocks.send(ns, new BlockRequest(BlockOp.CONTROLLER_GONE, ns.uuid(), 0, 0, 0, false, null, null, c.hostId(), c.cntlid()));
+        }
+    }
+
+    /** Reservation Persistence (feature 83h) of namespace {@code ns}: {@code ptpl} null reads it. */
+    public Future<BlockReply> persistence(Controller c, NamespaceSpec ns, Boolean ptpl) {
+        Buffer d = ptpl == null ? null : Buffer.buffer(new byte[] {(byte) (ptpl ? 1 : 0)});
+        return send(ns, BlockRequest.reservation(BlockOp.RESERVATION_PERSISTENCE, ns.uuid(), 0, 0, d, c.hostId(), c.cntlid()));
+    }
+
+    private void datasetManagement(Controller c, NamespaceSpec ns, NvmeRequest r) {
         int nr = (r.sqe().cdw(10) & 0xFF) + 1;
         boolean deallocate = (r.sqe().cdw(11) & 1 << 2) != 0;
         Buffer d = r.data();
@@ -171,7 +225,7 @@ public final class NvmIo {
             ranges[2 * i] = slba;
             ranges[2 * i + 1] = nlb;
         }
-        complete(r, send(ns, BlockRequest.deallocate(ns.uuid(), ns.blockSize(), ranges)), null);
+        complete(r, send(c, ns, BlockRequest.deallocate(ns.uuid(), ns.blockSize(), ranges)), null);
     }
 
     /** Flushes every enabled namespace of subsystem {@code nqn}; @return the first failure's status, or success. */
@@ -185,6 +239,11 @@ public final class NvmIo {
             for (Future<BlockReply> f : all) if (f.result().status() != 0) status = f.result().status();
             return Future.succeededFuture(status);
         });
+    }
+
+    /** Sends a request of controller {@code c}'s host: the worker checks it against the namespace's reservation. */
+    private Future<BlockReply> send(Controller c, NamespaceSpec ns, BlockRequest req) {
+        return send(ns, req.withHost(c.hostId(), c.cntlid()));
     }
 
     private Future<BlockReply> send(NamespaceSpec ns, BlockRequest req) {
