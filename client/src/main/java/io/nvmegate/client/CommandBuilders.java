@@ -189,6 +189,40 @@ public final class CommandBuilders {
         return b;
     }
 
+    // ---------------------------------------------------------------- reservations (NVMe Base 2.0 sections 7.2..7.5)
+
+    /**
+     * Reservation Register (0Dh): {@code CDW10 = RREGA (2:0: 0 register, 1 unregister, 2 replace) | IEKEY (3) |
+     * CPTPL (31:30: 0 no change, 2 clear PTPL, 3 set PTPL)}. Send {@link #reservationKeys} (CRKEY, NRKEY) as data.
+     */
+    public static Sqe reservationRegister(int nsid, int rrega, boolean iekey, int cptpl) {
+        return Sqe.allocate().opcode(Opcodes.IO_RESERVATION_REGISTER).nsid(nsid)
+                .cdw(10, (rrega & 7) | (iekey ? 1 << 3 : 0) | (cptpl & 3) << 30);
+    }
+
+    /** Reservation Acquire (11h): {@code CDW10 = RACQA (2:0: 0 acquire, 1 preempt, 2 preempt and abort) | RTYPE (15:8)}; data CRKEY, PRKEY. */
+    public static Sqe reservationAcquire(int nsid, int racqa, int rtype) {
+        return Sqe.allocate().opcode(Opcodes.IO_RESERVATION_ACQUIRE).nsid(nsid).cdw(10, (racqa & 7) | (rtype & 0xFF) << 8);
+    }
+
+    /** Reservation Release (15h): {@code CDW10 = RRELA (2:0: 0 release, 1 clear) | RTYPE (15:8)}; data CRKEY (8 bytes). */
+    public static Sqe reservationRelease(int nsid, int rrela, int rtype) {
+        return Sqe.allocate().opcode(Opcodes.IO_RESERVATION_RELEASE).nsid(nsid).cdw(10, (rrela & 7) | (rtype & 0xFF) << 8);
+    }
+
+    /** Reservation Report (0Eh): {@code CDW10 = NUMD} (0's based dwords of {@code bytes}), {@code CDW11 bit 0 = EDS}. */
+    public static Sqe reservationReport(int nsid, int bytes, boolean eds) {
+        if (bytes < 4 || bytes % 4 != 0) throw new IllegalArgumentException("report length " + bytes + " (a multiple of 4)");
+        return Sqe.allocate().opcode(Opcodes.IO_RESERVATION_REPORT).nsid(nsid).cdw(10, bytes / 4 - 1).cdw(11, eds ? 1 : 0);
+    }
+
+    /** Reservation command data: one or two le64 keys (Register: CRKEY, NRKEY; Acquire: CRKEY, PRKEY; Release: CRKEY). */
+    public static ByteBuffer reservationKeys(long... keys) {
+        ByteBuffer b = ByteBuffer.allocate(8 * keys.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long k : keys) b.putLong(k);
+        return b.flip();
+    }
+
     private static int checkNlb(int nlb) {
         if (nlb < 1 || nlb > 65536) throw new IllegalArgumentException("NLB " + nlb + " (1..65536 blocks per command)");
         return nlb;

@@ -129,4 +129,52 @@ public interface NvmeIo {
     default Cqe verify(int nsid, long slba, int nlb) {
         return Await.get(verifyAsync(nsid, slba, nlb));
     }
+
+    /**
+     * Reservation Register (0Dh): {@code rrega} 0 register NRKEY, 1 unregister, 2 replace CRKEY by NRKEY;
+     * {@code iekey} ignores CRKEY; {@code cptpl} 0 leaves PTPL, 2 clears it, 3 sets it. Conflicts fail with
+     * Reservation Conflict (SCT 0 SC 83h).
+     */
+    default CompletableFuture<Cqe> reservationRegisterAsync(int nsid, int rrega, boolean iekey, int cptpl, long crkey, long nrkey) {
+        return submitIo(CommandBuilders.reservationRegister(nsid, rrega, iekey, cptpl), CommandBuilders.reservationKeys(crkey, nrkey), 0)
+                .thenApply(Completion::cqe);
+    }
+
+    /** Blocking {@link #reservationRegisterAsync}. */
+    default Cqe reservationRegister(int nsid, int rrega, boolean iekey, int cptpl, long crkey, long nrkey) {
+        return Await.get(reservationRegisterAsync(nsid, rrega, iekey, cptpl, crkey, nrkey));
+    }
+
+    /** Reservation Acquire (11h): {@code racqa} 0 acquire, 1 preempt, 2 preempt and abort; {@code rtype} 1..6. */
+    default CompletableFuture<Cqe> reservationAcquireAsync(int nsid, int racqa, int rtype, long crkey, long prkey) {
+        return submitIo(CommandBuilders.reservationAcquire(nsid, racqa, rtype), CommandBuilders.reservationKeys(crkey, prkey), 0)
+                .thenApply(Completion::cqe);
+    }
+
+    /** Blocking {@link #reservationAcquireAsync}. */
+    default Cqe reservationAcquire(int nsid, int racqa, int rtype, long crkey, long prkey) {
+        return Await.get(reservationAcquireAsync(nsid, racqa, rtype, crkey, prkey));
+    }
+
+    /** Reservation Release (15h): {@code rrela} 0 release (of type {@code rtype}), 1 clear. */
+    default CompletableFuture<Cqe> reservationReleaseAsync(int nsid, int rrela, int rtype, long crkey) {
+        return submitIo(CommandBuilders.reservationRelease(nsid, rrela, rtype), CommandBuilders.reservationKeys(crkey), 0)
+                .thenApply(Completion::cqe);
+    }
+
+    /** Blocking {@link #reservationReleaseAsync}. */
+    default Cqe reservationRelease(int nsid, int rrela, int rtype, long crkey) {
+        return Await.get(reservationReleaseAsync(nsid, rrela, rtype, crkey));
+    }
+
+    /** Reservation Report (0Eh) with the extended data structure (EDS 1), {@code bytes} long (≥ 64, multiple of 4). */
+    default CompletableFuture<ReservationStatus> reservationReportAsync(int nsid, int bytes) {
+        return submitIo(CommandBuilders.reservationReport(nsid, bytes, true), null, bytes)
+                .thenApply(c -> ReservationStatus.parseExtended(c.data().array()));
+    }
+
+    /** Blocking {@link #reservationReportAsync} of up to 4 KiB (63 registered controllers). */
+    default ReservationStatus reservationReport(int nsid) {
+        return Await.get(reservationReportAsync(nsid, 4096));
+    }
 }

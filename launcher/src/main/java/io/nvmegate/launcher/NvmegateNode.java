@@ -76,8 +76,12 @@ public final class NvmegateNode implements AutoCloseable {
         }).compose(v -> {
             if (!options.role().runsGateway()) return Future.succeededFuture();
             metrics.role(NodeMetrics.GATEWAY); // its gauges exist (0) before the first connection
-            gateway = new Gateway(node.vertx(), catalog, new Gateway.Options(options.gatewayId(), options.transport(), 1, 0x7FFF));
-            return gateway.start();
+            // CNTLIDs unique across the gateways of the cluster (Reservation Reports and the host rely on it)
+            return node.vertx().executeBlocking(() -> io.nvmegate.cluster.CntlidRanges.claim(node.hazelcast(), options.gatewayId()), false)
+                    .compose(range -> {
+                        gateway = new Gateway(node.vertx(), catalog, new Gateway.Options(options.gatewayId(), options.transport(), range[0], range[1]));
+                        return gateway.start();
+                    });
         }).compose(v -> {
             if (!options.role().runsDiscovery()) return Future.succeededFuture();
             metrics.discoveryListensOn(options.discoveryPort());
