@@ -119,7 +119,7 @@ class FeatureConformanceTest {
     @Test
     void unsupportedFeaturesAreInvalidField() {
         try (NvmeController c = connect()) {
-            for (int fid : new int[] {0x00, 0x03, 0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x10, 0x80, 0x82, 0xC0}) {
+            for (int fid : new int[] {0x00, 0x03, 0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x10, 0x80, 0x84, 0xC0}) {
                 assertStatus(() -> c.getFeatures(fid, CURRENT, 0), Status.dnr(Status.INVALID_FIELD));
                 assertStatus(() -> c.setFeatures(fid, 0, false), Status.dnr(Status.INVALID_FIELD));
                 assertStatus(() -> c.getFeatures(fid, CAPS, 0), Status.dnr(Status.INVALID_FIELD));

@@ -24,7 +24,7 @@ class LogPageConformanceTest {
         try (NvmeController c = connect()) {
             byte[] p = c.getLogPage(Opcodes.LOG_SUPPORTED, 0, false, 0, 1024, 0);
             for (int lid = 0; lid < 256; lid++) {
-                boolean expect = lid == 0 || lid == 1 || lid == 2 || lid == 3 || lid == 4 || lid == 5 || lid == 0x0C;
+                boolean expect = lid == 0 || lid == 1 || lid == 2 || lid == 3 || lid == 4 || lid == 5 || lid == 0x0C || lid == 0x80;
                 assertThat(Le.u32(p, lid * 4)).as("LID %02xh", lid).isEqualTo(expect ? 1 : 0);
             }
         }
@@ -145,7 +145,7 @@ class LogPageConformanceTest {
     @Test
     void unknownLogPagesAreInvalidFieldWithDnr() {
         try (NvmeController c = connect()) {
-            for (int lid : new int[] {0x06, 0x09, 0x42, 0x70, 0x80, 0xC0}) {
+            for (int lid : new int[] {0x06, 0x09, 0x42, 0x70, 0x81, 0xC0}) {
                 assertStatus(() -> c.getLogPage(lid, 0, false, 0, 512, 0), Status.dnr(Status.INVALID_FIELD));
             }
         }
