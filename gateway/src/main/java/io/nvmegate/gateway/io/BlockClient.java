@@ -43,6 +43,14 @@ public final class BlockClient {
         return p.future().onSuccess(r -> metrics.roundTrip(req.op(), r.status() == Status.SUCCESS ? "success" : "error", start));
     }
 
+    /**
+     * Sends {@code req} without waiting for a reply or retrying (notices such as {@code CONTROLLER_GONE}, which may
+     * be sent while the cluster shuts down); lost if no worker serves the namespace.
+     */
+    public void post(NamespaceSpec ns, BlockRequest req) {
+        vertx.eventBus().send(ns.address(), req);
+    }
+
     private void attempt(NamespaceSpec ns, BlockRequest req, Promise<BlockReply> p, long start, long delayMs) {
         vertx.eventBus().<BlockReply>request(ns.address(), req, options).onComplete(ar -> {
             if (ar.succeeded()) {

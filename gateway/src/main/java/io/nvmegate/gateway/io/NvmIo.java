@@ -192,7 +192,7 @@ public final class NvmIo {
      */
     public void controllerGone(Controller c) {
         for (NamespaceSpec ns : catalog.current().namespaces(c.subsystem().nqn())) {
-            blocks.send(ns, new BlockRequest(BlockOp.CONTROLLER_GONE, ns.uuid(), 0, 0, 0, false, null, null, c.hostId(), c.cntlid()));
+            blocks.post(ns, new BlockRequest(BlockOp.CONTROLLER_GONE, ns.uuid(), 0, 0, 0, false, null, null, c.hostId(), c.cntlid()));
         }
     }
 
