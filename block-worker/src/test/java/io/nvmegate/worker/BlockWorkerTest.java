@@ -248,6 +248,6 @@ class BlockWorkerTest {
         for (String id : List.of("", "..", "a/b", "-x", ".hidden")) {
             assertThatThrownBy(() -> new BlockWorker(id, data, List::of)).as(id).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThat(BlockOp.values()).hasSize(8); // + COMPARE, VERIFY, COMPARE_AND_WRITE (BlockWorkerCompareTest)
+        assertThat(BlockOp.values()).hasSize(14); // + COMPARE, VERIFY, COMPARE_AND_WRITE (BlockWorkerCompareTest), the reservation ops (ReservationsTest)
     }
 }
