@@ -55,7 +55,7 @@ class IdentifyConformanceTest {
             long nn = Integer.toUnsignedLong(Le.u32(id, 516)), mnan = Integer.toUnsignedLong(Le.u32(id, 540));
             assertThat(nn).isEqualTo(1024);
             assertThat(mnan).as("MNAN non-zero and <= NN with CMIC.ANA").isPositive().isLessThanOrEqualTo(nn);
-            assertThat(Le.u16(id, 520)).as("ONCS compare, DSM, write zeroes, verify").isEqualTo(1 | 1 << 2 | 1 << 3 | 1 << 7);
+            assertThat(Le.u16(id, 520)).as("ONCS compare, DSM, write zeroes, reservations, verify").isEqualTo(1 | 1 << 2 | 1 << 3 | 1 << 5 | 1 << 7);
             assertThat(Le.u16(id, 522)).as("FUSES compare and write").isEqualTo(1);
             assertThat(Le.u8(id, 525)).as("VWC present, flush all supported").isEqualTo(0b111);
             assertThat(Le.u32(id, 536)).as("SGLS: supported + offset (in-capsule)").isEqualTo(1 | 1 << 20);
