@@ -36,3 +36,4 @@ phase "e2e walking skeleton" e2e/walking-skeleton.sh
 phase "e2e conformance" e2e/conformance.sh
 phase "e2e embedded target" e2e/embedded.sh
 phase "e2e control plane" e2e/control-plane.sh
+phase "e2e discovery" e2e/discovery.sh

@@ -44,6 +44,7 @@ import java.util.function.Predicate;
  * describes exactly those entries.
  */
 public final class DiscoveryCommandSet implements CommandSet {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DiscoveryCommandSet.class);
     /** ASQSZ reported in entries: the Linux host's admin queue depth (NVME_AQ_DEPTH), as nvmet. */
     public static final int ASQSZ = 32;
     /** TREQ of every entry: bits 1:0 = 0 (secure channel not specified: 1 or 2 would make libnvme use TLS), bit 2. */
@@ -142,6 +143,9 @@ public final class DiscoveryCommandSet implements CommandSet {
             h = new Held(s.generation(), DiscoveryLogPage.encode(s.generation(), entries(s, c.hostNqn(), reached)));
             held.put(c, h);
             if (c.destroyed()) held.remove(c); // torn down meanwhile: released() already ran
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("{}: discovery log read LPO {} RAE {}: GENCTR {}", c, lpo, (r.sqe().cdw(10) >> 15) & 1, h.generation());
         }
         return h.page();
     }

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
  * through that persistent discovery controller).
  */
 public final class DiscoveryNotices implements Consumer<CatalogView.Snapshot> {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DiscoveryNotices.class);
     public static final int AEN_DISCOVERY_LOG_CHANGED = 0x0070F002;
     static final int AEC_DISCOVERY_LOG_CHANGE = 1 << 31;
 
@@ -38,9 +39,15 @@ public final class DiscoveryNotices implements Consumer<CatalogView.Snapshot> {
             if (c.destroyed() || !(c.subsystem().commandSet() instanceof DiscoveryCommandSet)) continue;
             QueueTransport admin = c.adminQueue();
             if (admin == null) continue;
+            long gen = generation;
             admin.runOnContext(() -> {
-                if (!c.destroyed() && (c.features().asyncEventConfig() & AEC_DISCOVERY_LOG_CHANGE) != 0) {
-                    c.events().notify(AEN_DISCOVERY_LOG_CHANGED);
+                if (c.destroyed()) return;
+                if ((c.features().asyncEventConfig() & AEC_DISCOVERY_LOG_CHANGE) == 0) {
+                    log.debug("{}: discovery log GENCTR {}: notice not enabled (AEC bit 31 clear)", c, gen);
+                } else if (c.events().notify(AEN_DISCOVERY_LOG_CHANGED)) {
+                    log.info("{}: discovery log GENCTR {}: AEN 0x0070F002 (Discovery Log Page Change) reported", c, gen);
+                } else {
+                    log.debug("{}: discovery log GENCTR {}: notice masked until log 70h is read with RAE = 0", c, gen);
                 }
             });
         }
