@@ -36,4 +36,5 @@ phase "e2e walking skeleton" e2e/walking-skeleton.sh
 phase "e2e conformance" e2e/conformance.sh
 phase "e2e embedded target" e2e/embedded.sh
 phase "e2e control plane" e2e/control-plane.sh
+phase "e2e discovery" e2e/discovery.sh
 phase "e2e reservations" e2e/reservations.sh

@@ -18,6 +18,11 @@ public record DiscoveryLog(long genctr, int recfmt, List<DiscoveryLogEntry> entr
         entries = List.copyOf(entries);
     }
 
+    /** The NVM subsystem entries (SUBTYPE 2): what {@code nvme connect-all} connects. */
+    public List<DiscoveryLogEntry> subsystemEntries() {
+        return entries.stream().filter(e -> e.subtype() == DiscoveryLogEntry.SUBTYPE_NVM).toList();
+    }
+
     /**
      * Parses a page holding the header followed by the entries.
      *

@@ -25,8 +25,15 @@ public final class Catalog {
     public static final String HOSTS = "nvmegate.hosts";
     /** Discovery referrals ({@link ReferralSpec}, key: id). */
     public static final String REFERRALS = "nvmegate.referrals";
+    /**
+     * The catalog generation (one entry, key {@value #GENERATION_KEY}, value a decimal {@code long}): incremented
+     * after every mutation made through this class, replicated and persisted like the other maps, so every member
+     * (and every discovery service instance) reports the same GENCTR for the same catalog, across restarts.
+     */
+    public static final String GENERATION = "nvmegate.generation";
+    public static final String GENERATION_KEY = "genctr";
     /** Every catalog map: these are persisted when the cluster has a catalog store ({@link CatalogMapStore}). */
-    public static final List<String> MAPS = List.of(SUBSYSTEMS, NAMESPACES, PORTS, GLOBAL, HOSTS, REFERRALS);
+    public static final List<String> MAPS = List.of(SUBSYSTEMS, NAMESPACES, PORTS, GLOBAL, HOSTS, REFERRALS, GENERATION);
 
     private final IMap<String, String> subsystems;
     private final IMap<String, String> namespaces;
@@ -34,6 +41,7 @@ public final class Catalog {
     private final IMap<String, String> global;
     private final IMap<String, String> hosts;
     private final IMap<String, String> referrals;
+    private final IMap<String, String> generation;
 
     public Catalog(HazelcastInstance hz) {
         this.subsystems = hz.getMap(SUBSYSTEMS);
@@ -42,6 +50,30 @@ public final class Catalog {
         this.global = hz.getMap(GLOBAL);
         this.hosts = hz.getMap(HOSTS);
         this.referrals = hz.getMap(REFERRALS);
+        this.generation = hz.getMap(GENERATION);
+    }
+
+    /**
+     * The cluster-wide catalog generation: 0 for a catalog never written, then one more after every mutation
+     * (the Discovery Log Page's GENCTR, NVMe Base 2.0 section 5.16.1.23, and the ANA log's change count). It is
+     * bumped after the mutation's write, so a reader that reads the generation, then the maps, then the generation
+     * again and sees the same value has every change counted up to it.
+     */
+    public long generation() {
+        String v = generation.get(GENERATION_KEY);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    /** Increments the generation: a compare-and-set loop on the single entry, safe across members. */
+    private void bump() {
+        while (true) {
+            String old = generation.get(GENERATION_KEY);
+            if (old == null) {
+                if (generation.putIfAbsent(GENERATION_KEY, "1") == null) return;
+            } else if (generation.replace(GENERATION_KEY, old, Long.toString(Long.parseLong(old) + 1))) {
+                return;
+            }
+        }
     }
 
     /**
@@ -56,6 +88,7 @@ public final class Catalog {
         if (global.containsKey(GlobalSpec.KEY)) return false;
         load(cfg);
         global.putIfAbsent(GlobalSpec.KEY, GlobalSpec.defaults().toJson().encode());
+        bump();
         return true;
     }
 
@@ -65,24 +98,45 @@ public final class Catalog {
         return v == null ? GlobalSpec.defaults() : GlobalSpec.fromJson(new JsonObject(v), GlobalSpec.defaults());
     }
 
-    public void putGlobal(GlobalSpec g) { global.set(GlobalSpec.KEY, g.toJson().encode()); }
+    public void putGlobal(GlobalSpec g) {
+        global.set(GlobalSpec.KEY, g.toJson().encode());
+        bump();
+    }
 
-    public void putSubsystem(SubsystemSpec s) { subsystems.set(s.nqn(), s.toJson().encode()); }
+    public void putSubsystem(SubsystemSpec s) {
+        subsystems.set(s.nqn(), s.toJson().encode());
+        bump();
+    }
 
-    public void removeSubsystem(String nqn) { subsystems.delete(nqn); }
+    public void removeSubsystem(String nqn) {
+        subsystems.delete(nqn);
+        bump();
+    }
 
-    public void putNamespace(NamespaceSpec n) { namespaces.set(n.key(), n.toJson().encode()); }
+    public void putNamespace(NamespaceSpec n) {
+        namespaces.set(n.key(), n.toJson().encode());
+        bump();
+    }
 
-    public void removeNamespace(String nqn, int nsid) { namespaces.delete(NamespaceSpec.key(nqn, nsid)); }
+    public void removeNamespace(String nqn, int nsid) {
+        namespaces.delete(NamespaceSpec.key(nqn, nsid));
+        bump();
+    }
 
     public Optional<PortSpec> port(int id) {
         String v = ports.get(Integer.toString(id));
         return v == null ? Optional.empty() : Optional.of(PortSpec.fromJson(new JsonObject(v)));
     }
 
-    public void putPort(PortSpec p) { ports.set(Integer.toString(p.id()), p.toJson().encode()); }
+    public void putPort(PortSpec p) {
+        ports.set(Integer.toString(p.id()), p.toJson().encode());
+        bump();
+    }
 
-    public void removePort(int id) { ports.delete(Integer.toString(id)); }
+    public void removePort(int id) {
+        ports.delete(Integer.toString(id));
+        bump();
+    }
 
     public List<HostSpec> hosts() { return read(hosts, HostSpec::fromJson, Comparator.comparing(HostSpec::nqn)); }
 
@@ -91,9 +145,15 @@ public final class Catalog {
         return v == null ? Optional.empty() : Optional.of(HostSpec.fromJson(new JsonObject(v)));
     }
 
-    public void putHost(HostSpec h) { hosts.set(h.nqn(), h.toJson().encode()); }
+    public void putHost(HostSpec h) {
+        hosts.set(h.nqn(), h.toJson().encode());
+        bump();
+    }
 
-    public void removeHost(String nqn) { hosts.delete(nqn); }
+    public void removeHost(String nqn) {
+        hosts.delete(nqn);
+        bump();
+    }
 
     public List<ReferralSpec> referrals() {
         return read(referrals, ReferralSpec::fromJson, Comparator.comparingInt(ReferralSpec::id));
@@ -104,18 +164,26 @@ public final class Catalog {
         return v == null ? Optional.empty() : Optional.of(ReferralSpec.fromJson(new JsonObject(v)));
     }
 
-    public void putReferral(ReferralSpec r) { referrals.set(Integer.toString(r.id()), r.toJson().encode()); }
+    public void putReferral(ReferralSpec r) {
+        referrals.set(Integer.toString(r.id()), r.toJson().encode());
+        bump();
+    }
 
-    public void removeReferral(int id) { referrals.delete(Integer.toString(id)); }
+    public void removeReferral(int id) {
+        referrals.delete(Integer.toString(id));
+        bump();
+    }
 
     /**
      * Removes every entry of every catalog map (global settings included), key by key: each removal is an entry
-     * event ordered with later writes of the same key (a map-wide clear event is not).
+     * event ordered with later writes of the same key (a map-wide clear event is not). The generation is kept and
+     * bumped: GENCTR never goes backwards.
      */
     public void clear() {
         for (IMap<String, String> m : List.of(subsystems, namespaces, ports, global, hosts, referrals)) {
             for (String k : List.copyOf(m.keySet())) m.delete(k);
         }
+        bump();
     }
 
     /**
@@ -136,9 +204,11 @@ public final class Catalog {
      * are kept: the first member to load a key wins, so members started with the same file agree.
      */
     public void load(CatalogConfig cfg) {
-        for (SubsystemSpec s : cfg.subsystems()) subsystems.putIfAbsent(s.nqn(), s.toJson().encode());
-        for (NamespaceSpec n : cfg.namespaces()) namespaces.putIfAbsent(n.key(), n.toJson().encode());
-        for (PortSpec p : cfg.ports()) ports.putIfAbsent(Integer.toString(p.id()), p.toJson().encode());
+        boolean changed = false;
+        for (SubsystemSpec s : cfg.subsystems()) changed |= subsystems.putIfAbsent(s.nqn(), s.toJson().encode()) == null;
+        for (NamespaceSpec n : cfg.namespaces()) changed |= namespaces.putIfAbsent(n.key(), n.toJson().encode()) == null;
+        for (PortSpec p : cfg.ports()) changed |= ports.putIfAbsent(Integer.toString(p.id()), p.toJson().encode()) == null;
+        if (changed) bump();
     }
 
     public List<SubsystemSpec> subsystems() {

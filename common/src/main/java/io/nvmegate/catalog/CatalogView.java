@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
 /**
  * A local, immutable snapshot of the catalog for event-loop code (Hazelcast calls block, so event loops never
  * make them): rebuilt on a worker thread whenever an entry of the catalog maps changes, then published
- * atomically. {@link Snapshot#generation()} increases by one with every rebuild.
+ * atomically. {@link Snapshot#generation()} is the cluster-wide catalog generation ({@link Catalog#generation()}):
+ * replicated and persisted with the catalog, so every member reports the same value for the same catalog; a
+ * rebuild is read between two equal readings of it.
  */
 public final class CatalogView {
     private static final Logger log = LoggerFactory.getLogger(CatalogView.class);
@@ -103,10 +105,15 @@ public final class CatalogView {
     }
 
     private synchronized Snapshot rebuild() {
-        global = catalog.global();
-        hosts = catalog.hosts();
-        referrals = catalog.referrals();
-        Snapshot s = Snapshot.of(current.generation() + 1, catalog.subsystems(), catalog.namespaces(), catalog.ports());
+        Snapshot s;
+        for (int attempt = 1; ; attempt++) { // generation, maps, generation: equal → every counted change is in
+            long before = catalog.generation();
+            global = catalog.global();
+            hosts = catalog.hosts();
+            referrals = catalog.referrals();
+            s = Snapshot.of(before, catalog.subsystems(), catalog.namespaces(), catalog.ports());
+            if (catalog.generation() == before || attempt == 5) break;
+        }
         current = s;
         log.debug("catalog generation {}: {} subsystems, {} namespaces, {} ports", s.generation(), s.subsystems().size(),
                 s.namespaces().size(), s.ports().size());

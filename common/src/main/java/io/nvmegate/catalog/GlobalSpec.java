@@ -8,7 +8,8 @@ import io.vertx.core.json.JsonObject;
  * @param enabled            false: gateways serve no host (the target is administratively off)
  * @param baseNqn            prefix for subsystem NQNs created by name only ({@code <baseNqn>:<name>})
  * @param ana                report Asymmetric Namespace Access (ANA groups, ANA log page)
- * @param crossPortReferrals the discovery log of a port also lists the other ports of the same subsystem
+ * @param crossPortReferrals the discovery controller on each gateway port also lists every other port as a referral
+ *                           (SUBTYPE 1, EFLAGS EPCSD; {@link io.nvmegate.discovery.DiscoveryCommandSet})
  */
 public record GlobalSpec(boolean enabled, String baseNqn, boolean ana, boolean crossPortReferrals) {
     public static final String KEY = "global";

@@ -35,11 +35,11 @@ public final class AsyncEvents {
 
     /**
      * Reports an event (DW0 layout above) unless its log page is masked; must be called on the admin queue's
-     * context ({@link QueueTransport#runOnContext}).
+     * context ({@link QueueTransport#runOnContext}). @return false if it was masked (not reported)
      */
-    public void notify(int dw0) {
+    public boolean notify(int dw0) {
         int lid = (dw0 >> 16) & 0xFF;
-        if (masked(lid)) return;
+        if (masked(lid)) return false;
         mask(lid);
         NvmeRequest r = waiting.poll();
         if (r != null) {
@@ -47,6 +47,7 @@ public final class AsyncEvents {
         } else {
             pending.add(dw0);
         }
+        return true;
     }
 
     /** The host read log page {@code lid} with RAE = 0: its events may be reported again. */

@@ -25,6 +25,12 @@ public final class DiscoveryLogPage {
     public static final int ENTRY_SIZE = 1024;
     public static final int TRTYPE_TCP = 3;
     public static final int SUBTYPE_REFERRAL = 1, SUBTYPE_NVM = 2, SUBTYPE_CURRENT_DISCOVERY = 3;
+    /** TREQ bit 2: SQ flow control disable supported (NVMe-oF 1.1 Figure 38; libnvme then connects with disable_sqflow). */
+    public static final int TREQ_SQFLOW_DISABLE_SUPPORTED = 1 << 2;
+    /** EFLAGS bit 0 DUPRETINFO: this entry's discovery controller returns the same information as others so flagged. */
+    public static final int EFLAGS_DUPRETINFO = 1;
+    /** EFLAGS bit 1 EPCSD: explicit persistent connections to this discovery controller are supported. */
+    public static final int EFLAGS_EPCSD = 1 << 1;
 
     /** One log entry. */
     public record Entry(int adrfam, int subtype, int treq, int portId, int asqsz, int eflags, String trsvcid,

@@ -65,7 +65,7 @@ class ExtensionPerClassTest {
     void discoveryListsBothSubsystems(TargetInfo target) {
         assertThat(target.discoveryPort()).isPositive();
         DiscoveryLog log = NvmeTcpHost.discover(target.host(), target.discoveryPort());
-        assertThat(log.entries()).extracting(e -> e.subnqn()).containsExactlyInAnyOrderElementsOf(target.nqns());
-        assertThat(log.entries()).allSatisfy(e -> assertThat(e.trsvcid()).isEqualTo(Integer.toString(target.port())));
+        assertThat(log.subsystemEntries()).extracting(e -> e.subnqn()).containsExactlyInAnyOrderElementsOf(target.nqns());
+        assertThat(log.subsystemEntries()).allSatisfy(e -> assertThat(e.trsvcid()).isEqualTo(Integer.toString(target.port())));
     }
 }

@@ -184,7 +184,7 @@ class InProcessTargetTest {
             TargetInfo info = t.info();
             assertThat(info.nqns()).containsExactly(NQN, "nqn.2026-11.io.nvmegate:embedded-second");
             DiscoveryLog log = NvmeTcpHost.discover("127.0.0.1", t.discoveryPort());
-            Set<String> entries = log.entries().stream().map(e -> e.traddr() + ":" + e.trsvcid() + " " + e.subnqn())
+            Set<String> entries = log.subsystemEntries().stream().map(e -> e.traddr() + ":" + e.trsvcid() + " " + e.subnqn())
                     .collect(Collectors.toSet());
             assertThat(entries).containsExactlyInAnyOrder(
                     "127.0.0.1:" + t.ports().get(0) + " " + NQN,

@@ -50,7 +50,7 @@ class NvmegateProcessTest {
             assertThat(NvmegateProcess.isOurs(p.handle().orElseThrow(), port)).isTrue();
             assertThat(NvmegateProcess.isOurs(ProcessHandle.current(), port)).as("the test JVM is not nvmegate").isFalse();
             writeAndVerify(p.info(), (byte) 0x11);
-            assertThat(NvmeTcpHost.discover("127.0.0.1", p.discoveryPort()).entries())
+            assertThat(NvmeTcpHost.discover("127.0.0.1", p.discoveryPort()).subsystemEntries())
                     .singleElement().satisfies(e -> assertThat(e.trsvcid()).isEqualTo(Integer.toString(port)));
             p.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
             assertThat(p.isRunning()).isFalse();

@@ -69,6 +69,7 @@ public final class Gateway {
         BlockCodecs.register(vertx.eventBus());
         reservationNotices.start(vertx);
         catalog.onChange(new NamespaceNotices(registry, catalog.current()));
+        catalog.onChange(new io.nvmegate.discovery.DiscoveryNotices(registry, catalog.current())); // port discovery controllers
         listeners = new PortListeners(vertx, options.id(), options.transport(),
                 p -> new FabricsConnect(resolver(p), registry, p.transport(options.transport()), vertx));
         catalog.onChange(snap -> { // live reconfiguration: listeners and existing controllers follow the catalog
@@ -83,7 +84,7 @@ public final class Gateway {
 
     /** Subsystems a Connect on port {@code p} may name: the discovery NQN, and the NVM subsystems exported there. */
     private SubsystemResolver resolver(PortSpec p) {
-        DiscoveryCommandSet discovery = new DiscoveryCommandSet(catalog, q -> q.id() == p.id());
+        DiscoveryCommandSet discovery = DiscoveryCommandSet.forPort(catalog, p);
         Subsystem discoverySubsystem = discovery.subsystem();
         return nqn -> {
             if (nqn.equals(Opcodes.DISCOVERY_NQN)) return discoverySubsystem;

@@ -53,6 +53,16 @@ public final class Main implements Callable<Integer> {
             + "container port mapping, e.g. 10.0.2.2 for a QEMU guest). Env NVMEGATE_ADVERTISE.")
     String advertise;
 
+    @Option(names = "--discovery-nqn", defaultValue = "${env:NVMEGATE_DISCOVERY_NQN}", description = "Unique discovery "
+            + "NQN of the discovery service (Identify SUBNQN and its own log entry); Connect accepts it and the well-known "
+            + "nqn.2014-08.org.nvmexpress.discovery. Env NVMEGATE_DISCOVERY_NQN. Default: the well-known NQN only.")
+    String discoveryNqn;
+
+    @Option(names = "--discovery-advertise", defaultValue = "${env:NVMEGATE_DISCOVERY_ADVERTISE}", description = "ADDR[:PORT] "
+            + "the discovery service publishes for itself (its SUBTYPE 3 log entry), e.g. the shared address of several "
+            + "instances. Env NVMEGATE_DISCOVERY_ADVERTISE. Default: --advertise, else the address reached; the port bound.")
+    String discoveryAdvertise;
+
     @Option(names = "--cluster-host", defaultValue = "${env:NVMEGATE_CLUSTER_HOST:-127.0.0.1}", description = "Interface the cluster binds to: "
             + "an address, or a host name resolved at start (e.g. a compose service name). Env NVMEGATE_CLUSTER_HOST. Default: ${DEFAULT-VALUE}")
     String clusterHost;
@@ -134,9 +144,18 @@ public final class Main implements Callable<Integer> {
         NodeOptions o = new NodeOptions(role, new ClusterOptions(clusterName, clusterAddress, clusterPort, seeds, store), cfg,
                 data, workerId, gatewayId, bind, discoveryPort, TransportConfig.defaults(),
                 new ObservabilityOptions(metricsHost == null || metricsHost.isBlank() ? bind : metricsHost, metricsPort));
+        NvmegateNode.DiscoveryIdentity discovery;
+        try {
+            discovery = discoveryIdentity();
+            new io.nvmegate.discovery.service.DiscoveryService.Options(bind, discoveryPort, TransportConfig.defaults(),
+                    discovery.nqn(), discovery.advertisedAddress(), discovery.advertisedPort()); // validates
+        } catch (IllegalArgumentException e) {
+            System.err.println("nvmegate: " + e.getMessage());
+            return 2;
+        }
         NvmegateNode node;
         try {
-            node = NvmegateNode.start(o, api, Duration.ofMinutes(2));
+            node = NvmegateNode.start(o, api, discovery, Duration.ofMinutes(2));
         } catch (Exception e) {
             System.err.println("nvmegate: failed to start: " + e);
             return 1;
@@ -148,6 +167,28 @@ public final class Main implements Callable<Integer> {
         }, "nvmegate-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** --discovery-nqn and --discovery-advertise (ADDR, ADDR:PORT or [IPv6]:PORT; default address --advertise). */
+    private NvmegateNode.DiscoveryIdentity discoveryIdentity() {
+        String nqn = discoveryNqn == null || discoveryNqn.isBlank() ? null : discoveryNqn.trim();
+        String addr = advertise;
+        int p = 0;
+        if (discoveryAdvertise != null && !discoveryAdvertise.isBlank()) {
+            String a = discoveryAdvertise.trim();
+            int colon = a.lastIndexOf(':');
+            boolean bracketed = a.startsWith("[");
+            if (colon > 0 && (bracketed ? a.indexOf(']') < colon : a.indexOf(':') == colon)) {
+                try {
+                    p = Integer.parseInt(a.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--discovery-advertise: bad port in " + a);
+                }
+                a = a.substring(0, colon);
+            }
+            addr = bracketed ? a.substring(1, a.length() - 1) : a;
+        }
+        return new NvmegateNode.DiscoveryIdentity(nqn, addr, p);
     }
 
     /** --advertise also applies to configured ports without an advertisedAddress. */

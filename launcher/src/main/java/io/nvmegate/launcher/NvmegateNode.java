@@ -32,6 +32,19 @@ public final class NvmegateNode implements AutoCloseable {
     private NodeObservability observability;
     private io.nvmegate.control.ApiOptions apiOptions = io.nvmegate.control.ApiOptions.disabled();
     private io.nvmegate.control.ApiServer api;
+    /** Unique discovery NQN and advertised address of the discovery service (null: well-known NQN, as reached). */
+    private DiscoveryIdentity discoveryIdentity = DiscoveryIdentity.DEFAULT;
+
+    /**
+     * How the discovery service presents itself.
+     *
+     * @param nqn               unique discovery NQN, or null for the well-known one
+     * @param advertisedAddress TRADDR of its SUBTYPE 3 entry, or null
+     * @param advertisedPort    TRSVCID of its SUBTYPE 3 entry, or 0 for the port bound
+     */
+    public record DiscoveryIdentity(String nqn, String advertisedAddress, int advertisedPort) {
+        public static final DiscoveryIdentity DEFAULT = new DiscoveryIdentity(null, null, 0);
+    }
 
     private NvmegateNode(NodeOptions options) {
         this.options = options;
@@ -44,8 +57,15 @@ public final class NvmegateNode implements AutoCloseable {
 
     /** As {@link #start(NodeOptions, Duration)}, with the management API on nodes that run a gateway. */
     public static NvmegateNode start(NodeOptions options, io.nvmegate.control.ApiOptions api, Duration timeout) throws Exception {
+        return start(options, api, DiscoveryIdentity.DEFAULT, timeout);
+    }
+
+    /** As {@link #start(NodeOptions, io.nvmegate.control.ApiOptions, Duration)}, with the discovery service's identity. */
+    public static NvmegateNode start(NodeOptions options, io.nvmegate.control.ApiOptions api, DiscoveryIdentity discovery,
+                                     Duration timeout) throws Exception {
         NvmegateNode n = new NvmegateNode(options);
         n.apiOptions = api;
+        n.discoveryIdentity = discovery;
         n.observability = NodeObservability.start(options.observability()); // health answers during the join
         try {
             n.startAsync().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -87,7 +107,8 @@ public final class NvmegateNode implements AutoCloseable {
             metrics.discoveryListensOn(options.discoveryPort());
             metrics.role(NodeMetrics.DISCOVERY);
             discovery = new DiscoveryService(node.vertx(), catalog,
-                    new DiscoveryService.Options(options.discoveryHost(), options.discoveryPort(), options.transport()));
+                    new DiscoveryService.Options(options.discoveryHost(), options.discoveryPort(), options.transport(),
+                            discoveryIdentity.nqn(), discoveryIdentity.advertisedAddress(), discoveryIdentity.advertisedPort()));
             return discovery.start().onSuccess(d -> metrics.discoveryListensOn(discovery.port()));
         }).compose(v -> {
             if (!options.role().runsGateway() || !apiOptions.enabled()) return Future.succeededFuture();

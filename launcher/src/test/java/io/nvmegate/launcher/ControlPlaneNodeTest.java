@@ -249,7 +249,7 @@ class ControlPlaneNodeTest {
 
             assertThat(call(node, "PUT", "/global", JsonObject.of("enabled", false)).statusCode()).isEqualTo(200);
             await(() -> !listening(ioPort));
-            await(() -> NvmeTcpHost.discover(disc).entries().isEmpty());
+            await(() -> NvmeTcpHost.discover(disc).subsystemEntries().isEmpty());
             assertThat(call(node, "PUT", "/global", JsonObject.of("enabled", true)).statusCode()).isEqualTo(200);
             awaitListening(ioPort);
             assertThat(call(node, "DELETE", "/ports/3?force=true", null).statusCode()).isEqualTo(204);

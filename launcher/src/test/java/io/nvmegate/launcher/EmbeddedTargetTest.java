@@ -72,8 +72,8 @@ class EmbeddedTargetTest {
             // Discovery on the discovery service and on the I/O port.
             for (int port : new int[] {discPort, ioPort}) {
                 DiscoveryLog log = NvmeTcpHost.discover("127.0.0.1", port);
-                assertThat(log.entries()).hasSize(1);
-                DiscoveryLogEntry e = log.entries().get(0);
+                assertThat(log.subsystemEntries()).hasSize(1);
+                DiscoveryLogEntry e = log.subsystemEntries().get(0);
                 assertThat(e.subnqn()).isEqualTo(NQN);
                 assertThat(e.traddr()).isEqualTo("127.0.0.1");
                 assertThat(e.trsvcid()).isEqualTo(Integer.toString(ioPort));

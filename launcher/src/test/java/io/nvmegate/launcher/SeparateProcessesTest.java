@@ -47,7 +47,7 @@ class SeparateProcessesTest {
         List<RoleProcess> roles = startAll(1, common, seed, workerCluster, gatewayCluster, discCluster, discPort);
         try {
             DiscoveryLog log = NvmeTcpHost.discover("127.0.0.1", discPort);
-            assertThat(log.entries()).singleElement().satisfies(e -> {
+            assertThat(log.subsystemEntries()).singleElement().satisfies(e -> {
                 assertThat(e.subnqn()).isEqualTo(NQN);
                 assertThat(e.trsvcid()).isEqualTo(Integer.toString(ioPort));
             });

@@ -246,9 +246,9 @@ class ComposeWithoutDockerTest {
      */
     private long[] workload(int discoveryPort) {
         DiscoveryLog log = NvmeTcpHost.discover("127.0.0.1", discoveryPort);
-        assertThat(log.entries()).extracting(DiscoveryLogEntry::trsvcid)
+        assertThat(log.subsystemEntries()).extracting(DiscoveryLogEntry::trsvcid)
                 .containsExactlyInAnyOrder(Integer.toString(nvmePorts.get(4420)), Integer.toString(nvmePorts.get(4421)));
-        assertThat(log.entries()).allSatisfy(e -> assertThat(e.traddr()).isEqualTo("127.0.0.1"));
+        assertThat(log.subsystemEntries()).allSatisfy(e -> assertThat(e.traddr()).isEqualTo("127.0.0.1"));
         int writes = 24, nlb = 4;
         SplittableRandom rnd = new SplittableRandom(6);
         byte[][] data = new byte[writes][];
