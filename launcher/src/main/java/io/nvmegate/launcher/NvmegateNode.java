@@ -106,10 +106,15 @@ public final class NvmegateNode implements AutoCloseable {
             if (!options.role().runsDiscovery()) return Future.succeededFuture();
             metrics.discoveryListensOn(options.discoveryPort());
             metrics.role(NodeMetrics.DISCOVERY);
-            discovery = new DiscoveryService(node.vertx(), catalog,
-                    new DiscoveryService.Options(options.discoveryHost(), options.discoveryPort(), options.transport(),
-                            discoveryIdentity.nqn(), discoveryIdentity.advertisedAddress(), discoveryIdentity.advertisedPort()));
-            return discovery.start().onSuccess(d -> metrics.discoveryListensOn(discovery.port()));
+            // CNTLIDs unique across discovery-service instances (they may share a unique discovery NQN)
+            return node.vertx().executeBlocking(() -> io.nvmegate.cluster.CntlidRanges.claimDiscovery(node.hazelcast()), false)
+                    .compose(range -> {
+                        discovery = new DiscoveryService(node.vertx(), catalog,
+                                new DiscoveryService.Options(options.discoveryHost(), options.discoveryPort(), options.transport(),
+                                        discoveryIdentity.nqn(), discoveryIdentity.advertisedAddress(), discoveryIdentity.advertisedPort()),
+                                range[0], range[1]);
+                        return discovery.start().onSuccess(d -> metrics.discoveryListensOn(discovery.port()));
+                    });
         }).compose(v -> {
             if (!options.role().runsGateway() || !apiOptions.enabled()) return Future.succeededFuture();
             api = new io.nvmegate.control.ApiServer(node.vertx(), new io.nvmegate.control.CatalogService(catalog.catalog()), apiOptions);

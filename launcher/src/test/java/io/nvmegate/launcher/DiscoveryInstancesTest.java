@@ -50,7 +50,8 @@ class DiscoveryInstancesTest {
                                 .put("advertisedAddress", "192.0.2.30")))
                 .encodePrettily());
         List<String> common = List.of("--config", config.toString(), "--cluster-name", "disc-" + disc1, "--cluster-host", "127.0.0.1",
-                "--bind", "127.0.0.1", "--metrics-port", "-1", "--discovery-advertise", "192.0.2.50:8009");
+                "--bind", "127.0.0.1", "--metrics-port", "-1", "--discovery-advertise", "192.0.2.50:8009",
+                "--discovery-nqn", "nqn.2026-11.io.example:discovery-cluster");
         List<RoleProcess> roles = new ArrayList<>();
         try {
             roles.add(RoleProcess.start("all", dir, args("all", common, "--cluster-port", cluster1, "--discovery-port", disc1,
@@ -63,6 +64,12 @@ class DiscoveryInstancesTest {
             byte[] a = rawLog(disc1), b = rawLog(disc2);
             assertThat(a.length).isEqualTo(1024 + 5 * 1024); // the current entry, NQN and NQN-b on ports 1 and 2
             assertThat(b).as("byte-identical from both JVMs").isEqualTo(a);
+            // One unique discovery NQN on both instances: a host (Linux groups controllers by SUBNQN) must never be
+            // handed the same CNTLID by both (nvme_validate_cntlid); each instance claims its own range.
+            try (NvmeController c1 = discoveryController(disc1); NvmeController c2 = discoveryController(disc2)) {
+                assertThat(List.of(c1.cntlid(), c2.cntlid())).allSatisfy(id -> assertThat(id).isBetween(0x8000, 0xFFEF));
+                assertThat(c1.cntlid()).as("CNTLIDs of the two instances").isNotEqualTo(c2.cntlid());
+            }
             DiscoveryLog parsed = DiscoveryLog.parse(a);
             assertThat(parsed.entries().get(0).traddr() + ":" + parsed.entries().get(0).trsvcid()).isEqualTo("192.0.2.50:8009");
 
@@ -97,6 +104,10 @@ class DiscoveryInstancesTest {
             DiscoveryLog log = c.discoveryLog();
             return c.getLogPage(Opcodes.LOG_DISCOVERY, 0, false, 0, 1024 + 1024 * log.entries().size(), 0);
         }
+    }
+
+    private static NvmeController discoveryController(int port) {
+        return NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", port).discoverySubsystem().hostNqn(HOST).ioQueues(0).build());
     }
 
     private static List<String> args(String role, List<String> common, Object... more) {

@@ -47,12 +47,24 @@ public final class DiscoveryService {
     private final Vertx vertx;
     private final CatalogView catalog;
     private final Options options;
-    private final ControllerRegistry registry = new ControllerRegistry(0x8000, 0xFFEF);
+    private final ControllerRegistry registry;
     private final DiscoveryCommandSet commandSet;
     private final Subsystem subsystem;
     private NvmeTcpServer server;
 
+    /** Discovery controllers get CNTLIDs 8000h..FFEFh (a process with one discovery service). */
     public DiscoveryService(Vertx vertx, CatalogView catalog, Options options) {
+        this(vertx, catalog, options, 0x8000, 0xFFEF);
+    }
+
+    /**
+     * @param cntlidMin first CNTLID of this instance's discovery controllers (e.g. claimed cluster-wide with
+     *                  {@link io.nvmegate.cluster.CntlidRanges#claimDiscovery}, so instances sharing a unique
+     *                  discovery NQN never hand a host the same CNTLID twice)
+     * @param cntlidMax last CNTLID (≤ FFEFh)
+     */
+    public DiscoveryService(Vertx vertx, CatalogView catalog, Options options, int cntlidMin, int cntlidMax) {
+        this.registry = new ControllerRegistry(cntlidMin, cntlidMax);
         this.vertx = vertx;
         this.catalog = catalog;
         this.options = options;
