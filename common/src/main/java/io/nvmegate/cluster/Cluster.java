@@ -13,6 +13,9 @@ import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,16 +44,20 @@ public final class Cluster {
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
         c.setProperty("hazelcast.wait.seconds.before.join", "1"); // default 5 s: a lone member need not wait
         NetworkConfig n = c.getNetworkConfig();
-        n.setPort(o.port() == 0 ? 5701 : o.port()).setPortAutoIncrement(o.port() == 0).setPortCount(100);
+        // A member with no members to join (the single-process default, or the first member of a cluster) joins
+        // only itself: its TCP-IP list is its own host:port, so it never probes 5701..5703 and never silently merges
+        // with an unrelated nvmegate of the same machine and cluster name. Others still join it through their
+        // --members (Hazelcast refuses joiners of another kind, so TCP-IP stays enabled on every member).
+        boolean alone = o.members().isEmpty();
+        int port = o.port() != 0 ? o.port() : alone ? firstFreePort(o.host(), 5701, 100) : 5701;
+        n.setPort(port).setPortAutoIncrement(o.port() == 0).setPortCount(100); // (a lost probe race still starts)
         n.getInterfaces().setEnabled(true).addInterface(o.host());
         JoinConfig j = n.getJoin();
         j.getMulticastConfig().setEnabled(false);
         j.getAutoDetectionConfig().setEnabled(false);
         j.getAwsConfig().setEnabled(false);
         j.getKubernetesConfig().setEnabled(false);
-        List<String> members = new ArrayList<>(o.members());
-        if (members.isEmpty()) members.add(o.host());
-        j.getTcpIpConfig().setEnabled(true).setMembers(members);
+        j.getTcpIpConfig().setEnabled(true).setMembers(alone ? List.of(o.host() + ":" + port) : new ArrayList<>(o.members()));
         c.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
                 .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
         c.getMapConfig("__vertx.haInfo").setBackupCount(1);
@@ -97,5 +104,19 @@ public final class Cluster {
                     io.nvmegate.catalog.CatalogReplica.attach(mgr.getHazelcastInstance(), o.catalogStore());
                     return new Node(v, mgr.getHazelcastInstance());
                 }, false));
+    }
+
+    /** The first port in {@code from..from+count-1} that {@code host} can bind now (a probe: Hazelcast binds it next). */
+    static int firstFreePort(String host, int from, int count) {
+        for (int p = from; p < from + count; p++) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress(host, p));
+                return p;
+            } catch (IOException busy) {
+                // next
+            }
+        }
+        throw new IllegalStateException("no free cluster port in " + from + ".." + (from + count - 1) + " on " + host);
     }
 }

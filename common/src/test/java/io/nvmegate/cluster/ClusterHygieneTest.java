@@ -2,6 +2,8 @@ package io.nvmegate.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -31,6 +33,38 @@ class ClusterHygieneTest {
     @Test
     void singleMemberJoinsOnlyItself() {
         Config c = Cluster.hazelcastConfig(ClusterOptions.embedded());
-        assertThat(c.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("127.0.0.1");
+        assertThat(c.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+                .containsExactly("127.0.0.1:" + c.getNetworkConfig().getPort());
+    }
+
+    /**
+     * Two processes of one machine started without --members and with the same cluster name stay two clusters
+     * (before: each probed 127.0.0.1:5701..5703 and the second silently joined the first, catalog and all).
+     */
+    @Test
+    void twoLoneMembersWithOneClusterNameDoNotMerge() {
+        String name = "lone-" + ProcessHandle.current().pid();
+        HazelcastInstance a = Hazelcast.newHazelcastInstance(Cluster.hazelcastConfig(new ClusterOptions(name, "127.0.0.1", 0, List.of())));
+        try {
+            HazelcastInstance b = Hazelcast.newHazelcastInstance(Cluster.hazelcastConfig(new ClusterOptions(name, "127.0.0.1", 0, List.of())));
+            try {
+                assertThat(a.getCluster().getMembers()).hasSize(1);
+                assertThat(b.getCluster().getMembers()).hasSize(1);
+                // ... while a member given the first one's address does join it
+                int portA = a.getCluster().getLocalMember().getAddress().getPort();
+                HazelcastInstance c = Hazelcast.newHazelcastInstance(Cluster.hazelcastConfig(
+                        new ClusterOptions(name, "127.0.0.1", 0, List.of("127.0.0.1:" + portA))));
+                try {
+                    assertThat(a.getCluster().getMembers()).hasSize(2);
+                    assertThat(b.getCluster().getMembers()).hasSize(1);
+                } finally {
+                    c.shutdown();
+                }
+            } finally {
+                b.shutdown();
+            }
+        } finally {
+            a.shutdown();
+        }
     }
 }
