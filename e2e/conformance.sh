@@ -34,18 +34,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-log() { printf '[conformance] %s\n' "$*"; }
-die() { log "ERROR: $*"; exit 1; }
-. "$E2E/lib/target.sh"  # now, secs, port_open, stop_target; stops the target on exit
-
+E2E_TAG=conformance
+. "$E2E/lib/target.sh"  # log, die, e2e_prepare, start_jar_target, stop_target (on exit)
 T0=$(now)
-results=${results:-$E2E/results/conformance-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$results"
-results=$(cd "$results" && pwd)
-[ "$(id -u)" = 0 ] || die "run as root (QEMU guest)"
-[ -f "$jar" ] || die "no jar at $jar: build it first (mvn -B package)"
-for p in "$port" "$dport"; do ! port_open "$p" || die "127.0.0.1:$p already accepts connections"; done
-
+e2e_prepare "$port" "$dport"
 
 # --- 1. target -----------------------------------------------------------------------
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/nvmegate-conformance-data.XXXXXX")
@@ -55,19 +47,9 @@ cat > "$results/config.json" <<EOF
                   {"nsid": 2, "size": "64M", "blockSize": 512}]}],
  "ports": [{"id": 1, "traddr": "127.0.0.1", "trsvcid": $port, "advertisedAddress": "10.0.2.2"}]}
 EOF
-# shellcheck disable=SC2206
-cmd=("${JAVA:-java}" ${JAVA_OPTS:-} -jar "$jar" all --config "$results/config.json" --data "$DATA"
-     --port "$port" --discovery-port "$dport" --bind 127.0.0.1 --advertise 10.0.2.2)
-log "starting target: ${cmd[*]}"
 ts=$(now)
-(cd "$ROOT" && exec "${cmd[@]}") > "$results/target.log" 2>&1 < /dev/null &
-TPID=$!
-deadline=$(( $(date +%s) + 60 ))
-until port_open "$port" && port_open "$dport"; do
-  kill -0 "$TPID" 2>/dev/null || { tail -n 40 "$results/target.log"; die "target exited before listening"; }
-  [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$results/target.log"; die "target not listening after 60 s"; }
-  sleep 0.3
-done
+start_jar_target "$results/target.log" 60 "$port $dport" -- all --config "$results/config.json" --data "$DATA" \
+  --port "$port" --discovery-port "$dport" --bind 127.0.0.1 --advertise 10.0.2.2
 target_phase="listening on $port and $dport after $(secs "$ts" "$(now)") s"
 log "target pid $TPID: $target_phase"
 

@@ -34,36 +34,19 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-log() { printf '[control-plane] %s\n' "$*"; }
-die() { log "ERROR: $*"; exit 1; }
-. "$E2E/lib/target.sh"  # now, secs, port_open, stop_target; stops the target on exit
+E2E_TAG=control-plane
+. "$E2E/lib/target.sh"  # log, die, e2e_prepare, start_jar_target, stop_target (on exit)
 # shellcheck disable=SC2206
 ctl() { "${JAVA:-java}" ${JAVA_OPTS:-} -jar "$jar" ctl "$@" --api "$API"; }
 
 T0=$(now)
-results=${results:-$E2E/results/control-plane-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$results"
-results=$(cd "$results" && pwd)
-[ "$(id -u)" = 0 ] || die "run as root (QEMU guest)"
-[ -f "$jar" ] || die "no jar at $jar: build it first (mvn -B package)"
-for p in "$PORT" "$DPORT" "$APIPORT"; do ! port_open "$p" || die "127.0.0.1:$p already accepts connections"; done
-
+e2e_prepare "$PORT" "$DPORT" "$APIPORT"
 
 start_target() {  # start_target LOG [extra args]: waits for discovery and the API
   local out=$1
   shift
-  # shellcheck disable=SC2206
-  local cmd=("${JAVA:-java}" ${JAVA_OPTS:-} -jar "$jar" all --data "$DATA" --port "$PORT" --discovery-port "$DPORT"
-             --bind 127.0.0.1 --advertise 10.0.2.2 --api-port "$APIPORT" "$@")
-  log "starting target: ${cmd[*]}"
-  (cd "$ROOT" && exec "${cmd[@]}") > "$out" 2>&1 < /dev/null &
-  TPID=$!
-  local deadline=$(( $(date +%s) + 60 ))
-  until port_open "$DPORT" && port_open "$APIPORT"; do
-    kill -0 "$TPID" 2>/dev/null || { tail -n 40 "$out"; die "target exited before listening"; }
-    [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$out"; die "target not listening after 60 s"; }
-    sleep 0.3
-  done
+  start_jar_target "$out" 60 "$DPORT $APIPORT" -- all --data "$DATA" --port "$PORT" --discovery-port "$DPORT" \
+    --bind 127.0.0.1 --advertise 10.0.2.2 --api-port "$APIPORT" "$@"
 }
 
 # --- 1. target with an empty catalog, set up through the CLI ---------------------------

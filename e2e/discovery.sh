@@ -37,17 +37,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-log() { printf '[discovery] %s\n' "$*"; }
-die() { log "ERROR: $*"; exit 1; }
-. "$E2E/lib/target.sh"  # now, secs, port_open, stop_target; stops the target on exit
-
+E2E_TAG=discovery
+. "$E2E/lib/target.sh"  # log, die, e2e_prepare, start_jar_target, stop_target (on exit)
 T0=$(now)
-results=${results:-$E2E/results/discovery-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$results"
-results=$(cd "$results" && pwd)
-[ "$(id -u)" = 0 ] || die "run as root (QEMU guest)"
-[ -f "$jar" ] || die "no jar at $jar: build it first (mvn -B package)"
-for p in "$P1" "$P2" "$DPORT" "$APIPORT"; do ! port_open "$p" || die "127.0.0.1:$p already accepts connections"; done
+e2e_prepare "$P1" "$P2" "$DPORT" "$APIPORT"
 
 # --- 1. target: A and B for HOSTNQN, C for OTHERNQN; port 1 exports every subsystem, port 2 only A --
 ns='[{"nsid": 1, "size": "16M", "blockSize": 4096, "backend": "memory"}]'
@@ -63,18 +56,8 @@ cat > "$results/nvmegate.json" <<JSON
 }
 JSON
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/nvmegate-discovery-data.XXXXXX")
-# shellcheck disable=SC2206
-cmd=("${JAVA:-java}" ${JAVA_OPTS:-} -jar "$jar" all --config "$results/nvmegate.json" --data "$DATA"
-     --bind 127.0.0.1 --discovery-port "$DPORT" --advertise 10.0.2.2 --api-port "$APIPORT" --discovery-nqn "$DNQN")
-log "starting target: ${cmd[*]}"
-(cd "$ROOT" && exec "${cmd[@]}") > "$results/target.log" 2>&1 < /dev/null &
-TPID=$!
-deadline=$(( $(date +%s) + 60 ))
-until port_open "$DPORT" && port_open "$APIPORT" && port_open "$P1" && port_open "$P2"; do
-  kill -0 "$TPID" 2>/dev/null || { tail -n 40 "$results/target.log"; die "target exited before listening"; }
-  [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$results/target.log"; die "target not listening after 60 s"; }
-  sleep 0.3
-done
+start_jar_target "$results/target.log" 60 "$DPORT $APIPORT $P1 $P2" -- all --config "$results/nvmegate.json" \
+  --data "$DATA" --bind 127.0.0.1 --discovery-port "$DPORT" --advertise 10.0.2.2 --api-port "$APIPORT" --discovery-nqn "$DNQN"
 target_up="$(secs "$T0" "$(now)") s"
 log "target listening (I/O $P1 $P2, discovery $DPORT, API $APIPORT) after $target_up"
 

@@ -28,17 +28,10 @@ while [ $# -gt 0 ]; do
     *) echo "reservations.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-log() { printf '[reservations] %s\n' "$*"; }
-die() { log "ERROR: $*"; exit 1; }
-. "$E2E/lib/target.sh"  # now, secs, port_open, stop_target; stops the target on exit
-
+E2E_TAG=reservations
+. "$E2E/lib/target.sh"  # log, die, e2e_prepare, start_jar_target, stop_target (on exit)
 T0=$(now)
-results=${results:-$E2E/results/reservations-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$results"
-results=$(cd "$results" && pwd)
-[ "$(id -u)" = 0 ] || die "run as root (QEMU guest)"
-[ -f "$jar" ] || die "no jar at $jar: build it first (mvn -B package)"
-for p in "$PORT_A" "$PORT_B" "$DPORT" "$APIPORT"; do ! port_open "$p" || die "127.0.0.1:$p already accepts connections"; done
+e2e_prepare "$PORT_A" "$PORT_B" "$DPORT" "$APIPORT"
 
 cat > "$results/config.json" <<JSON
 {
@@ -51,18 +44,8 @@ cat > "$results/config.json" <<JSON
 }
 JSON
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/nvmegate-reservations-data.XXXXXX")
-# shellcheck disable=SC2206
-cmd=("${JAVA:-java}" ${JAVA_OPTS:-} -jar "$jar" all --data "$DATA" --config "$results/config.json"
-     --discovery-port "$DPORT" --bind 127.0.0.1 --advertise 10.0.2.2 --api-port "$APIPORT")
-log "starting target: ${cmd[*]}"
-(cd "$ROOT" && exec "${cmd[@]}") > "$results/target.log" 2>&1 < /dev/null &
-TPID=$!
-deadline=$(( $(date +%s) + 90 ))
-until port_open "$PORT_A" && port_open "$PORT_B"; do
-  kill -0 "$TPID" 2>/dev/null || { tail -n 40 "$results/target.log"; die "target exited before listening"; }
-  [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$results/target.log"; die "target not listening after 90 s"; }
-  sleep 0.3
-done
+start_jar_target "$results/target.log" 90 "$PORT_A $PORT_B" -- all --data "$DATA" --config "$results/config.json" \
+  --discovery-port "$DPORT" --bind 127.0.0.1 --advertise 10.0.2.2 --api-port "$APIPORT"
 log "target listening on $PORT_A and $PORT_B"
 
 bash "$NH/setup.sh"

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Sourced by the e2e scripts (host side): timing helpers and the lifecycle of the nvmegate target they start.
+# Sourced by the e2e scripts (host side): timing helpers, the common preamble (log, die, e2e_prepare) and the
+# lifecycle of the nvmegate target they start (start_jar_target, stop_target, cleanup on exit).
 # The caller sets TPID (the target's PID) and may set DATA (a scratch data folder removed on exit unless
 # E2E_KEEP_DATA=1); after stop_target, STOP_NOTE says how the target ended.
 
@@ -37,3 +38,40 @@ cleanup_target() {
 }
 trap cleanup_target EXIT
 trap 'exit 130' INT TERM
+
+# The common preamble of the e2e scripts. The caller sets E2E_TAG (log prefix), E2E, ROOT, jar and optionally
+# results (a folder; default e2e/results/TAG-DATE).
+declare -F log >/dev/null || log() { printf '[%s] %s\n' "${E2E_TAG:-e2e}" "$*"; }
+declare -F die >/dev/null || die() { log "ERROR: $*"; exit 1; }
+
+# e2e_prepare PORT...: makes $results absolute and present; needs root (the QEMU guest), the jar, and every
+# PORT on 127.0.0.1 free.
+e2e_prepare() {
+  local p
+  results=${results:-$E2E/results/${E2E_TAG:-e2e}-$(date +%Y%m%d-%H%M%S)}
+  mkdir -p "$results"
+  results=$(cd "$results" && pwd)
+  [ "$(id -u)" = 0 ] || die "run as root (QEMU guest)"
+  [ -f "$jar" ] || die "no jar at $jar: build it first (mvn -B package)"
+  for p in "$@"; do ! port_open "$p" || die "127.0.0.1:$p already accepts connections"; done
+}
+
+# start_jar_target LOG TIMEOUT_S PORTS -- ARGS...: starts `java -jar $jar ARGS` in $ROOT (output to LOG, TPID set)
+# and waits up to TIMEOUT_S for every port of the space-separated PORTS to accept connections.
+start_jar_target() {
+  local out=$1 timeout=$2 ports=$3 p deadline
+  shift 4
+  # shellcheck disable=SC2206
+  local cmd=("${JAVA:-java}" ${JAVA_OPTS:-} -jar "$jar" "$@")
+  log "starting target: ${cmd[*]}"
+  (cd "$ROOT" && exec "${cmd[@]}") > "$out" 2>&1 < /dev/null &
+  TPID=$!
+  deadline=$(( $(date +%s) + timeout ))
+  for p in $ports; do
+    until port_open "$p"; do
+      kill -0 "$TPID" 2>/dev/null || { tail -n 40 "$out"; die "target exited before listening on $p"; }
+      [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$out"; die "target not listening on $p after $timeout s"; }
+      sleep 0.3
+    done
+  done
+}
