@@ -190,6 +190,7 @@ public final class BlockWorker extends VerticleBase {
             Map<UUID, NamespaceSpec> mine = new LinkedHashMap<>();
             for (NamespaceSpec ns : all == null ? List.<NamespaceSpec>of() : all) {
                 if (ns == null || !workerId.equals(ns.worker())) continue;
+                if (NamespaceSpec.NULL_GATEWAY.equals(ns.backend())) continue; // answered by the gateway itself
                 if (!BACKEND_ROCKSDB.equals(ns.backend()) && !BACKEND_NULL.equals(ns.backend()) && !BACKEND_MEMORY.equals(ns.backend())) {
                     log.warn("block worker {}: namespace {} (nsid {}, subsystem {}) has unknown backend '{}', not served",
                             workerId, ns.uuid(), ns.nsid(), ns.subsystemNqn(), ns.backend());
