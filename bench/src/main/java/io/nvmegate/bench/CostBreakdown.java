@@ -104,7 +104,13 @@ public final class CostBreakdown implements Callable<Integer> {
                 "CPU us/IO", "loopback", "% of lb"));
         Process remote = null;
         try (NvmegateNode node = NvmegateNode.start(o, Duration.ofMinutes(1))) {
-            if (paths.contains("null-cluster-bus")) remote = startRemoteWorker(data, clusterName, clusterPort, configFile);
+            if (paths.contains("null-cluster-bus")) {
+                remote = startRemoteWorker(data, clusterName, clusterPort, configFile);
+                try (NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", ioPort)
+                        .subsystemNqn(PATHS.get(2).nqn()).ioQueues(1).build())) {
+                    awaitServed(c); // before any measurement: the second JVM's start-up must not share the cores with a row
+                }
+            }
             for (Path4 p : PATHS) {
                 if (!paths.contains(p.name())) continue;
                 Process proc = p.worker().equals(REMOTE_WORKER) ? remote : null;
@@ -112,7 +118,6 @@ public final class CostBreakdown implements Callable<Integer> {
                 double loopback = Baselines.loopbackTcpMiBs(128 * 1024, Duration.ofSeconds(2));
                 try (NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", ioPort)
                         .subsystemNqn(p.nqn()).ioQueues(queues).build())) {
-                    if (proc != null) awaitServed(c);
                     LoadGenerator gen = new LoadGenerator(c, cpu);
                     if (p.backend().equals("rocksdb")) {
                         gen.run(new Workload("prefill", 1, 4096, 512 * 1024, 8, 0, false, 256L << 20, Duration.ZERO, Duration.ofSeconds(4)));
