@@ -145,7 +145,8 @@ public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Sourc
                     .setBytesPerSync(1L << 20)
                     .setMaxLogFileSize(16L << 20)
                     .setKeepLogFileNum(5)
-                    .setStatistics(st);
+                    .setStatistics(st)
+                    .setEnablePipelinedWrite(PIPELINED_WRITE);
             aw = new WriteOptions().setSync(false);
             sw = new WriteOptions().setSync(true);
             pr = new ReadOptions();
@@ -200,6 +201,8 @@ public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Sourc
             if (nlb == 1) {
                 int n = db.get(pointRead, key(ns, slba), 0, KEY_LEN, out, 0, blockSize);
                 if (n != RocksDB.NOT_FOUND) checkValueSize(ns, slba, n, blockSize);
+            } else if (MULTI_GET) {
+                readMulti(ns, blockSize, slba, nlb, out);
             } else {
                 readRange(ns, blockSize, slba, nlb, out);
             }
@@ -226,6 +229,37 @@ public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Sourc
                 checkValueSize(ns, slba + idx, n, blockSize);
             }
             it.status();
+        }
+    }
+
+    /** Multi-block reads with one batched {@code MultiGet} instead of an iterator (measurement switch). */
+    static final boolean MULTI_GET = Boolean.getBoolean("nvmegate.rocksdb.multiGet");
+    /** RocksDB pipelined writes: the WAL write of one write group overlaps the memtable inserts of the previous. */
+    static final boolean PIPELINED_WRITE = Boolean.getBoolean("nvmegate.rocksdb.pipelinedWrite");
+    private static final ThreadLocal<ByteBuffer> KEYS_SCRATCH = new ThreadLocal<>();
+
+    private void readMulti(UUID ns, int blockSize, long slba, int nlb, byte[] out) throws RocksDBException {
+        ByteBuffer keys = KEYS_SCRATCH.get();
+        if (keys == null || keys.capacity() < nlb * KEY_LEN) {
+            keys = ByteBuffer.allocateDirect(Math.max(nlb * KEY_LEN, 128 * KEY_LEN));
+            KEYS_SCRATCH.set(keys);
+        }
+        ByteBuffer values = valueScratch(nlb * blockSize);
+        java.util.List<ByteBuffer> k = new java.util.ArrayList<>(nlb), v = new java.util.ArrayList<>(nlb);
+        for (int i = 0; i < nlb; i++) {
+            keys.putLong(i * KEY_LEN, ns.getMostSignificantBits()).putLong(i * KEY_LEN + 8, ns.getLeastSignificantBits())
+                    .putLong(i * KEY_LEN + 16, slba + i);
+            k.add(keys.slice(i * KEY_LEN, KEY_LEN));
+            v.add(values.slice(i * blockSize, blockSize));
+        }
+        java.util.List<org.rocksdb.ByteBufferGetStatus> got = db.multiGetByteBuffers(pointRead, k, v);
+        for (int i = 0; i < nlb; i++) {
+            org.rocksdb.ByteBufferGetStatus g = got.get(i);
+            org.rocksdb.Status.Code code = g.status.getCode();
+            if (code == org.rocksdb.Status.Code.NotFound) continue;
+            if (code != org.rocksdb.Status.Code.Ok) throw new RocksDBException(g.status);
+            checkValueSize(ns, slba + i, g.requiredSize, blockSize);
+            values.get(i * blockSize, out, i * blockSize, blockSize);
         }
     }
 
