@@ -23,4 +23,10 @@ echo "== $job on $backend: hottest methods (self time, share of all samples)"
 summarise '/stackTrace = \[/{getline; sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); print}'
 echo "== busiest threads"
 summarise '/sampledThread = /{sub(/.*sampledThread = "/, ""); sub(/".*/, ""); gsub(/[0-9]+$/, "N"); print}' 10
+echo "== components (share of samples whose stack passes through them; a sample can count for several)"
+jfr print --events jdk.ExecutionSample "$rec" | awk '
+  /^jdk.ExecutionSample/ { n++; delete seen }
+  /line:/ { for (i = 1; i <= nc; i++) if (!(i in seen) && index($0, pat[i])) { seen[i] = 1; hit[i]++ } }
+  BEGIN { nc = split("io.nvmegate.client. io.nvmegate.transport. io.nvmegate.protocol. io.nvmegate.controller. io.nvmegate.gateway. io.nvmegate.worker. io.micrometer. io.vertx.core.eventbus. io.netty. org.rocksdb. sun.nio.ch. com.hazelcast.", pat, " ") }
+  END { for (i = 1; i <= nc; i++) printf "%6.1f%%  %s\n", 100 * hit[i] / (n ? n : 1), pat[i] }' | sort -rn
 echo "recording: $rec (open in JDK Mission Control for call trees)"

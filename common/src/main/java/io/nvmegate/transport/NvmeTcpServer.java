@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * An NVMe/TCP listener (Vert.x NetServer): every accepted connection becomes a {@link TcpQueue} whose first
  * command must be a Fabrics Connect handled by {@code connect}.
  *
- * <p>The listener's connections are spread over {@link #EVENT_LOOPS} event loops: one Vert.x server per event
+ * <p>The listener's connections can be spread over {@link #EVENT_LOOPS} event loops: one Vert.x server per event
  * loop on the same address, which Vert.x shares and hands accepted connections round-robin (as nvmet spreads
  * its queues over CPUs with {@code io_cpu}). All of a connection's work stays on its event loop.
  */
@@ -32,11 +32,11 @@ public final class NvmeTcpServer {
     private final TransportConfig config;
     private final FabricsConnect connect;
     /**
-     * Event loops the connections of one listener are spread over: {@code -Dnvmegate.tcpEventLoops=N}, default
-     * the number of cores (at least 1).
+     * Event loops the connections of one listener are spread over: {@code -Dnvmegate.tcpEventLoops=N}, default 1.
+     * On the 2-core benchmark machine, where the initiator shares the cores, 2 measured no better than 1
+     * (README, Performance); machines with more cores than busy queues may gain.
      */
-    public static final int EVENT_LOOPS = Math.max(1, Integer.getInteger("nvmegate.tcpEventLoops",
-            Runtime.getRuntime().availableProcessors()));
+    public static final int EVENT_LOOPS = Math.max(1, Integer.getInteger("nvmegate.tcpEventLoops", 1));
 
     private static final java.util.concurrent.atomic.AtomicInteger SHARED_FREE_PORT_KEYS = new java.util.concurrent.atomic.AtomicInteger();
     private final List<NetServer> servers = new CopyOnWriteArrayList<>();
