@@ -50,6 +50,9 @@ public final class NativeBench implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = ".*", description = "Regex: run only the jobs whose name matches (e.g. 'seqread.*|randread-4k-qd32').")
     String jobFilter;
 
+    @Option(names = "--no-limits", description = "Skip the loopback TCP and RocksDB reference measurements (e.g. while profiling).")
+    boolean noLimits;
+
     @Option(names = "--backends", split = ",", defaultValue = "null,rocksdb", description = "Backends to run: null, rocksdb (default ${DEFAULT-VALUE}).")
     List<String> backends;
 
@@ -93,6 +96,10 @@ public final class NativeBench implements Callable<Integer> {
                     }
                 }
             }
+        }
+        if (noLimits) {
+            lines.forEach(System.out::println);
+            return 0;
         }
         double tcp = Baselines.loopbackTcpMiBs(128 * 1024, Duration.ofSeconds(5));
         lines.add("");
