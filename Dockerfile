@@ -31,7 +31,8 @@ COPY --from=build /nvmegate.jar /opt/nvmegate/nvmegate.jar
 # Hazelcast must not phone home. RocksDB unpacks its native library into java.io.tmpdir:
 # /tmp must stay writable AND executable (no noexec tmpfs over it). RocksDB's block cache
 # and memtables live outside the Java heap, hence the modest heap share. Extra JVM options:
-# JAVA_TOOL_OPTIONS (read by the JVM itself).
+# JAVA_TOOL_OPTIONS (read by the JVM itself), e.g. -Dnvmegate.tcpEventLoops=4 on a many-core host;
+# Netty's native epoll transport is used when it loads (README "Performance", JVM flags).
 ENV HZ_PHONE_HOME_ENABLED=false \
     NVMEGATE_DATA=/data \
     NVMEGATE_METRICS_PORT=9420

@@ -9,4 +9,5 @@ if [ ! -f "$jar" ] || [ -n "$(find . -path ./e2e -prune -o \( -name '*.java' -o 
   mvn -B -q -DskipTests package
 fi
 export HZ_PHONE_HOME_ENABLED=false
-exec java ${NVMEGATE_JAVA_OPTS:-} -jar "$jar" "$@"
+# JVM flags: README "Performance" (-Dnvmegate.nativeTransport, -Dnvmegate.tcpEventLoops, heap, JFR)
+exec java -XX:+ExitOnOutOfMemoryError ${NVMEGATE_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -17,9 +17,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoadGenerator {
     private final NvmeController controller;
+    private final java.util.function.LongSupplier cpuNanos;
 
+    /** CPU time per I/O counts this process only. */
     public LoadGenerator(NvmeController controller) {
+        this(controller, LoadGenerator::cpuNanos);
+    }
+
+    /** @param cpuNanos CPU time counter (ns) for the CPU-per-I/O column, e.g. this process plus a worker process */
+    public LoadGenerator(NvmeController controller, java.util.function.LongSupplier cpuNanos) {
         this.controller = controller;
+        this.cpuNanos = cpuNanos;
     }
 
     public Result run(Workload w) throws InterruptedException {
@@ -68,11 +76,11 @@ public final class LoadGenerator {
         long sleep = (measureFrom - System.nanoTime()) / 1_000_000;
         if (sleep > 0) Thread.sleep(sleep);
         recorder.getIntervalHistogram(); // drop warm-up samples
-        measured[1] = cpuNanos();
+        measured[1] = cpuNanos.getAsLong();
         long t0 = System.nanoTime();
         done.await(w.warmup().toMillis() + w.duration().toMillis() + 60_000, TimeUnit.MILLISECONDS);
         double secs = (Math.min(System.nanoTime(), end) - t0) / 1e9;
-        long cpu = cpuNanos() - measured[1];
+        long cpu = cpuNanos.getAsLong() - measured[1];
         Histogram h = recorder.getIntervalHistogram();
         long ios = h.getTotalCount();
         return new Result(ios, ios / secs, ios * (double) w.ioSize() / secs / (1 << 20),

@@ -47,6 +47,15 @@ public final class NativeBench implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench/results", description = "Folder for the result file.")
     Path out;
 
+    @Option(names = "--jobs", defaultValue = ".*", description = "Regex: run only the jobs whose name matches (e.g. 'seqread.*|randread-4k-qd32').")
+    String jobFilter;
+
+    @Option(names = "--no-limits", description = "Skip the loopback TCP and RocksDB reference measurements (e.g. while profiling).")
+    boolean noLimits;
+
+    @Option(names = "--backends", split = ",", defaultValue = "null,rocksdb", description = "Backends to run: null, rocksdb (default ${DEFAULT-VALUE}).")
+    List<String> backends;
+
     static final String NULL_NQN = "nqn.2026-11.io.nvmegate:bench-null";
     static final String ROCKS_NQN = "nqn.2026-11.io.nvmegate:bench-rocksdb";
     static final long SPAN = 1L << 30;
@@ -68,27 +77,38 @@ public final class NativeBench implements Callable<Integer> {
                 cfg, data, "worker-1", "gateway-1", "127.0.0.1", freePort(), TransportConfig.defaults());
         List<String> lines = new ArrayList<>();
         lines.add(String.format("%-18s %-9s %10s %9s %9s %9s %9s %10s", "job", "backend", "IOPS", "MiB/s", "p50 us", "p99 us", "p99.9 us", "CPU us/IO"));
+        java.util.Map<String, Double> seqRead = new java.util.LinkedHashMap<>();
         try (NvmegateNode node = NvmegateNode.start(o, Duration.ofMinutes(1))) {
             for (String[] target : new String[][] {{NULL_NQN, "null"}, {ROCKS_NQN, "rocksdb"}}) {
+                if (!backends.contains(target[1])) continue;
                 try (NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", ioPort)
                         .subsystemNqn(target[0]).ioQueues(queues).build())) {
                     LoadGenerator gen = new LoadGenerator(c);
                     if (target[1].equals("rocksdb")) prefill(gen);
                     for (Workload w : jobs()) {
+                        if (!w.name().matches(jobFilter)) continue;
                         Result r = gen.run(w);
                         String line = String.format("%-18s %-9s %10.0f %9.1f %9.0f %9.0f %9.0f %10.1f%s", w.name(), target[1], r.iops(),
                                 r.mibPerSecond(), r.p50us(), r.p99us(), r.p999us(), r.cpuUsPerIo(), r.errors() > 0 ? "  errors=" + r.errors() : "");
                         System.out.println(line);
                         lines.add(line);
+                        if (w.name().startsWith("seqread-128k")) seqRead.put(target[1], r.mibPerSecond());
                     }
                 }
             }
         }
+        if (noLimits) {
+            lines.forEach(System.out::println);
+            return 0;
+        }
         double tcp = Baselines.loopbackTcpMiBs(128 * 1024, Duration.ofSeconds(5));
-        Baselines.RocksRates rocks = Baselines.rocksDb(data.resolve("rocks-baseline"), 4096, SPAN / 4096, Duration.ofSeconds(5));
         lines.add("");
         lines.add(String.format("limit: raw loopback TCP, 1 connection, 128 KiB writes: %.0f MiB/s", tcp));
-        lines.add(String.format("limit: RocksDB block store, 4 KiB, 1 thread: %.0f puts/s, %.0f gets/s", rocks.putsPerSecond(), rocks.getsPerSecond()));
+        seqRead.forEach((backend, mibs) -> lines.add(String.format("  seqread-128k-qd8 %s: %.1f %% of raw loopback", backend, 100 * mibs / tcp)));
+        if (backends.contains("rocksdb")) {
+            Baselines.RocksRates rocks = Baselines.rocksDb(data.resolve("rocks-baseline"), 4096, SPAN / 4096, Duration.ofSeconds(5));
+            lines.add(String.format("limit: RocksDB block store, 4 KiB, 1 thread: %.0f puts/s, %.0f gets/s", rocks.putsPerSecond(), rocks.getsPerSecond()));
+        }
         lines.add(String.format("machine: %d cores, %s %s, %s", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), System.getProperty("os.arch")));
         lines.add(String.format("settings: %d I/O queues, %d s warm-up + %d s per job, host library closed loop", queues, warmup, seconds));

@@ -61,7 +61,9 @@ import java.util.regex.Pattern;
  * registered and closed (memtables flushed) by {@link #stop()}; backend {@code null} keeps nothing and reads
  * zeroes; backend {@code memory} keeps blocks on the Java heap until {@link #stop()} ({@link MemoryBlockStore}).
  * Store calls run on a shared worker executor named {@code "nvmegate-block-<workerId>"} (unordered, pool
- * size {@code max(4, 2 x cores)}), never on the event loop; requests of one namespace may complete in any order.
+ * size {@code max(4, 2 x cores)}), never on the event loop, and the storage thread sends the reply; requests of
+ * one namespace may complete in any order. The {@code null} store never blocks, so its requests are answered
+ * on the event loop without a thread hand-off.
  *
  * <p>Reservations ({@link NamespaceReservations}): requests carrying a host are checked against the namespace's
  * reservation ({@code Status.dnr(Status.RESERVATION_CONFLICT)} when denied); the {@code RESERVATION_*} operations
@@ -197,6 +199,7 @@ public final class BlockWorker extends VerticleBase {
             Map<UUID, NamespaceSpec> mine = new LinkedHashMap<>();
             for (NamespaceSpec ns : all == null ? List.<NamespaceSpec>of() : all) {
                 if (ns == null || !workerId.equals(ns.worker())) continue;
+                if (NamespaceSpec.NULL_GATEWAY.equals(ns.backend())) continue; // answered by the gateway itself
                 if (!BACKEND_ROCKSDB.equals(ns.backend()) && !BACKEND_NULL.equals(ns.backend()) && !BACKEND_MEMORY.equals(ns.backend())) {
                     log.warn("block worker {}: namespace {} (nsid {}, subsystem {}) has unknown backend '{}', not served",
                             workerId, ns.uuid(), ns.nsid(), ns.subsystemNqn(), ns.backend());
@@ -324,15 +327,33 @@ public final class BlockWorker extends VerticleBase {
             msg.reply(new BlockReply(Status.INTERNAL_ERROR, null));
             return;
         }
-        executor.executeBlocking(() -> storageMetrics.time(r.op(), ns.backend(), () -> execute(store, r)), false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                msg.reply(ar.result());
-            } else {
-                log.warn("block worker {}: namespace {} {} slba {} nlb {} failed: {}", workerId, ns.uuid(), r.op(),
-                        r.slba(), r.nlb(), ar.cause().toString());
-                msg.reply(new BlockReply(Status.INTERNAL_ERROR, null));
-            }
+        if (store == nullStore) { // never blocks: answered on this event loop, no hand-off to a storage thread
+            msg.reply(run(ns, store, r));
+            return;
+        }
+        // The storage thread replies itself: the reply goes straight to the sender's context instead of hopping
+        // through this verticle's event loop first (one thread hand-off less per command).
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        executor.executeBlocking(() -> {
+            ran.set(true);
+            msg.reply(run(ns, store, r));
+            return null;
+        }, false).onFailure(e -> { // e.g. the executor is closing
+            if (ran.get()) return;
+            log.warn("block worker {}: namespace {} {} not run: {}", workerId, ns.uuid(), r.op(), e.toString());
+            msg.reply(new BlockReply(Status.INTERNAL_ERROR, null));
         });
+    }
+
+    /** Runs {@code r} on {@code store} (timed); a storage failure becomes Internal Error (logged). */
+    private BlockReply run(NamespaceSpec ns, BlockStore store, BlockRequest r) {
+        try {
+            return storageMetrics.time(r.op(), ns.backend(), () -> execute(store, r));
+        } catch (Exception e) {
+            log.warn("block worker {}: namespace {} {} slba {} nlb {} failed: {}", workerId, ns.uuid(), r.op(),
+                    r.slba(), r.nlb(), e.toString());
+            return new BlockReply(Status.INTERNAL_ERROR, null);
+        }
     }
 
     /** @return {@code Status.SUCCESS} or the status to reply without touching the store */

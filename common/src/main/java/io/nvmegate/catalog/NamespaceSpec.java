@@ -16,7 +16,8 @@ import java.util.UUID;
  * @param sizeBytes    capacity in bytes (a multiple of {@code blockSize})
  * @param blockSize    logical block size in bytes: 512 or 4096
  * @param backend      {@code rocksdb} (keeps data), {@code memory} (keeps data in RAM until the worker stops) or
- *                     {@code null} (keeps nothing, reads zeroes)
+ *                     {@code null} (keeps nothing, reads zeroes); {@value #NULL_GATEWAY} is a benchmark mode
+ *                     answered by the gateway without a block worker
  * @param worker       ID of the block worker that owns the namespace's data
  * @param enabled      a disabled namespace is inactive (Identify returns zeroes, I/O gets Invalid Namespace)
  * @param anaGroup     ANA group ID (Identify Namespace ANAGRPID, ANA log page), 1..{@value #MAX_ANA_GROUP};
@@ -25,6 +26,11 @@ import java.util.UUID;
 public record NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeBytes, int blockSize,
                             String backend, String worker, boolean enabled, int anaGroup) {
     public static final String DEFAULT_WORKER = "worker-1";
+    /**
+     * Benchmark/diagnostic backend: answered by the gateway itself, without the event bus or a block worker
+     * (reads zeroes, keeps nothing); the floor of {@code bench/cost-breakdown.sh}.
+     */
+    public static final String NULL_GATEWAY = "null-gateway";
     /** Highest ANA group ID (Identify Controller ANAGRPMAX). */
     public static final int MAX_ANA_GROUP = 128;
 
@@ -81,7 +87,9 @@ public record NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeB
         long size = sz instanceof Number n ? n.longValue() : parseSize(sz.toString());
         if (size <= 0 || size % bs != 0) throw new IllegalArgumentException("namespace.size must be a positive multiple of blockSize " + bs + ", got " + size);
         String backend = j.getString("backend", "rocksdb");
-        if (!backend.equals("rocksdb") && !backend.equals("null") && !backend.equals("memory")) throw new IllegalArgumentException("namespace.backend must be rocksdb, memory or null, got " + backend);
+        if (!backend.equals("rocksdb") && !backend.equals("null") && !backend.equals("memory") && !backend.equals(NULL_GATEWAY)) {
+            throw new IllegalArgumentException("namespace.backend must be rocksdb, memory or null, got " + backend);
+        }
         String u = j.getString("uuid");
         UUID uuid = u == null ? defaultUuid(nqn, nsid) : UUID.fromString(u);
         return new NamespaceSpec(nqn, nsid, uuid, size, bs, backend, j.getString("worker", DEFAULT_WORKER), j.getBoolean("enabled", true),

@@ -17,6 +17,8 @@ import io.nvmegate.protocol.Status;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,8 @@ public final class TcpQueue implements QueueTransport {
     private static final class Inbound {
         final Sqe sqe;
         final int length;
-        final Buffer data;
+        /** The data: a slice of the received PDU when one H2CData carried all of it (no copy), else gathered. */
+        Buffer data;
         int received;
         /** An H2CData PDU of this command failed its data digest: complete it with Transient Transport Error. */
         boolean digestError;
@@ -50,7 +53,6 @@ public final class TcpQueue implements QueueTransport {
         Inbound(Sqe sqe, int length) {
             this.sqe = sqe;
             this.length = length;
-            this.data = Buffer.buffer(length);
         }
     }
 
@@ -67,6 +69,8 @@ public final class TcpQueue implements QueueTransport {
     private int sqhd;
     private ControllerQueue bound;
     private final QueueMetrics metrics;
+    /** PDUs sent during this event-loop turn, written together when it ends. */
+    private final OutboundBatch outbound;
 
     public TcpQueue(Vertx vertx, NetSocket socket, TransportConfig config, FabricsConnect connect) {
         this.socket = socket;
@@ -75,6 +79,7 @@ public final class TcpQueue implements QueueTransport {
         this.connect = connect;
         this.metrics = NodeMetrics.of(vertx).target(socket.localAddress().port()).connectionOpened();
         this.framer = new PduFramer(true, config.maxPduLength());
+        this.outbound = new OutboundBatch((NetSocketInternal) socket, (ContextInternal) context, this::written);
         socket.handler(this::onBytes);
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> log.debug("{}: socket error: {}", this, e.toString()));
@@ -241,7 +246,12 @@ public final class TcpQueue implements QueueTransport {
                     + " but " + in.received + " of " + in.length + " bytes received"), raw);
             return;
         }
-        in.data.appendBuffer(Buffers.vertx(h2c.data()));
+        if (in.received == 0 && n == in.length) {
+            in.data = Buffers.vertx(h2c.data()); // all the data in one PDU: pass the received bytes on, no copy
+        } else {
+            if (in.data == null) in.data = Buffer.buffer(in.length);
+            in.data.appendBuffer(Buffers.vertx(h2c.data()));
+        }
         in.received += n;
         in.digestError |= badData;
         if (in.received == in.length) {
@@ -300,11 +310,20 @@ public final class TcpQueue implements QueueTransport {
         if (!successFlag) sendCompletion(cid, Status.SUCCESS, 0, 0);
     }
 
+    /** Queues {@code pdu} for the write at the end of this event-loop turn ({@link OutboundBatch}). */
     private void send(Pdu pdu) {
         PduCodec.Parts p = PduCodec.encodeParts(pdu, hdgst, ddgst);
-        socket.write(Buffers.vertx(p.header()));
-        if (p.data().hasRemaining()) socket.write(Buffers.vertx(p.data()));
-        if (p.dataDigest().hasRemaining()) socket.write(Buffers.vertx(p.dataDigest()));
+        if (outbound.onEventLoop()) {
+            outbound.add(p);
+        } else {
+            context.runOnContext(v -> {
+                if (state != State.CLOSED) outbound.add(p);
+            });
+        }
+    }
+
+    /** After a batch of PDUs went to the socket. */
+    private void written() {
         if (socket.writeQueueFull()) socket.pause();
     }
 
@@ -315,6 +334,7 @@ public final class TcpQueue implements QueueTransport {
         ByteBuffer hdr = offending == null ? ByteBuffer.allocate(0)
                 : offending.slice(0, Math.min(offending.remaining(), Math.min(PduCodec.TERM_REQ_MAX_DATA, hlenOf(offending))));
         PduCodec.Parts p = PduCodec.encodeParts(new Pdu.TermReq(false, e.fes, e.fei, hdr), false, false);
+        outbound.flush(); // PDUs queued before the C2HTermReq go first
         socket.write(Buffers.vertx(p.join()));
         close("fatal transport error");
     }
@@ -328,11 +348,13 @@ public final class TcpQueue implements QueueTransport {
         if (state == State.CLOSED) return;
         state = State.CLOSED;
         log.debug("{}: closing: {}", this, reason);
+        if (outbound.onEventLoop()) outbound.flush();
         socket.close();
     }
 
     private void onClosed() {
         state = State.CLOSED;
+        outbound.discard();
         r2ts.clear();
         if (bound != null) bound.closed();
         metrics.closed();

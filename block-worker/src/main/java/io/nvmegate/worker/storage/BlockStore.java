@@ -26,7 +26,8 @@ public interface BlockStore extends AutoCloseable {
      * Reads {@code nlb} blocks starting at {@code slba}; blocks never written, or zeroed/deallocated since,
      * read as zeroes.
      *
-     * @return a new buffer of exactly {@code nlb * blockSize} bytes, owned by the caller (not shared)
+     * @return a buffer of exactly {@code nlb * blockSize} bytes; read-only for the caller (the null store hands
+     *         out slices of one shared zero buffer)
      */
     Buffer read(UUID ns, int blockSize, long slba, int nlb);
 

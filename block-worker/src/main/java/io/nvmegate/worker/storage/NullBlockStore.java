@@ -1,22 +1,21 @@
 package io.nvmegate.worker.storage;
 
-import io.netty.buffer.Unpooled;
+import io.nvmegate.storage.ZeroBlocks;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.util.UUID;
 
 /**
  * A {@link BlockStore} that keeps nothing (backend {@code "null"}, for benchmarks): writes are discarded, every
- * read returns zeroes. Arguments are validated like {@link RocksDbBlockStore} does; it never fails otherwise and
+ * read returns zeroes: a slice of one shared direct zero buffer ({@link ZeroBlocks}), so neither allocated nor
+ * copied on its way to the socket; callers must not write into it. Arguments are validated like {@link RocksDbBlockStore} does; it never fails otherwise and
  * keeps working after {@link #close()}.
  */
 public final class NullBlockStore implements BlockStore {
 
     @Override
     public Buffer read(UUID ns, int blockSize, long slba, int nlb) {
-        int len = Blocks.checkRange(ns, blockSize, slba, nlb);
-        return BufferInternal.buffer(Unpooled.wrappedBuffer(new byte[len]));
+        return ZeroBlocks.of(Blocks.checkRange(ns, blockSize, slba, nlb));
     }
 
     @Override
