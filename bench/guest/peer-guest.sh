@@ -68,7 +68,7 @@ run_jobs() {  # run_jobs LABEL PORT NQN
 # 1. the kernel target, null_blk then brd (1 GiB each)
 for backend in null brd; do
   nqn=nqn.2026-11.io.nvmegate:peer-$backend
-  "$NVMET" up --backend "$backend" --size-mb 1024 --addr 127.0.0.1 --port 4420 --nqn "$nqn" >&2
+  "$NVMET" up --backend "$backend" --size-mb 1024 --bs 4096 --addr 127.0.0.1 --port 4420 --nqn "$nqn" >&2
   run_jobs "nvmet-$backend" 4420 "$nqn" || true
   "$NVMET" down --nqn "$nqn" >&2
 done
@@ -80,13 +80,13 @@ cat > "$out/nvmegate-bench.json" <<JSON
     { "nqn": "nqn.2026-11.io.nvmegate:bench-rocksdb", "namespaces": [ { "nsid": 1, "size": "1G", "blockSize": 4096, "backend": "rocksdb" } ] } ],
   "ports": [ { "id": 1, "traddr": "127.0.0.1", "trsvcid": 4421 } ] }
 JSON
-export HZ_PHONE_HOME_ENABLED=false
+export HZ_PHONE_HOME_ENABLED=false NVMEGATE_START_TIMEOUT=${NVMEGATE_START_TIMEOUT:-600}  # TCG start-up is slow
 : > "$out/nvmegate.log"
 t0=$(date +%s)
 NVMEGATE_METRICS_PORT=0 NVMEGATE_API_PORT=0 java ${NVMEGATE_JAVA_OPTS:--Xmx768m} -jar "$jar" all --config "$out/nvmegate-bench.json" --data /tmp/nvmegate-bench \
      --bind 127.0.0.1 --discovery-port 8010 > "$out/nvmegate.log" 2>&1 &
 jpid=$!
-for i in $(seq 1 600); do grep -q "nvmegate ready" "$out/nvmegate.log" && break; sleep 0.5; done
+for i in $(seq 1 1200); do grep -q "nvmegate ready" "$out/nvmegate.log" && break; sleep 0.5; done
 grep -q "nvmegate ready" "$out/nvmegate.log" || { log "nvmegate did not start"; tail -20 "$out/nvmegate.log" >&2; kill $jpid; exit 1; }
 log "nvmegate ready after $(( $(date +%s) - t0 )) s"
 # Pre-fill the 256 MiB every job touches (--size=256M) so RocksDB reads find stored blocks.
@@ -117,4 +117,17 @@ awk -F'\t' '
         printf "%-18s %-17s %9d %9.1f %9d %9d %8s %8s\n", job, targets[t], iops[k], mib[k], p50[k], p99[k], rx, rp
       }
     }
+    # the goals of the issue: ratio, its bound, met or not
+    print ""
+    print "goals (nvmegate/nvmet):"
+    goal("nvmegate-null", "nvmet-null", "randread-4k-qd32", "IOPS", 1.0)
+    goal("nvmegate-null", "nvmet-null", "seqread-128k-qd8", "IOPS", 0.9)
+    for (j = 1; j <= n; j++) goal("nvmegate-rocksdb", "nvmet-brd", order[j], "IOPS", 0.7)
+    for (j = 1; j <= n; j++) { goal("nvmegate-null", "nvmet-null", order[j], "p99", 2.0); goal("nvmegate-rocksdb", "nvmet-brd", order[j], "p99", 2.0) }
+  }
+  function goal(t, ref, job, what, bound,   a, b, r, ok) {
+    a = t "|" job; b = ref "|" job
+    if (!(a in iops) || !(b in iops)) { printf "  %-16s %-18s %-4s  no data\n", t, job, what; return }
+    if (what == "IOPS") { r = iops[b] > 0 ? iops[a] / iops[b] : 0; ok = r >= bound; printf "  %-16s %-18s IOPS %5.2fx  goal >= %.1fx  %s\n", t, job, r, bound, ok ? "met" : "MISSED" }
+    else { r = p99[b] > 0 ? p99[a] / p99[b] : 0; ok = r <= bound; printf "  %-16s %-18s p99  %5.2fx  goal <= %.1fx  %s\n", t, job, r, bound, ok ? "met" : "MISSED" }
   }' "$out/results.tsv" | tee "$out/table.txt"
