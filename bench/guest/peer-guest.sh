@@ -64,6 +64,17 @@ run_jobs() {  # run_jobs LABEL PORT NQN
   nvme disconnect -n "$nqn" >/dev/null
 }
 
+# The guest kernel (Debian 6.1) BUG()s when a userspace target on the same kernel receives the Linux host's data
+# on loopback from an I/O buffer in a transparent huge page: nvme-tcp (6.1) hands a multi-page bio_vec to
+# sendpage as one skb fragment; when it runs past the end of the huge page into the next physically contiguous
+# page, hardened usercopy rejects the target's recv() copy ("usercopy: Kernel memory exposure attempt detected
+# from page alloc", kernel BUG at mm/usercopy.c) and kills the reading thread inside the kernel with the socket
+# lock held: the JVM's event loop never returns, fio waits forever, even `ss -i` blocks on that socket. nvmet
+# receives in the kernel (no usercopy) and a target reached through the guest's NIC gets copied data, so neither
+# sees it; mayastor/SPDK hit the same bug (github.com/openebs/mayastor/issues/1330, /1693). fio's buffers stay
+# out of huge pages when THP is off, which avoids it:
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+[ -w "$thp" ] && { log "THP was: $(cat "$thp"); setting never (see above)"; echo never > "$thp"; }
 : > "$out/results.tsv"
 # 1. the kernel target, null_blk then brd (1 GiB each)
 for backend in null brd; do
@@ -99,6 +110,7 @@ nvme disconnect -n nqn.2026-11.io.nvmegate:bench-rocksdb >/dev/null
 run_jobs nvmegate-null 4421 nqn.2026-11.io.nvmegate:bench-null || true
 run_jobs nvmegate-rocksdb 4421 nqn.2026-11.io.nvmegate:bench-rocksdb || true
 kill -TERM $jpid; wait $jpid 2>/dev/null || true
+dmesg | grep -A3 -E "usercopy|BUG|blocked for more than" > "$out/dmesg-problems.txt" 2>/dev/null && log "kernel problems: see $out/dmesg-problems.txt" || true
 
 # 3. the table: every job, nvmegate next to its reference (null vs null_blk, RocksDB vs brd)
 awk -F'\t' '
