@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/guest-peer.sh - peer comparison in the QEMU guest: kernel nvmet (null_blk, brd) vs nvmegate (null,
 # RocksDB) running inside the SAME guest on loopback, same fio jobs (4 KiB randread QD1/QD32, 4 KiB randwrite
-# QD32, 128 KiB seqread QD8). Prints IOPS, MiB/s, p50/p99 latency and nvmegate/nvmet ratios. Takes ~6 minutes.
+# QD32, 128 KiB seqread QD8). Prints IOPS, MiB/s, p50/p99 latency, nvmegate/nvmet ratios and the goals. ~8 min.
 # The guest runs under TCG (no hardware virtualization here): absolute figures are meaningless, ratios count.
 #
 # usage: bench/guest-peer.sh [--runtime S] [--ramp S] [--only JOB]     (needs root; builds the jar if missing)

@@ -108,6 +108,10 @@ public final class Main implements Callable<Integer> {
             + "Env NVMEGATE_CATALOG_STORE. Default: <--data>/catalog")
     String catalogStore;
 
+    @Option(names = "--start-timeout", defaultValue = "${env:NVMEGATE_START_TIMEOUT:-120}", description = "Seconds the node may "
+            + "take to start (cluster join, catalog load, listeners) before it gives up. Env NVMEGATE_START_TIMEOUT. Default: ${DEFAULT-VALUE}")
+    int startTimeoutSeconds;
+
     public static void main(String[] args) {
         System.setProperty("hazelcast.phone.home.enabled", "false");
         System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
@@ -155,7 +159,7 @@ public final class Main implements Callable<Integer> {
         }
         NvmegateNode node;
         try {
-            node = NvmegateNode.start(o, api, discovery, Duration.ofMinutes(2));
+            node = NvmegateNode.start(o, api, discovery, Duration.ofSeconds(startTimeoutSeconds));
         } catch (Exception e) {
             System.err.println("nvmegate: failed to start: " + e);
             return 1;
