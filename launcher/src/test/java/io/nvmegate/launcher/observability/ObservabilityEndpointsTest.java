@@ -1,5 +1,6 @@
 package io.nvmegate.launcher.observability;
 
+import io.nvmegate.launcher.TestPorts;
 import io.nvmegate.catalog.CatalogConfig;
 import io.nvmegate.client.ConnectOptions;
 import io.nvmegate.client.NvmeController;
@@ -40,12 +41,12 @@ class ObservabilityEndpointsTest {
         // the launcher pom gives processes started by tests a free metrics port (merged with the parent's env)
         assertThat(System.getenv("NVMEGATE_METRICS_PORT")).isEqualTo("0");
         assertThat(System.getenv("HZ_PHONE_HOME_ENABLED")).isEqualTo("false");
-        int ioPort = TestPortsAccess.free(), discPort = TestPortsAccess.free(), httpPort = TestPortsAccess.free();
+        int ioPort = TestPorts.free(), discPort = TestPorts.free(), httpPort = TestPorts.free();
         CatalogConfig cfg = CatalogConfig.parse(new JsonObject()
                 .put("subsystems", new JsonArray().add(new JsonObject().put("nqn", NQN)
                         .put("namespaces", new JsonArray().add(new JsonObject().put("nsid", 1).put("size", "64M").put("blockSize", 4096)))))
                 .put("ports", new JsonArray().add(new JsonObject().put("id", 1).put("traddr", "127.0.0.1").put("trsvcid", ioPort))));
-        NodeOptions o = new NodeOptions(Role.all, new ClusterOptions("it-" + UUID.randomUUID(), "127.0.0.1", TestPortsAccess.free(), List.of()),
+        NodeOptions o = new NodeOptions(Role.all, new ClusterOptions("it-" + UUID.randomUUID(), "127.0.0.1", TestPorts.free(), List.of()),
                 cfg, data, "worker-1", "gateway-1", "127.0.0.1", discPort, TransportConfig.defaults(),
                 new ObservabilityOptions("127.0.0.1", httpPort));
         String base = "http://127.0.0.1:" + httpPort;
