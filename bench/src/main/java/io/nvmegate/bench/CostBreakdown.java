@@ -23,8 +23,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -143,23 +141,13 @@ public final class CostBreakdown implements Callable<Integer> {
         lines.add("loopback: raw loopback TCP (1 connection, 128 KiB writes, 2 s) measured just before the row's jobs, MiB/s;");
         lines.add("% of lb: the row's MiB/s as a share of it. CPU us/IO: process CPU time per command (initiator, gateway and");
         lines.add("local worker share one JVM; null-cluster-bus adds the worker JVM).");
-        lines.add(String.format("machine: %d cores, %s %s, %s; %d I/O queues, %d s warm-up + %d s per job", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"), System.getProperty("os.arch"), queues, warmup, seconds));
-        lines.forEach(System.out::println);
-        Files.createDirectories(out);
-        Path file = out.resolve("cost-breakdown-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".txt");
-        Files.write(file, lines);
-        System.out.println("results: " + file);
+        lines.add(Report.machine() + String.format("; %d I/O queues, %d s warm-up + %d s per job", queues, warmup, seconds));
+        Report.printAndSave(out, "cost-breakdown", lines);
         return 0;
     }
 
     private List<Workload> jobs() {
-        Duration w = Duration.ofSeconds(warmup), d = Duration.ofSeconds(seconds);
-        return List.of(
-                new Workload("randread-4k-qd1", 1, 4096, 4096, 1, 100, true, SPAN, w, d),
-                new Workload("randread-4k-qd32", 1, 4096, 4096, 32, 100, true, SPAN, w, d),
-                new Workload("randwrite-4k-qd32", 1, 4096, 4096, 32, 0, true, SPAN, w, d),
-                new Workload("seqread-128k-qd8", 1, 4096, 128 * 1024, 8, 100, false, SPAN, w, d));
+        return Workload.standard(SPAN, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
     }
 
     /** A block worker ({@code launcher Main worker}) in a second JVM that joins this process's cluster. */

@@ -21,8 +21,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -109,24 +107,14 @@ public final class NativeBench implements Callable<Integer> {
             Baselines.RocksRates rocks = Baselines.rocksDb(data.resolve("rocks-baseline"), 4096, SPAN / 4096, Duration.ofSeconds(5));
             lines.add(String.format("limit: RocksDB block store, 4 KiB, 1 thread: %.0f puts/s, %.0f gets/s", rocks.putsPerSecond(), rocks.getsPerSecond()));
         }
-        lines.add(String.format("machine: %d cores, %s %s, %s", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"), System.getProperty("os.arch")));
+        lines.add(Report.machine());
         lines.add(String.format("settings: %d I/O queues, %d s warm-up + %d s per job, host library closed loop", queues, warmup, seconds));
-        lines.forEach(System.out::println);
-        Files.createDirectories(out);
-        Path file = out.resolve("native-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".txt");
-        Files.write(file, lines);
-        System.out.println("results: " + file);
+        Report.printAndSave(out, "native", lines);
         return 0;
     }
 
     private List<Workload> jobs() {
-        Duration w = Duration.ofSeconds(warmup), d = Duration.ofSeconds(seconds);
-        return List.of(
-                new Workload("randread-4k-qd1", 1, 4096, 4096, 1, 100, true, SPAN, w, d),
-                new Workload("randread-4k-qd32", 1, 4096, 4096, 32, 100, true, SPAN, w, d),
-                new Workload("randwrite-4k-qd32", 1, 4096, 4096, 32, 0, true, SPAN, w, d),
-                new Workload("seqread-128k-qd8", 1, 4096, 128 * 1024, 8, 100, false, SPAN, w, d));
+        return Workload.standard(SPAN, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
     }
 
     /** Writes the first 256 MiB of the RocksDB namespace so reads find stored blocks. */

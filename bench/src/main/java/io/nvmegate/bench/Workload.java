@@ -18,4 +18,18 @@ import java.time.Duration;
  */
 public record Workload(String name, int nsid, int blockSize, int ioSize, int depth, int readPct, boolean random,
                        long span, Duration warmup, Duration duration) {
+
+    /**
+     * The jobs every benchmark here runs (the same four as bench/guest-peer.sh's fio jobs): 4 KiB random read QD1
+     * and QD32, 4 KiB random write QD32, 128 KiB sequential read QD8, on NSID 1 with 4 KiB blocks.
+     *
+     * @param span bytes of the namespace touched
+     */
+    public static java.util.List<Workload> standard(long span, Duration warmup, Duration duration) {
+        return java.util.List.of(
+                new Workload("randread-4k-qd1", 1, 4096, 4096, 1, 100, true, span, warmup, duration),
+                new Workload("randread-4k-qd32", 1, 4096, 4096, 32, 100, true, span, warmup, duration),
+                new Workload("randwrite-4k-qd32", 1, 4096, 4096, 32, 0, true, span, warmup, duration),
+                new Workload("seqread-128k-qd8", 1, 4096, 128 * 1024, 8, 100, false, span, warmup, duration));
+    }
 }

@@ -1,13 +1,9 @@
 package io.nvmegate.transport;
 
-import io.nvmegate.catalog.SubsystemSpec;
 import io.nvmegate.controller.CommandSet;
 import io.nvmegate.controller.Controller;
-import io.nvmegate.controller.ControllerRegistry;
-import io.nvmegate.controller.FabricsConnect;
 import io.nvmegate.controller.IdentifyControllerData;
 import io.nvmegate.controller.NvmeRequest;
-import io.nvmegate.controller.Subsystem;
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Pdu;
@@ -31,7 +27,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -58,11 +53,7 @@ class TcpQueueFatalErrorTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        Subsystem s = new Subsystem(NQN, new SubsystemSpec(NQN, "SN1", "test", "1", true, List.of()), new EmptyCommandSet(), h -> true);
-        FabricsConnect connect = new FabricsConnect(nqn -> nqn.equals(NQN) ? s : null, new ControllerRegistry(1, 100),
-                TransportConfig.defaults(), vertx);
-        server = new NvmeTcpServer(vertx, "127.0.0.1", 0, TransportConfig.defaults(), connect);
-        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = TestTargets.listen(vertx, NQN, new EmptyCommandSet());
     }
 
     @AfterAll

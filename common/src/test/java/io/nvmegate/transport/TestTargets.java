@@ -1,0 +1,26 @@
+package io.nvmegate.transport;
+
+import io.nvmegate.catalog.SubsystemSpec;
+import io.nvmegate.controller.CommandSet;
+import io.nvmegate.controller.ControllerRegistry;
+import io.nvmegate.controller.FabricsConnect;
+import io.nvmegate.controller.Subsystem;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A real NVMe/TCP listener on 127.0.0.1 (free port) with one subsystem that allows any host: the transport tests' target. */
+final class TestTargets {
+    private TestTargets() {}
+
+    /** @return the listening server ({@link NvmeTcpServer#actualPort()}), CNTLIDs 1..100, default transport limits */
+    static NvmeTcpServer listen(Vertx vertx, String nqn, CommandSet commands) throws Exception {
+        Subsystem s = new Subsystem(nqn, new SubsystemSpec(nqn, "SN1", "test", "1", true, List.of()), commands, h -> true);
+        FabricsConnect connect = new FabricsConnect(n -> n.equals(nqn) ? s : null, new ControllerRegistry(1, 100),
+                TransportConfig.defaults(), vertx);
+        NvmeTcpServer server = new NvmeTcpServer(vertx, "127.0.0.1", 0, TransportConfig.defaults(), connect);
+        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return server;
+    }
+}
