@@ -44,27 +44,8 @@ A=$base:disc-a B=$base:disc-b C=$base:disc-c D=$base:disc-d
 mkdir -p "$results"
 W=/tmp/discovery-work
 mkdir -p "$W"
-enc() { printf '%s' "$1" | sed 's/:/%3A/g'; }
-
-say() { echo "   $*"; }
-fail() { echo "   CHECK FAILED: $*" >&2; exit 1; }  # steps run in a subshell: ends the step
-run() {
-  local rc=0
-  echo "   \$ $*"
-  { "$@" > "$W/out" 2>&1; } || rc=$?
-  sed 's/^/   | /' "$W/out" | head -n 60
-  echo "   (rc=$rc)"
-  return $rc
-}
-apicall() {  # apicall METHOD PATH [JSON]: the management API; fails on a 4xx/5xx
-  local m=$1 p=$2 body=${3:-}
-  echo "   \$ curl -X $m $api/api/v1$p ${body:+-d '$body'}"
-  if ! curl -sS -f -X "$m" -H 'content-type: application/json' ${body:+-d "$body"} "$api/api/v1$p" > "$W/api" 2> "$W/api.err"; then
-    sed 's/^/   | /' "$W/api" "$W/api.err"
-    fail "$m $p refused"
-  fi
-  echo "   | $(date +%T.%N | cut -c1-12) -> $(head -c 120 "$W/api")"
-}
+RUN_LINES=60
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # enc, say, fail, run, apicall
 ctrls_of() {  # ctrls_of NQN: controller names (tcp) whose subsystem is NQN, with their trsvcid
   local c
   for c in /sys/class/nvme/nvme*; do
