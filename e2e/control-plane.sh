@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # control-plane.sh - live reconfiguration through the management API with the real Linux host.
 # Runs on the build machine (Debian 12, root): starts `nvmegate all` with an EMPTY catalog
-# (discovery 127.0.0.1:38009, management API 127.0.0.1:38080, data in a temporary folder), sets
-# up a subsystem, namespace, port 34420 (advertised as 10.0.2.2), host and links with
+# (discovery 127.0.0.1:31009, management API 127.0.0.1:31080, data in a temporary folder), sets
+# up a subsystem, namespace, port 31420 (advertised as 10.0.2.2), host and links with
 # `nvmegate ctl` (the port starts listening live), boots ONE QEMU guest running
 # e2e/guest/control-plane-guest.sh (discover, connect, add a namespace, resize it, remove the
 # host's access — all while connected), then restarts the target with no configuration and
 # checks that `ctl save` is unchanged (the catalog is durable). Exits 0 only if all passed.
 #
 # usage: e2e/control-plane.sh [--jar PATH] [--results DIR] [--timeout S]
-#   ports: I/O 34420, discovery 38009, API 38080 (never the defaults 4420/8009/8080)
+#   ports: I/O 31420, discovery 31009, API 31080 (never the defaults 4420/8009/8080)
 # Environment: JAVA (default java), JAVA_OPTS, E2E_KEEP_DATA=1 keeps the target's data folder.
 set -euo pipefail
 export HZ_PHONE_HOME_ENABLED=false
@@ -19,7 +19,7 @@ ROOT=$(cd "$E2E/.." && pwd)
 NH=$E2E/nvme-host
 NQN=nqn.2026-11.io.nvmegate:live
 HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:5e1f0c3a-6d2b-4c39-9f0e-7a8b9c0d1e2f
-PORT=34420 DPORT=38009 APIPORT=38080
+PORT=31420 DPORT=31009 APIPORT=31080
 API=http://127.0.0.1:$APIPORT
 
 jar=${NVMEGATE_JAR:-$ROOT/launcher/target/nvmegate.jar}

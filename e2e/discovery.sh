@@ -2,7 +2,7 @@
 # discovery.sh - the discovery service with the real Linux host (nvme-cli 2.3 / libnvme 1.3, kernel 6.1).
 # Runs on the build machine (Debian 12, root): starts `nvmegate all` on 127.0.0.1 with three
 # host-restricted subsystems on two I/O ports (advertised as 10.0.2.2), a unique discovery NQN,
-# the discovery service on 48009 and the management API on 48080, then boots ONE QEMU guest
+# the discovery service on 29009 and the management API on 29080, then boots ONE QEMU guest
 # running e2e/guest/discovery-guest.sh: `nvme discover` (text and JSON, current discovery
 # subsystem entry), `nvme connect-all` (every allowed subsystem, nothing else), a host NQN
 # without access, and a persistent discovery controller that gets the Discovery Log Page
@@ -10,7 +10,7 @@
 # it from the AEN's uevent. Exits 0 only if every step passed.
 #
 # usage: e2e/discovery.sh [--jar PATH] [--results DIR] [--timeout S]
-#   ports: I/O 44420 and 44421, discovery 48009, API 48080 (never the defaults)
+#   ports: I/O 29420 and 29421, discovery 29009, API 29080 (never the defaults)
 # Environment: JAVA (default java), JAVA_OPTS, E2E_KEEP_DATA=1 keeps the target's data folder.
 # Results: target.log, guest.log, summary.tsv, discover.txt/.json, aen-transcript.txt.
 set -euo pipefail
@@ -19,7 +19,7 @@ export NVMEGATE_METRICS_PORT=${NVMEGATE_METRICS_PORT:-0}  # a free port: other t
 E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$E2E/.." && pwd)
 NH=$E2E/nvme-host
-P1=44420 P2=44421 DPORT=48009 APIPORT=48080
+P1=29420 P2=29421 DPORT=29009 APIPORT=29080
 BASE=nqn.2026-11.io.nvmegate
 DNQN=$BASE:discovery-e2e
 HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:d15c0e77-0000-4000-8000-0000000000a1

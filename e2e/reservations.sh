@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # reservations.sh - end-to-end test of NVMe reservations with the real Linux host (issue 8): starts nvmegate
-# (role all, RocksDB backend) with one subsystem exported on TWO ports (54420 and 54421: nvme-cli 2.3 refuses a
+# (role all, RocksDB backend) with one subsystem exported on TWO ports (27420 and 27421: nvme-cli 2.3 refuses a
 # second connection to the same traddr/trsvcid/subsystem even with another host NQN), boots ONE QEMU guest that
 # runs e2e/guest/reservations-guest.sh: two host identities (`nvme connect --hostnqn --hostid`), nvme-cli
 # resv-register / resv-acquire / resv-report / resv-release / resv-notif-log on each controller's char device,
 # and I/O from the non-holder failing with Reservation Conflict. Exits 0 only if every step passed.
 #
 # usage: e2e/reservations.sh [--jar JAR] [--results DIR] [--timeout S]
-# Host ports: 54420, 54421 (I/O), 58009 (discovery), 58080 (management API).
+# Host ports: 27420, 27421 (I/O), 27009 (discovery), 27080 (management API).
 set -euo pipefail
 export HZ_PHONE_HOME_ENABLED=false
 export NVMEGATE_METRICS_PORT=${NVMEGATE_METRICS_PORT:-0}  # a free port: other targets may hold 9420
@@ -15,7 +15,7 @@ E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$E2E/.." && pwd)
 NH=$E2E/nvme-host
 NQN=nqn.2026-11.io.nvmegate:resv
-PORT_A=54420 PORT_B=54421 DPORT=58009 APIPORT=58080
+PORT_A=27420 PORT_B=27421 DPORT=27009 APIPORT=27080
 
 jar=${NVMEGATE_JAR:-$ROOT/launcher/target/nvmegate.jar}
 results="" vm_timeout=600

@@ -11,7 +11,7 @@
 # "control-plane: N passed, M failed"; exits 1 if any step failed.
 set -euo pipefail
 
-addr=10.0.2.2 port=34420 dport=38009 api=http://10.0.2.2:38080 nqn=nqn.2026-11.io.nvmegate:live
+addr=10.0.2.2 port=31420 dport=31009 api=http://10.0.2.2:31080 nqn=nqn.2026-11.io.nvmegate:live
 hostnqn=nqn.2014-08.org.nvmexpress:uuid:5e1f0c3a-6d2b-4c39-9f0e-7a8b9c0d1e2f results=/tmp/control-plane-results
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -20,7 +20,7 @@
 # "discovery: N passed, M failed"; exits 1 if any step failed.
 set -euo pipefail
 
-addr=10.0.2.2 ports=44420,44421 dport=48009 api=http://10.0.2.2:48080 base=nqn.2026-11.io.nvmegate
+addr=10.0.2.2 ports=29420,29421 dport=29009 api=http://10.0.2.2:29080 base=nqn.2026-11.io.nvmegate
 dnqn=nqn.2026-11.io.nvmegate:discovery-e2e results=/tmp/discovery-results
 hostnqn=nqn.2014-08.org.nvmexpress:uuid:d15c0e77-0000-4000-8000-0000000000a1
 nohost=nqn.2014-08.org.nvmexpress:uuid:d15c0e77-0000-4000-8000-0000000000ff

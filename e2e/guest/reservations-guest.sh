@@ -10,7 +10,7 @@
 #
 # usage: reservations-guest.sh --addr A --port-a P --port-b P --nqn NQN
 set -uo pipefail
-addr=10.0.2.2 port_a=54420 port_b=54421 nqn=nqn.2026-11.io.nvmegate:resv
+addr=10.0.2.2 port_a=27420 port_b=27421 nqn=nqn.2026-11.io.nvmegate:resv
 while [ $# -gt 0 ]; do
   case "$1" in
     --addr) addr=$2; shift 2 ;;
