@@ -1,6 +1,6 @@
 package io.nvmegate.bench;
 
-import io.nvmegate.worker.storage.RocksDbBlockStore;
+import io.nvmegate.storage.RocksDbBlockStore;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;

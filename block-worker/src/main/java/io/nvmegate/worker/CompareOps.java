@@ -1,9 +1,9 @@
 package io.nvmegate.worker;
 
 import io.nvmegate.protocol.Status;
-import io.nvmegate.storage.BlockReply;
-import io.nvmegate.storage.BlockRequest;
-import io.nvmegate.worker.storage.BlockStore;
+import io.nvmegate.blockio.BlockReply;
+import io.nvmegate.blockio.BlockRequest;
+import io.nvmegate.storage.BlockStore;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.nvmegate.worker;
 
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.protocol.Status;
-import io.nvmegate.storage.BlockReply;
-import io.nvmegate.storage.BlockRequest;
+import io.nvmegate.blockio.BlockReply;
+import io.nvmegate.blockio.BlockRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;

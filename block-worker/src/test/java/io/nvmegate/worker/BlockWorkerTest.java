@@ -2,9 +2,9 @@ package io.nvmegate.worker;
 
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.protocol.Status;
-import io.nvmegate.storage.BlockOp;
-import io.nvmegate.storage.BlockReply;
-import io.nvmegate.storage.BlockRequest;
+import io.nvmegate.blockio.BlockOp;
+import io.nvmegate.blockio.BlockReply;
+import io.nvmegate.blockio.BlockRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,6 @@
 package io.nvmegate.client;
 
+import io.nvmegate.protocol.ConnectData;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Sqe;
 
@@ -23,7 +24,7 @@ public final class CommandBuilders {
     public static final int PROP_CSTS = 0x1C;
 
     /** Size of the Connect command's data (NVMe-oF 1.1 section 3.3, Figure 20). */
-    public static final int CONNECT_DATA_SIZE = 1024;
+    public static final int CONNECT_DATA_SIZE = io.nvmegate.protocol.ConnectData.SIZE;
     /** CATTR bit 2: disable SQ flow control. */
     public static final int CATTR_DISABLE_SQ_FLOW_CONTROL = 1 << 2;
 
@@ -45,13 +46,7 @@ public final class CommandBuilders {
      * @param cntlid 0xFFFF on the admin queue (dynamic controller model), the allocated CNTLID on I/O queues
      */
     public static ByteBuffer connectData(UUID hostId, int cntlid, String subnqn, String hostnqn) {
-        ByteBuffer d = ByteBuffer.allocate(CONNECT_DATA_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer id = d.duplicate().order(ByteOrder.BIG_ENDIAN);
-        id.putLong(0, hostId.getMostSignificantBits()).putLong(8, hostId.getLeastSignificantBits());
-        d.putShort(16, (short) cntlid);
-        Bytes.putAscii(d, 256, 256, subnqn);
-        Bytes.putAscii(d, 512, 256, hostnqn);
-        return d;
+        return new ConnectData(hostId, cntlid, subnqn, hostnqn).encode();
     }
 
     /**

@@ -298,9 +298,9 @@ public final class Controller {
     /** Identify Controller: the fields every nvmegate controller shares, then the command set's. */
     public IdentifyControllerData identifyController() {
         IdentifyControllerData id = new IdentifyControllerData();
-        id.sn = subsystem.spec().serial();
-        id.mn = subsystem.spec().model();
-        id.fr = subsystem.spec().firmware();
+        id.sn = subsystem.identity().serial();
+        id.mn = subsystem.identity().model();
+        id.fr = subsystem.identity().firmware();
         id.cntlid = cntlid;
         id.ver = VERSION;
         id.mdts = transport.mdts();

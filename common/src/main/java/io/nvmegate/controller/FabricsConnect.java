@@ -1,5 +1,6 @@
 package io.nvmegate.controller;
 
+import io.nvmegate.protocol.ConnectData;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
@@ -9,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -27,8 +27,9 @@ import java.util.UUID;
  */
 public final class FabricsConnect {
     private static final Logger log = LoggerFactory.getLogger(FabricsConnect.class);
-    public static final int DATA_SIZE = 1024;
-    public static final int OFF_HOSTID = 0, OFF_CNTLID = 16, OFF_SUBNQN = 256, OFF_HOSTNQN = 512;
+    public static final int DATA_SIZE = ConnectData.SIZE;
+    public static final int OFF_HOSTID = ConnectData.OFF_HOSTID, OFF_CNTLID = ConnectData.OFF_CNTLID,
+            OFF_SUBNQN = ConnectData.OFF_SUBNQN, OFF_HOSTNQN = ConnectData.OFF_HOSTNQN;
 
     private final SubsystemResolver resolver;
     private final ControllerRegistry registry;
@@ -62,10 +63,11 @@ public final class FabricsConnect {
         int sqsize = sqe.u16(44);
         int kato = sqe.u32(48);
         int cattr = sqe.u8(46);
-        UUID hostId = new UUID(data.getLong(OFF_HOSTID), data.getLong(OFF_HOSTID + 8));
-        int cntlid = data.getUnsignedShortLE(OFF_CNTLID);
-        String subnqn = cstring(data, OFF_SUBNQN);
-        String hostnqn = cstring(data, OFF_HOSTNQN);
+        ConnectData cd = ConnectData.decode(java.nio.ByteBuffer.wrap(data.getBytes(0, DATA_SIZE)));
+        UUID hostId = cd.hostId();
+        int cntlid = cd.cntlid();
+        String subnqn = cd.subnqn();
+        String hostnqn = cd.hostnqn();
         if (sqsize == 0 || sqsize + 1 > transport.maxQueueSize(qid)) {
             invalid(r, false, 44, "SQSIZE " + sqsize);
             return null;
@@ -129,12 +131,5 @@ public final class FabricsConnect {
     private static void invalid(NvmeRequest r, boolean inData, int ipo, String what) {
         log.info("Connect from {}: invalid parameter: {}", r.queue().remoteAddress(), what);
         r.complete(Status.dnr(Status.CONNECT_INVALID_PARAMETERS), (inData ? 1 << 16 : 0) | ipo);
-    }
-
-    /** @return the NUL-terminated ASCII string of at most 256 bytes at {@code off}, trimmed. */
-    static String cstring(Buffer b, int off) {
-        int end = off;
-        while (end < off + 256 && end < b.length() && b.getByte(end) != 0) end++;
-        return new String(b.getBytes(off, end), StandardCharsets.US_ASCII).trim();
     }
 }

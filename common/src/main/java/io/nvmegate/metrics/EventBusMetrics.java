@@ -2,7 +2,6 @@ package io.nvmegate.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.nvmegate.storage.BlockOp;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * worker registered), which the gateway turns into an error status as well.
  */
 public final class EventBusMetrics {
-    private record Key(BlockOp op, String outcome) {}
+    private record Key(Enum<?> op, String outcome) {}
 
     private final MeterRegistry registry;
     private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
@@ -25,7 +24,7 @@ public final class EventBusMetrics {
     }
 
     /** Records one round trip of {@code op} that began at {@code startNanos} ({@link System#nanoTime()}). */
-    public void roundTrip(BlockOp op, String outcome, long startNanos) {
+    public void roundTrip(Enum<?> op, String outcome, long startNanos) {
         long nanos = System.nanoTime() - startNanos;
         timers.computeIfAbsent(new Key(op, outcome), k -> Timer.builder("nvmegate.eventbus.round.trip")
                 .description("Gateway to block worker request/reply time over the event bus, by block op and outcome")
@@ -34,7 +33,7 @@ public final class EventBusMetrics {
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    static String label(BlockOp op) {
+    static String label(Enum<?> op) {
         return op == null ? "unknown" : op.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -2,7 +2,6 @@ package io.nvmegate.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.nvmegate.storage.BlockOp;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * storage thread (queueing for the thread excluded). outcome {@code success} or {@code error} (it threw).
  */
 public final class StorageMetrics {
-    private record Key(BlockOp op, String backend, boolean ok) {}
+    private record Key(Enum<?> op, String backend, boolean ok) {}
 
     private final MeterRegistry registry;
     private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
@@ -24,7 +23,7 @@ public final class StorageMetrics {
     }
 
     /** Runs {@code call} (one store operation {@code op} on {@code backend}) and records its duration. */
-    public <T> T time(BlockOp op, String backend, Callable<T> call) throws Exception {
+    public <T> T time(Enum<?> op, String backend, Callable<T> call) throws Exception {
         long start = System.nanoTime();
         boolean ok = false;
         try {

@@ -1,6 +1,5 @@
 package io.nvmegate.controller;
 
-import io.nvmegate.catalog.SubsystemSpec;
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.transport.NvmeTcpServer;
@@ -29,7 +28,7 @@ class ConnectTransientErrorTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        Subsystem s = new Subsystem(NQN, new SubsystemSpec(NQN, "SN-BUSY", "busy", "1", true, List.of()),
+        Subsystem s = new Subsystem(NQN, Subsystem.Identity.of("SN-BUSY", "busy", "1"),
                 new ControllerCoreTest.EmptyCommandSet(), h -> true);
         ControllerRegistry oneController = new ControllerRegistry(7, 7);
         server = new NvmeTcpServer(vertx, "127.0.0.1", 0, TransportConfig.defaults(),

@@ -1,6 +1,5 @@
 package io.nvmegate.controller;
 
-import io.nvmegate.catalog.SubsystemSpec;
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Pdu;
@@ -41,7 +40,7 @@ class ControllerCoreTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        Subsystem s = new Subsystem(NQN, new SubsystemSpec(NQN, "SN-CORE", "core", "1", true, List.of()), new EmptyCommandSet(), h -> true);
+        Subsystem s = new Subsystem(NQN, Subsystem.Identity.of("SN-CORE", "core", "1"), new EmptyCommandSet(), h -> true);
         server = new NvmeTcpServer(vertx, "127.0.0.1", 0, TransportConfig.defaults(),
                 new FabricsConnect(nqn -> nqn.equals(NQN) ? s : null, registry, TransportConfig.defaults(), vertx));
         server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

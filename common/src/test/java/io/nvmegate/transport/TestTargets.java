@@ -1,6 +1,5 @@
 package io.nvmegate.transport;
 
-import io.nvmegate.catalog.SubsystemSpec;
 import io.nvmegate.controller.CommandSet;
 import io.nvmegate.controller.ControllerRegistry;
 import io.nvmegate.controller.FabricsConnect;
@@ -16,7 +15,7 @@ final class TestTargets {
 
     /** @return the listening server ({@link NvmeTcpServer#actualPort()}), CNTLIDs 1..100, default transport limits */
     static NvmeTcpServer listen(Vertx vertx, String nqn, CommandSet commands) throws Exception {
-        Subsystem s = new Subsystem(nqn, new SubsystemSpec(nqn, "SN1", "test", "1", true, List.of()), commands, h -> true);
+        Subsystem s = new Subsystem(nqn, Subsystem.Identity.of("SN1", "test", "1"), commands, h -> true);
         FabricsConnect connect = new FabricsConnect(n -> n.equals(nqn) ? s : null, new ControllerRegistry(1, 100),
                 TransportConfig.defaults(), vertx);
         NvmeTcpServer server = new NvmeTcpServer(vertx, "127.0.0.1", 0, TransportConfig.defaults(), connect);

@@ -4,7 +4,7 @@ import io.nvmegate.catalog.CatalogConfig;
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.cluster.Cluster;
 import io.nvmegate.cluster.ClusterOptions;
-import io.nvmegate.discovery.service.DiscoveryService;
+import io.nvmegate.discovery.DiscoveryService;
 import io.nvmegate.gateway.Gateway;
 import io.nvmegate.transport.NvmeTcpServer;
 import io.nvmegate.transport.TransportConfig;

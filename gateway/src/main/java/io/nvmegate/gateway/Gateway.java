@@ -13,7 +13,7 @@ import io.nvmegate.gateway.admin.NamespaceNotices;
 import io.nvmegate.gateway.admin.ReservationNotices;
 import io.nvmegate.gateway.io.NvmIo;
 import io.nvmegate.protocol.Opcodes;
-import io.nvmegate.storage.BlockCodecs;
+import io.nvmegate.blockio.BlockCodecs;
 import io.nvmegate.transport.NvmeTcpServer;
 import io.nvmegate.transport.TransportConfig;
 import io.vertx.core.Future;
@@ -71,7 +71,7 @@ public final class Gateway {
         catalog.onChange(new NamespaceNotices(registry, catalog.current()));
         catalog.onChange(new io.nvmegate.discovery.DiscoveryNotices(registry, catalog.current())); // port discovery controllers
         listeners = new PortListeners(vertx, options.id(), options.transport(),
-                p -> new FabricsConnect(resolver(p), registry, p.transport(options.transport()), vertx));
+                p -> new FabricsConnect(resolver(p), registry, PortListeners.transport(p, options.transport()), vertx));
         catalog.onChange(snap -> { // live reconfiguration: listeners and existing controllers follow the catalog
             boolean enabled = catalog.global().enabled();
             listeners.reconcile(snap, enabled);
@@ -92,7 +92,7 @@ public final class Gateway {
             SubsystemSpec s = snap.subsystem(nqn);
             PortSpec port = snap.ports().stream().filter(q -> q.id() == p.id()).findFirst().orElse(p); // links change live
             if (s == null || !port.exports(nqn)) return null;
-            return new Subsystem(nqn, s, commandSet, host -> s.allowAnyHost() || s.hosts().contains(host));
+            return new Subsystem(nqn, new Subsystem.Identity(s.serial(), s.model(), s.firmware(), s.ieeeOui(), s.maxNamespaces()), commandSet, host -> s.allowAnyHost() || s.hosts().contains(host));
         };
     }
 

@@ -58,9 +58,9 @@ public final class NvmCommandSet implements CommandSet {
         id.cntrltype = 1;
         id.cmic = 1 | 1 << 1 | 1 << 3;
         id.oaes = 1 << 8 | 1 << 11;
-        id.nn = c.subsystem().spec().maxNamespaces();  // NN and MNAN: the subsystem's maxNamespaces (≤ 1024)
-        id.mnan = c.subsystem().spec().maxNamespaces();
-        id.ieee = c.subsystem().spec().ieeeOui();
+        id.nn = c.subsystem().identity().maxNamespaces();  // NN and MNAN: the subsystem's maxNamespaces (≤ 1024)
+        id.mnan = c.subsystem().identity().maxNamespaces();
+        id.ieee = c.subsystem().identity().ieeeOui();
         id.oncs = 1 | 1 << 2 | 1 << 3 | 1 << 7;
         id.oncs |= 1 << 5; // Reservations (NVMe Base 2.0 section 8.19)
         id.fuses = 1;

@@ -69,7 +69,7 @@ final class PortListeners {
         List<Future<NvmeTcpServer>> started = new ArrayList<>();
         for (PortSpec p : desired.values()) {
             if (listeners.containsKey(p.id())) continue;
-            NvmeTcpServer s = new NvmeTcpServer(vertx, p.traddr(), p.trsvcid(), p.transport(transport), connect.apply(p));
+            NvmeTcpServer s = new NvmeTcpServer(vertx, p.traddr(), p.trsvcid(), transport(p, transport), connect.apply(p));
             listeners.put(p.id(), new Listener(p, s));
             started.add(s.listen().onFailure(e -> forget(p.id(), s, e)));
         }
@@ -89,5 +89,13 @@ final class PortListeners {
         for (Listener l : listeners.values()) closed.add(l.server().close());
         listeners.clear();
         return Future.all(closed).mapEmpty();
+    }
+
+    /** @return {@code base} with port {@code p}'s in-capsule data size and queue size where the port sets them. */
+    static TransportConfig transport(PortSpec p, TransportConfig base) {
+        int icd = p.inCapsuleDataSize() > 0 ? p.inCapsuleDataSize() : base.inCapsuleDataSize();
+        int qs = p.maxQueueSize() > 0 ? p.maxQueueSize() : base.maxQueueSize();
+        return new TransportConfig(base.maxH2CData(), icd, base.mdtsBytes(), qs,
+                base.c2hChunk(), base.maxIoQueues(), Math.min(base.maxAdminQueueSize(), qs));
     }
 }

@@ -151,7 +151,7 @@ public final class Main implements Callable<Integer> {
         NvmegateNode.DiscoveryIdentity discovery;
         try {
             discovery = discoveryIdentity();
-            new io.nvmegate.discovery.service.DiscoveryService.Options(bind, discoveryPort, TransportConfig.defaults(),
+            new io.nvmegate.discovery.DiscoveryService.Options(bind, discoveryPort, TransportConfig.defaults(),
                     discovery.nqn(), discovery.advertisedAddress(), discovery.advertisedPort()); // validates
         } catch (IllegalArgumentException e) {
             System.err.println("nvmegate: " + e.getMessage());

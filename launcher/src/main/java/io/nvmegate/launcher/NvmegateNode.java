@@ -2,10 +2,10 @@ package io.nvmegate.launcher;
 
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.cluster.Cluster;
-import io.nvmegate.discovery.service.DiscoveryService;
+import io.nvmegate.discovery.DiscoveryService;
 import io.nvmegate.gateway.Gateway;
 import io.nvmegate.launcher.observability.NodeObservability;
-import io.nvmegate.metrics.ClusterMetrics;
+import io.nvmegate.cluster.ClusterMetrics;
 import io.nvmegate.metrics.NodeMetrics;
 import io.nvmegate.worker.BlockWorker;
 import io.vertx.core.Future;

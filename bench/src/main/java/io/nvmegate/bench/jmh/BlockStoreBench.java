@@ -1,6 +1,6 @@
 package io.nvmegate.bench.jmh;
 
-import io.nvmegate.worker.storage.RocksDbBlockStore;
+import io.nvmegate.storage.RocksDbBlockStore;
 import io.vertx.core.buffer.Buffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

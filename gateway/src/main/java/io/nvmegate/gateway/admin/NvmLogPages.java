@@ -88,7 +88,7 @@ public final class NvmLogPages {
     static Buffer firmwareSlots(Controller c) {
         ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
         b.put(0, (byte) 1);
-        IdentifyControllerData.ascii(b, 8, 8, c.subsystem().spec().firmware());
+        IdentifyControllerData.ascii(b, 8, 8, c.subsystem().identity().firmware());
         return Buffer.buffer(b.array());
     }
 }

@@ -5,7 +5,7 @@ import io.nvmegate.controller.ControllerRegistry;
 import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.controller.QueueTransport;
 import io.nvmegate.protocol.Status;
-import io.nvmegate.storage.ReservationEvents;
+import io.nvmegate.blockio.ReservationEvents;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;

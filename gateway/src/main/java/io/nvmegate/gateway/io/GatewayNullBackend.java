@@ -1,9 +1,9 @@
 package io.nvmegate.gateway.io;
 
 import io.nvmegate.protocol.Status;
-import io.nvmegate.storage.BlockReply;
-import io.nvmegate.storage.BlockRequest;
-import io.nvmegate.storage.ZeroBlocks;
+import io.nvmegate.blockio.BlockReply;
+import io.nvmegate.blockio.BlockRequest;
+import io.nvmegate.blockio.ZeroBlocks;
 
 /**
  * Backend {@value #NAME}: a benchmark/diagnostic backend answered by the gateway itself, on the queue's event

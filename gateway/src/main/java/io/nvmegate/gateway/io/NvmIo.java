@@ -7,10 +7,9 @@ import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
-import io.nvmegate.reservation.ReservationEngine;
-import io.nvmegate.storage.BlockOp;
-import io.nvmegate.storage.BlockReply;
-import io.nvmegate.storage.BlockRequest;
+import io.nvmegate.blockio.BlockOp;
+import io.nvmegate.blockio.BlockReply;
+import io.nvmegate.blockio.BlockRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -101,13 +100,13 @@ public final class NvmIo {
                 datasetManagement(c, ns, r);
                 return;
             case Opcodes.IO_RESERVATION_REGISTER:
-                reservation(c, ns, r, BlockOp.RESERVATION_REGISTER, ReservationEngine.REGISTER_DATA);
+                reservation(c, ns, r, BlockOp.RESERVATION_REGISTER, 16);
                 return;
             case Opcodes.IO_RESERVATION_ACQUIRE:
-                reservation(c, ns, r, BlockOp.RESERVATION_ACQUIRE, ReservationEngine.ACQUIRE_DATA);
+                reservation(c, ns, r, BlockOp.RESERVATION_ACQUIRE, 16);
                 return;
             case Opcodes.IO_RESERVATION_RELEASE:
-                reservation(c, ns, r, BlockOp.RESERVATION_RELEASE, ReservationEngine.RELEASE_DATA);
+                reservation(c, ns, r, BlockOp.RESERVATION_RELEASE, 8);
                 return;
             case Opcodes.IO_RESERVATION_REPORT:
                 reservation(c, ns, r, BlockOp.RESERVATION_REPORT, 0);
@@ -167,7 +166,7 @@ public final class NvmIo {
 
     /**
      * Reservation Register / Acquire / Release / Report (NVMe Base 2.0 sections 7.2..7.5), executed by the block
-     * worker owning the namespace ({@link ReservationEngine} has the rules and statuses). Register and Acquire
+     * worker owning the namespace (the block worker's ReservationEngine has the rules and statuses; Register and Acquire data: CRKEY @0, NRKEY or PRKEY @8; Release: CRKEY @0). Register and Acquire
      * need 16 bytes of data, Release 8 (less → Data SGL Length Invalid | DNR); the Report is returned up to the
      * SGL length.
      */

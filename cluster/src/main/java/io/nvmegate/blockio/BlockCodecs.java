@@ -1,0 +1,127 @@
+package io.nvmegate.blockio;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+
+import java.util.UUID;
+
+/**
+ * Event-bus codecs for {@link BlockRequest} and {@link BlockReply}. Local delivery passes the object itself
+ * ({@link MessageCodec#transform} is the identity), so buffers are never copied inside one JVM; clustered
+ * delivery uses the wire forms below (big-endian, Vert.x {@link Buffer} conventions).
+ *
+ * <pre>
+ * BlockRequest: op u8, uuid msb i64, uuid lsb i64, blockSize i32, slba i64, nlb i32, fua u8,
+ *               dataLen i32 (-1 = none), data, rangeCount i32 (-1 = none), ranges i64[rangeCount],
+ *               host present u8, [host msb i64, host lsb i64], cntlid i32
+ * BlockReply:   status i32, dataLen i32 (-1 = none), data
+ * </pre>
+ */
+public final class BlockCodecs {
+    private BlockCodecs() {}
+
+    /** Registers both codecs as the default codecs of their classes; safe to call more than once. */
+    public static void register(EventBus bus) {
+        try {
+            bus.registerDefaultCodec(BlockRequest.class, new RequestCodec());
+            bus.registerDefaultCodec(BlockReply.class, new ReplyCodec());
+        } catch (IllegalStateException alreadyRegistered) {
+            // another verticle of this Vert.x instance registered them
+        }
+    }
+
+    static final class RequestCodec implements MessageCodec<BlockRequest, BlockRequest> {
+        @Override
+        public void encodeToWire(Buffer b, BlockRequest r) {
+            b.appendByte((byte) r.op().ordinal()).appendLong(r.namespace().getMostSignificantBits())
+                    .appendLong(r.namespace().getLeastSignificantBits()).appendInt(r.blockSize()).appendLong(r.slba())
+                    .appendInt(r.nlb()).appendByte((byte) (r.fua() ? 1 : 0));
+            appendData(b, r.data());
+            if (r.ranges() == null) {
+                b.appendInt(-1);
+            } else {
+                b.appendInt(r.ranges().length);
+                for (long v : r.ranges()) b.appendLong(v);
+            }
+            if (r.host() == null) {
+                b.appendByte((byte) 0);
+            } else {
+                b.appendByte((byte) 1).appendLong(r.host().getMostSignificantBits()).appendLong(r.host().getLeastSignificantBits());
+            }
+            b.appendInt(r.cntlid());
+        }
+
+        @Override
+        public BlockRequest decodeFromWire(int pos, Buffer b) {
+            BlockOp op = BlockOp.values()[b.getByte(pos)];
+            UUID ns = new UUID(b.getLong(pos + 1), b.getLong(pos + 9));
+            int bs = b.getInt(pos + 17);
+            long slba = b.getLong(pos + 21);
+            int nlb = b.getInt(pos + 29);
+            boolean fua = b.getByte(pos + 33) != 0;
+            int p = pos + 34;
+            int dl = b.getInt(p);
+            p += 4;
+            Buffer data = null;
+            if (dl >= 0) {
+                data = b.slice(p, p + dl);
+                p += dl;
+            }
+            int rc = b.getInt(p);
+            p += 4;
+            long[] ranges = null;
+            if (rc >= 0) {
+                ranges = new long[rc];
+                for (int i = 0; i < rc; i++, p += 8) ranges[i] = b.getLong(p);
+            }
+            UUID host = null;
+            if (b.getByte(p++) != 0) {
+                host = new UUID(b.getLong(p), b.getLong(p + 8));
+                p += 16;
+            }
+            return new BlockRequest(op, ns, bs, slba, nlb, fua, data, ranges, host, b.getInt(p));
+        }
+
+        @Override
+        public BlockRequest transform(BlockRequest r) { return r; }
+
+        @Override
+        public String name() { return "nvmegate.BlockRequest"; }
+
+        @Override
+        public byte systemCodecID() { return -1; }
+    }
+
+    static final class ReplyCodec implements MessageCodec<BlockReply, BlockReply> {
+        @Override
+        public void encodeToWire(Buffer b, BlockReply r) {
+            b.appendInt(r.status());
+            appendData(b, r.data());
+        }
+
+        @Override
+        public BlockReply decodeFromWire(int pos, Buffer b) {
+            int status = b.getInt(pos);
+            int dl = b.getInt(pos + 4);
+            return new BlockReply(status, dl < 0 ? null : b.slice(pos + 8, pos + 8 + dl));
+        }
+
+        @Override
+        public BlockReply transform(BlockReply r) { return r; }
+
+        @Override
+        public String name() { return "nvmegate.BlockReply"; }
+
+        @Override
+        public byte systemCodecID() { return -1; }
+    }
+
+    private static void appendData(Buffer b, Buffer data) {
+        if (data == null) {
+            b.appendInt(-1);
+        } else {
+            b.appendInt(data.length()).appendBuffer(data);
+        }
+    }
+}
