@@ -2,8 +2,8 @@ package io.nvmegate.controller;
 
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.testkit.RawNvmeTcpHost;
 import io.nvmegate.transport.NvmeTcpServer;
-import io.nvmegate.transport.RawHostAccess;
 import io.nvmegate.transport.TransportConfig;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
@@ -41,21 +41,26 @@ class ConnectTransientErrorTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    private static Cqe connectAdmin(RawNvmeTcpHost h) throws Exception {
+        h.handshake();
+        return h.connectAdmin(NQN, 0);
+    }
+
     @Test
     void controllerBusyIsRetryable() throws Exception {
-        try (RawHostAccess first = new RawHostAccess(server.actualPort(), NQN)) {
-            Cqe ok = first.connect(0);
+        try (RawNvmeTcpHost first = RawNvmeTcpHost.connect(server.actualPort())) {
+            Cqe ok = connectAdmin(first);
             assertThat(ok.status()).isEqualTo(Status.SUCCESS);
             assertThat(ok.dw0() & 0xFFFF).isEqualTo(7);
-            try (RawHostAccess second = new RawHostAccess(server.actualPort(), NQN)) {
-                Cqe busy = second.connect(0);
+            try (RawNvmeTcpHost second = RawNvmeTcpHost.connect(server.actualPort())) {
+                Cqe busy = connectAdmin(second);
                 assertThat(busy.status()).as("Controller Busy, no DNR").isEqualTo(Status.CONNECT_CONTROLLER_BUSY);
                 assertThat(Status.isDnr(busy.status())).isFalse();
             }
         }
         Thread.sleep(200); // the first controller is torn down when its admin queue closes
-        try (RawHostAccess again = new RawHostAccess(server.actualPort(), NQN)) {
-            assertThat(again.connect(0).status()).isEqualTo(Status.SUCCESS);
+        try (RawNvmeTcpHost again = RawNvmeTcpHost.connect(server.actualPort())) {
+            assertThat(connectAdmin(again).status()).isEqualTo(Status.SUCCESS);
         }
     }
 }

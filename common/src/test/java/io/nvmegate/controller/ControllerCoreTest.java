@@ -5,6 +5,7 @@ import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Pdu;
 import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.testkit.RawNvmeTcpHost;
 import io.nvmegate.transport.NvmeTcpServer;
 import io.nvmegate.transport.TransportConfig;
 import io.vertx.core.Vertx;
@@ -51,14 +52,20 @@ class ControllerCoreTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private static io.nvmegate.transport.RawHostAccess host() throws Exception {
-        return new io.nvmegate.transport.RawHostAccess(server.actualPort(), NQN);
+    private static RawNvmeTcpHost host() throws Exception {
+        return RawNvmeTcpHost.connect(server.actualPort());
+    }
+
+    /** ICReq/ICResp, then Connect on the admin queue with KATO {@code katoMs}. */
+    private static Cqe connect(RawNvmeTcpHost h, int katoMs) throws Exception {
+        h.handshake();
+        return h.connectAdmin(NQN, katoMs);
     }
 
     @Test
     void silentHostIsDroppedAfterKato() throws Exception {
         try (var h = host()) {
-            Cqe c = h.connect(500);
+            Cqe c = connect(h, 500);
             int cntlid = c.dw0() & 0xFFFF;
             assertThat(registry.get(cntlid)).isNotNull();
             assertThat(h.closedWithin(3_000)).as("controller torn down after KATO without traffic").isTrue();
@@ -69,8 +76,8 @@ class ControllerCoreTest {
     @Test
     void keepAliveKeepsTheControllerAlive() throws Exception {
         try (var h = host()) {
-            h.connect(500);
-            assertThat(h.enable(2).status()).isEqualTo(Status.SUCCESS);
+            connect(h, 500);
+            assertThat(h.enable().status()).isEqualTo(Status.SUCCESS);
             for (int i = 0; i < 8; i++) {
                 Thread.sleep(200);
                 assertThat(h.command(Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE).cid(10 + i)).status()).isEqualTo(Status.SUCCESS);
@@ -82,7 +89,7 @@ class ControllerCoreTest {
     @Test
     void propertiesFollowTheSpec() throws Exception {
         try (var h = host()) {
-            h.connect(0);
+            connect(h, 0);
             Cqe cap = h.command(Sqe.allocate().opcode(Opcodes.FABRICS).cid(2).fctype(Opcodes.FCTYPE_PROPERTY_GET).u8(40, 1).u32(44, 0));
             long v = Integer.toUnsignedLong(cap.dw0()) | (long) cap.dw1() << 32;
             assertThat(v & 0xFFFF).as("MQES").isEqualTo(TransportConfig.defaults().maxQueueSize() - 1);
@@ -92,12 +99,12 @@ class ControllerCoreTest {
             assertThat(vs.dw0()).isEqualTo(0x00010300);
             // Admin commands before CC.EN: Command Sequence Error.
             assertThat(h.command(Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE).cid(4)).status()).isEqualTo(Status.dnr(Status.COMMAND_SEQUENCE_ERROR));
-            assertThat(h.enable(5).status()).isEqualTo(Status.SUCCESS);
-            assertThat(h.csts(6) & 1).as("CSTS.RDY").isEqualTo(1);
+            assertThat(h.enable().status()).isEqualTo(Status.SUCCESS);
+            assertThat(h.csts() & 1).as("CSTS.RDY").isEqualTo(1);
             // Shutdown: CC.SHN = 01b → CSTS.SHST = 10b.
             assertThat(h.command(Sqe.allocate().opcode(Opcodes.FABRICS).cid(7).fctype(Opcodes.FCTYPE_PROPERTY_SET)
                     .u32(44, 0x14).u64(48, 1 | 1 << 14 | 6 << 16 | 4 << 20)).status()).isEqualTo(Status.SUCCESS);
-            assertThat((h.csts(8) >> 2) & 3).as("CSTS.SHST").isEqualTo(2);
+            assertThat((h.csts() >> 2) & 3).as("CSTS.SHST").isEqualTo(2);
             // Unknown property offset.
             assertThat(h.command(Sqe.allocate().opcode(Opcodes.FABRICS).cid(9).fctype(Opcodes.FCTYPE_PROPERTY_GET).u32(44, 0x40)).status())
                     .isEqualTo(Status.dnr(Status.INVALID_FIELD));
@@ -107,17 +114,17 @@ class ControllerCoreTest {
     @Test
     void badEnableSetsControllerFatalStatus() throws Exception {
         try (var h = host()) {
-            h.connect(0);
+            connect(h, 0);
             h.command(Sqe.allocate().opcode(Opcodes.FABRICS).cid(2).fctype(Opcodes.FCTYPE_PROPERTY_SET).u32(44, 0x14).u64(48, 1 | 7 << 16 | 4 << 20));
-            assertThat(h.csts(3) & 3).as("CSTS: CFS set, RDY clear").isEqualTo(2);
+            assertThat(h.csts() & 3).as("CSTS: CFS set, RDY clear").isEqualTo(2);
         }
     }
 
     @Test
     void asyncEventRequestsAreHeldUpToTheLimit() throws Exception {
         try (var h = host()) {
-            h.connect(0);
-            h.enable(2);
+            connect(h, 0);
+            h.enable();
             for (int i = 0; i <= AsyncEvents.AERL; i++) {
                 h.send(new Pdu.CapsuleCmd(Sqe.allocate().opcode(Opcodes.ADMIN_ASYNC_EVENT_REQUEST).cid(20 + i), ByteBuffer.allocate(0)));
             }
@@ -133,8 +140,8 @@ class ControllerCoreTest {
     @Test
     void sharedFeatures() throws Exception {
         try (var h = host()) {
-            h.connect(0);
-            h.enable(2);
+            connect(h, 0);
+            h.enable();
             Cqe nq = h.command(Sqe.allocate().opcode(Opcodes.ADMIN_SET_FEATURES).cid(3).cdw(10, Opcodes.FEAT_NUMBER_OF_QUEUES).cdw(11, 15 | 15 << 16));
             assertThat(nq.dw0()).as("capped at 4 queues, 0's based").isEqualTo(3 | 3 << 16);
             Cqe kato = h.command(Sqe.allocate().opcode(Opcodes.ADMIN_SET_FEATURES).cid(4).cdw(10, Opcodes.FEAT_KEEP_ALIVE_TIMER).cdw(11, 7000));

@@ -7,27 +7,19 @@ import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Pdu;
-import io.nvmegate.protocol.PduCodec;
 import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.testkit.RawNvmeTcpHost;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,83 +63,21 @@ class TcpQueueBackPressureTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** A blocking host connection at the PDU level with a small receive buffer (set before connecting). */
-    static final class SlowHost implements AutoCloseable {
-        final Socket socket = new Socket();
-        final OutputStream out;
-        final DataInputStream in;
-        int cid = 1;
-
-        SlowHost(int port) throws Exception {
-            socket.setReceiveBufferSize(8192);
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(10_000);
-            out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-            in = new DataInputStream(socket.getInputStream());
-        }
-
-        void send(Pdu p) throws Exception {
-            ByteBuffer b = PduCodec.encode(p, false, false);
-            byte[] a = new byte[b.remaining()];
-            b.get(a);
-            out.write(a);
-        }
-
-        Pdu receive() throws Exception {
-            out.flush();
-            byte[] h = new byte[8];
-            in.readFully(h);
-            int plen = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
-            byte[] all = new byte[plen];
-            System.arraycopy(h, 0, all, 0, 8);
-            in.readFully(all, 8, plen - 8);
-            return PduCodec.decode(ByteBuffer.wrap(all), false, false);
-        }
-
-        Cqe response() throws Exception {
-            Pdu p = receive();
-            assertThat(p).isInstanceOf(Pdu.CapsuleResp.class);
-            return ((Pdu.CapsuleResp) p).cqe();
-        }
-
-        Cqe connect(int qid, int sqsize, int cntlid) throws Exception {
-            ByteBuffer data = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
-            UUID id = UUID.nameUUIDFromBytes(HOSTNQN.getBytes(StandardCharsets.US_ASCII));
-            data.putLong(0, id.getMostSignificantBits()).putLong(8, id.getLeastSignificantBits()).putShort(16, (short) cntlid);
-            data.put(256, NQN.getBytes(StandardCharsets.US_ASCII));
-            data.put(512, HOSTNQN.getBytes(StandardCharsets.US_ASCII));
-            send(new Pdu.CapsuleCmd(Sqe.allocate().opcode(Opcodes.FABRICS).cid(cid++).fctype(Opcodes.FCTYPE_CONNECT)
-                    .u16(42, qid).u16(44, sqsize).u32(48, qid == 0 ? 30_000 : 0)
-                    .sglId(Sqe.SGL_DATA_BLOCK_OFFSET).sglLength(1024), data));
-            return response();
-        }
-
-        void handshake() throws Exception {
-            send(new Pdu.ICReq(0, 0, false, false, 0));
-            assertThat(receive()).isInstanceOf(Pdu.ICResp.class);
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-        }
+    /** A host that reads nothing until it wants to: 8 KiB receive buffer, sends batched until it reads. */
+    static RawNvmeTcpHost slowHost() throws Exception {
+        return RawNvmeTcpHost.connect(server.actualPort(), RawNvmeTcpHost.Options.defaults().hostNqn(HOSTNQN).slowReader(8192));
     }
 
     @Test
     void everyCommandIsServedAfterTheHostStopsAndResumesReading() throws Exception {
         int cntlid;
-        try (SlowHost admin = new SlowHost(server.actualPort())) {
+        try (RawNvmeTcpHost admin = slowHost()) {
             admin.handshake();
-            Cqe c = admin.connect(0, 31, 0xFFFF);
-            assertThat(c.status()).isEqualTo(Status.SUCCESS);
-            cntlid = c.dw0() & 0xFFFF;
-            admin.send(new Pdu.CapsuleCmd(Sqe.allocate().opcode(Opcodes.FABRICS).cid(admin.cid++).fctype(Opcodes.FCTYPE_PROPERTY_SET)
-                    .u32(44, 0x14).u64(48, 1 | 6 << 16 | 4 << 20), ByteBuffer.allocate(0)));
-            assertThat(admin.response().status()).isEqualTo(Status.SUCCESS);
+            cntlid = admin.adminQueue(NQN);
 
-            try (SlowHost io = new SlowHost(server.actualPort())) {
+            try (RawNvmeTcpHost io = slowHost()) {
                 io.handshake();
-                assertThat(io.connect(1, 127, cntlid).status()).isEqualTo(Status.SUCCESS);
+                assertThat(io.connectIo(NQN, 1, 127, cntlid).status()).isEqualTo(Status.SUCCESS);
                 int rounds = 4, depth = 96; // 12 MiB of read data per round: far more than the socket buffers hold
                 for (int round = 0; round < rounds; round++) {
                     Set<Integer> outstanding = new HashSet<>();
@@ -159,11 +89,11 @@ class TcpQueueBackPressureTest {
                                 .sglId(Sqe.SGL_TRANSPORT_DATA_BLOCK).sglLength(READ_LEN), ByteBuffer.allocate(0)));
                         outstanding.add(cid);
                         if (i == depth / 2) {
-                            io.out.flush();
+                            io.flush();
                             Thread.sleep(300);
                         }
                     }
-                    io.out.flush();
+                    io.flush();
                     Thread.sleep(300);
                     long data = 0;
                     while (!outstanding.isEmpty()) {

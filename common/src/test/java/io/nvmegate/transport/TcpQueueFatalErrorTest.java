@@ -4,30 +4,23 @@ import io.nvmegate.controller.CommandSet;
 import io.nvmegate.controller.Controller;
 import io.nvmegate.controller.IdentifyControllerData;
 import io.nvmegate.controller.NvmeRequest;
+import io.nvmegate.protocol.ConnectData;
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Pdu;
 import io.nvmegate.protocol.PduCodec;
 import io.nvmegate.protocol.PduException;
-import io.nvmegate.protocol.PduFramer;
 import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.testkit.RawNvmeTcpHost;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,36 +61,36 @@ class TcpQueueFatalErrorTest {
     }
 
     private void assertStillServing() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
-            h.handshake(false);
-            Cqe c = h.connectAdmin();
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
+            h.handshake();
+            Cqe c = h.connectAdmin(NQN, 0);
             assertThat(c.status()).isEqualTo(Status.SUCCESS);
-            assertThat(h.propertyGetCap(2).status()).isEqualTo(Status.SUCCESS);
+            assertThat(h.propertyGet(RawNvmeTcpHost.PROP_CAP, true).status()).isEqualTo(Status.SUCCESS);
         }
     }
 
     @Test
     void capsuleBeforeICReqIsPduSequenceError() throws Exception {
-        try (RawHost bystander = new RawHost(server.actualPort(), NQN); RawHost h = new RawHost(server.actualPort(), NQN)) {
-            bystander.handshake(false);
-            assertThat(bystander.connectAdmin().status()).isEqualTo(Status.SUCCESS);
+        try (RawNvmeTcpHost bystander = RawNvmeTcpHost.connect(server.actualPort()); RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
+            bystander.handshake();
+            assertThat(bystander.connectAdmin(NQN, 0).status()).isEqualTo(Status.SUCCESS);
             h.send(new Pdu.CapsuleCmd(Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE), ByteBuffer.allocate(0)));
             Pdu.TermReq t = h.expectTermination();
             assertThat(t.fes()).isEqualTo(PduException.FES_PDU_SEQUENCE_ERROR);
             assertThat(t.errorData().remaining()).isEqualTo(72); // the offending header
             // the established connection is unaffected
-            assertThat(bystander.propertyGetCap(7).status()).isEqualTo(Status.SUCCESS);
+            assertThat(bystander.propertyGet(RawNvmeTcpHost.PROP_CAP, true).status()).isEqualTo(Status.SUCCESS);
         }
         assertStillServing();
     }
 
     @Test
     void badHlenIsInvalidHeaderField() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
             ByteBuffer b = ByteBuffer.allocate(128);
             b.put(header(0x00, 0, 64, 0, 128));
             b.clear();
-            h.send(b);
+            h.sendRaw(b);
             Pdu.TermReq t = h.expectTermination();
             assertThat(t.fes()).isEqualTo(PduException.FES_INVALID_HEADER_FIELD);
             assertThat(t.fei()).isEqualTo(2);
@@ -107,9 +100,9 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void unknownTypeIsInvalidHeaderField() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
-            h.handshake(false);
-            h.send(header(0x0F, 0, 24, 0, 24));
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
+            h.handshake();
+            h.sendRaw(header(0x0F, 0, 24, 0, 24));
             Pdu.TermReq t = h.expectTermination();
             assertThat(t.fes()).isEqualTo(PduException.FES_INVALID_HEADER_FIELD);
             assertThat(t.fei()).isEqualTo(0);
@@ -119,9 +112,9 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void oversizedPlenIsRefused() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
-            h.handshake(false);
-            h.send(header(0x04, 0, 72, 72, 64 << 20));
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
+            h.handshake();
+            h.sendRaw(header(0x04, 0, 72, 72, 64 << 20));
             Pdu.TermReq t = h.expectTermination();
             assertThat(t.fes()).isEqualTo(PduException.FES_DATA_LIMIT_EXCEEDED);
             assertThat(t.fei()).isEqualTo(4);
@@ -131,9 +124,9 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void plenShorterThanHlenIsInvalidHeaderField() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
-            h.handshake(false);
-            h.send(header(0x04, 0, 72, 0, 40));
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
+            h.handshake();
+            h.sendRaw(header(0x04, 0, 72, 0, 40));
             Pdu.TermReq t = h.expectTermination();
             assertThat(t.fes()).isEqualTo(PduException.FES_INVALID_HEADER_FIELD);
             assertThat(t.fei()).isEqualTo(4);
@@ -142,12 +135,12 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void headerDigestMismatchIsDigestError() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
-            Pdu.ICResp r = h.handshake(true);
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
+            Pdu.ICResp r = h.handshake(true, false);
             assertThat(r.hdgst()).isTrue();
             ByteBuffer good = PduCodec.encode(new Pdu.CapsuleCmd(Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE).cid(3), ByteBuffer.allocate(0)), true, false);
             good.put(72, (byte) (good.get(72) ^ 0x5A)); // corrupt HDGST
-            h.send(good);
+            h.sendRaw(good);
             Pdu.TermReq t = h.expectTermination();
             assertThat(t.fes()).isEqualTo(PduException.FES_HEADER_DIGEST_ERROR);
         }
@@ -156,7 +149,7 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void unsupportedPfvIsRefused() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
             h.send(new Pdu.ICReq(1, 0, false, false, 0));
             Pdu.TermReq t = h.expectTermination();
             assertThat(t.fes()).isEqualTo(PduException.FES_UNSUPPORTED_PARAMETER);
@@ -166,9 +159,9 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void h2cDataWithUnknownTtagIsRefused() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
-            h.handshake(false);
-            assertThat(h.connectAdmin().status()).isEqualTo(Status.SUCCESS);
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
+            h.handshake();
+            assertThat(h.connectAdmin(NQN, 0).status()).isEqualTo(Status.SUCCESS);
             h.send(new Pdu.H2CData(9, 77, 0, true, ByteBuffer.allocate(512)));
             Pdu.TermReq t = h.expectTermination();
             assertThat(t.fes()).isEqualTo(PduException.FES_INVALID_HEADER_FIELD);
@@ -179,38 +172,28 @@ class TcpQueueFatalErrorTest {
 
     @Test
     void oneByteSegmentsAreReassembled() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
             ByteBuffer icreq = PduCodec.encode(new Pdu.ICReq(0, 0, false, false, 0), false, false);
-            while (icreq.hasRemaining()) {
-                h.out.write(icreq.get());
-                h.out.flush();
-            }
+            h.sendSegmented(icreq, 1);
             assertThat(h.receive()).isInstanceOf(Pdu.ICResp.class);
-            assertThat(h.connectAdmin().status()).isEqualTo(Status.SUCCESS);
+            assertThat(h.connectAdmin(NQN, 0).status()).isEqualTo(Status.SUCCESS);
         }
     }
 
     @Test
     void commandBeforeConnectIsCommandSequenceError() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
-            h.handshake(false);
-            Cqe c = h.propertyGetCap(5);
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
+            h.handshake();
+            Cqe c = h.propertyGet(RawNvmeTcpHost.PROP_CAP, true);
             assertThat(c.status()).isEqualTo(Status.dnr(Status.COMMAND_SEQUENCE_ERROR));
         }
     }
 
     @Test
     void connectToUnknownSubsystemNamesTheField() throws Exception {
-        try (RawHost h = new RawHost(server.actualPort(), NQN)) {
-            h.handshake(false);
-            ByteBuffer data = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN).putShort(16, (short) 0xFFFF);
-            data.put(256, "nqn.2026-11.io.nvmegate:nope".getBytes(StandardCharsets.US_ASCII));
-            data.put(512, "nqn.2014-08.org.nvmexpress:uuid:0c0ffee0-0000-4000-8000-000000000002".getBytes(StandardCharsets.US_ASCII));
-            data.clear();
-            Sqe sqe = Sqe.allocate().opcode(Opcodes.FABRICS).cid(1).fctype(Opcodes.FCTYPE_CONNECT).u16(44, 31)
-                    .sglId(Sqe.SGL_DATA_BLOCK_OFFSET).sglLength(1024);
-            h.send(new Pdu.CapsuleCmd(sqe, data));
-            Cqe c = ((Pdu.CapsuleResp) h.receive()).cqe();
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(server.actualPort())) {
+            h.handshake();
+            Cqe c = h.connect("nqn.2026-11.io.nvmegate:nope", 0, 31, 0, ConnectData.DYNAMIC_CNTLID);
             assertThat(c.status()).isEqualTo(Status.dnr(Status.CONNECT_INVALID_PARAMETERS));
             assertThat(c.dw0()).isEqualTo(1 << 16 | 256);
         }
