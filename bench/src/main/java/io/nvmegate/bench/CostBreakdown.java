@@ -10,6 +10,7 @@ import io.nvmegate.launcher.NodeOptions;
 import io.nvmegate.launcher.NvmegateNode;
 import io.nvmegate.launcher.Role;
 import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
@@ -18,8 +19,6 @@ import picocli.CommandLine.Option;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,8 +81,8 @@ public final class CostBreakdown implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path data = Files.createTempDirectory("nvmegate-cost");
-        int ioPort = freePort();
-        int clusterPort = freePort();
+        int ioPort = FreePorts.free();
+        int clusterPort = FreePorts.free();
         String clusterName = "cost-" + ioPort;
         JsonArray subs = new JsonArray();
         for (Path4 p : PATHS) {
@@ -95,7 +94,7 @@ public final class CostBreakdown implements Callable<Integer> {
         Path configFile = data.resolve("config.json");
         Files.writeString(configFile, config.encodePrettily());
         NodeOptions o = new NodeOptions(Role.all, new ClusterOptions(clusterName, "127.0.0.1", clusterPort, List.of()),
-                CatalogConfig.parse(config), data, "worker-1", "gateway-1", "127.0.0.1", freePort(), TransportConfig.defaults());
+                CatalogConfig.parse(config), data, "worker-1", "gateway-1", "127.0.0.1", FreePorts.free(), TransportConfig.defaults());
 
         List<String> lines = new ArrayList<>();
         lines.add(String.format("%-17s %-17s %9s %8s %7s %7s %9s %10s %8s", "path", "job", "IOPS", "MiB/s", "p50 us", "p99 us",
@@ -160,7 +159,7 @@ public final class CostBreakdown implements Callable<Integer> {
                 "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "io.nvmegate.launcher.Main", "worker",
                 "--config", configFile.toString(), "--data", data.resolve("remote").toString(),
-                "--cluster-name", clusterName, "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(freePort()),
+                "--cluster-name", clusterName, "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(FreePorts.free()),
                 "--members", "127.0.0.1:" + clusterPort, "--worker-id", REMOTE_WORKER, "--metrics-port", "-1",
                 "--api-port", "-1", "--catalog-store", "none"));
         File log = data.resolve("remote-worker.log").toFile();
@@ -184,11 +183,5 @@ public final class CostBreakdown implements Callable<Integer> {
 
     private static long cpuOf(Process p) {
         return p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
     }
 }

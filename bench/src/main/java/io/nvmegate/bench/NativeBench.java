@@ -9,15 +9,13 @@ import io.nvmegate.launcher.NodeOptions;
 import io.nvmegate.launcher.NvmegateNode;
 import io.nvmegate.launcher.Role;
 import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,14 +63,14 @@ public final class NativeBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path data = Files.createTempDirectory("nvmegate-bench");
-        int ioPort = freePort();
+        int ioPort = FreePorts.free();
         CatalogConfig cfg = CatalogConfig.parse(new JsonObject()
                 .put("subsystems", new JsonArray()
                         .add(subsystem(NULL_NQN, "null"))
                         .add(subsystem(ROCKS_NQN, "rocksdb")))
                 .put("ports", new JsonArray().add(new JsonObject().put("id", 1).put("traddr", "127.0.0.1").put("trsvcid", ioPort))));
-        NodeOptions o = new NodeOptions(Role.all, new ClusterOptions("bench-" + ioPort, "127.0.0.1", freePort(), List.of()),
-                cfg, data, "worker-1", "gateway-1", "127.0.0.1", freePort(), TransportConfig.defaults());
+        NodeOptions o = new NodeOptions(Role.all, new ClusterOptions("bench-" + ioPort, "127.0.0.1", FreePorts.free(), List.of()),
+                cfg, data, "worker-1", "gateway-1", "127.0.0.1", FreePorts.free(), TransportConfig.defaults());
         List<String> lines = new ArrayList<>();
         lines.add(String.format("%-18s %-9s %10s %9s %9s %9s %9s %10s", "job", "backend", "IOPS", "MiB/s", "p50 us", "p99 us", "p99.9 us", "CPU us/IO"));
         java.util.Map<String, Double> seqRead = new java.util.LinkedHashMap<>();
@@ -125,11 +123,5 @@ public final class NativeBench implements Callable<Integer> {
     private static JsonObject subsystem(String nqn, String backend) {
         return new JsonObject().put("nqn", nqn).put("namespaces", new JsonArray()
                 .add(new JsonObject().put("nsid", 1).put("size", SPAN).put("blockSize", 4096).put("backend", backend)));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -3,12 +3,11 @@ package io.nvmegate.control;
 import io.nvmegate.catalog.Catalog;
 import io.nvmegate.cluster.Cluster;
 import io.nvmegate.cluster.ClusterOptions;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,20 +43,12 @@ final class ApiFixture implements AutoCloseable {
     }
 
     static ApiFixture start(Path catalogStore, String clusterName, String token) throws Exception {
-        Cluster.Node node = Cluster.start(new ClusterOptions(clusterName, "127.0.0.1", freePort(), List.of(), catalogStore))
+        Cluster.Node node = Cluster.start(new ClusterOptions(clusterName, "127.0.0.1", FreePorts.free(), List.of(), catalogStore))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         CatalogService service = new CatalogService(new Catalog(node.hazelcast()));
         ApiServer server = new ApiServer(node.vertx(), service, new ApiOptions("127.0.0.1", 0, token)).start()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new ApiFixture(node, server, service);
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     Reply call(String method, String path, Object body) { return call(method, path, body, null); }

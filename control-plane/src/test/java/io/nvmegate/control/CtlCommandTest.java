@@ -1,6 +1,7 @@
 package io.nvmegate.control;
 
 import io.nvmegate.control.cli.CtlCommand;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,7 +92,7 @@ class CtlCommandTest {
     void unreachableApiIsExitCode3() {
         StringWriter err = new StringWriter();
         int code = new CommandLine(new CtlCommand()).setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()))
-                .execute("subsys", "list", "--api", "http://127.0.0.1:" + ApiFixture.freePort());
+                .execute("subsys", "list", "--api", "http://127.0.0.1:" + FreePorts.free());
         assertThat(code).isEqualTo(3);
         assertThat(err.toString()).contains("cannot reach");
     }

@@ -5,6 +5,7 @@ import io.nvmegate.catalog.CatalogConfig;
 import io.nvmegate.catalog.CatalogStore;
 import io.nvmegate.cluster.Cluster;
 import io.nvmegate.cluster.ClusterOptions;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -64,11 +65,11 @@ class DurableCatalogTest {
     @Test
     void everyMemberKeepsAFullCopy(@TempDir Path data) throws Exception {
         String name = "durable2-" + System.nanoTime();
-        int portA = ApiFixture.freePort();
+        int portA = FreePorts.free();
         Path a = data.resolve("a");
         Path b = data.resolve("b");
         Cluster.Node na = Cluster.start(new ClusterOptions(name, "127.0.0.1", portA, List.of(), a)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        Cluster.Node nb = Cluster.start(new ClusterOptions(name, "127.0.0.1", ApiFixture.freePort(), List.of("127.0.0.1:" + portA), b)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        Cluster.Node nb = Cluster.start(new ClusterOptions(name, "127.0.0.1", FreePorts.free(), List.of("127.0.0.1:" + portA), b)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         try {
             assertThat(nb.hazelcast().getCluster().getMembers()).hasSize(2);
             CatalogService s = new CatalogService(new Catalog(na.hazelcast()));

@@ -1,5 +1,6 @@
 package io.nvmegate.embedded;
 
+import io.nvmegate.testkit.FreePorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,6 +9,7 @@ import io.nvmegate.gateway.Gateway;
 import io.nvmegate.transport.NvmeTcpServer;
 import io.nvmegate.transport.TransportConfig;
 import io.nvmegate.worker.BlockWorker;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,7 @@
 package io.nvmegate.embedded;
 
 import io.nvmegate.catalog.CatalogConfig;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

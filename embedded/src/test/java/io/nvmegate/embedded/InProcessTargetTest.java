@@ -6,6 +6,7 @@ import io.nvmegate.client.IdentifyController;
 import io.nvmegate.client.IdentifyNamespace;
 import io.nvmegate.client.NvmeController;
 import io.nvmegate.client.NvmeTcpHost;
+import io.nvmegate.testkit.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,6 +3,7 @@ package io.nvmegate.embedded;
 import io.nvmegate.client.ConnectOptions;
 import io.nvmegate.client.NvmeController;
 import io.nvmegate.client.NvmeTcpHost;
+import io.nvmegate.testkit.FreePorts;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

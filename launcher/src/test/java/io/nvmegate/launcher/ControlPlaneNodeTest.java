@@ -8,6 +8,7 @@ import io.nvmegate.client.NvmeTcpHost;
 import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.control.ApiOptions;
 import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +41,8 @@ class ControlPlaneNodeTest {
 
     private NvmegateNode start(CatalogConfig cfg) throws Exception {
         NodeOptions o = new NodeOptions(Role.all,
-                new ClusterOptions("cp-" + UUID.randomUUID(), "127.0.0.1", TestPorts.free(), List.of(), data.resolve("catalog")),
-                cfg, data, "worker-1", "gateway-1", "127.0.0.1", TestPorts.free(), TransportConfig.defaults());
+                new ClusterOptions("cp-" + UUID.randomUUID(), "127.0.0.1", FreePorts.free(), List.of(), data.resolve("catalog")),
+                cfg, data, "worker-1", "gateway-1", "127.0.0.1", FreePorts.free(), TransportConfig.defaults());
         return NvmegateNode.start(o, ApiOptions.loopback(0), Duration.ofMinutes(1));
     }
 
@@ -67,9 +68,9 @@ class ControlPlaneNodeTest {
 
     @Test
     void restCreatedCatalogSurvivesRestartAndCtlManagesIt() throws Exception {
-        int ioPort = TestPorts.free();
+        int ioPort = FreePorts.free();
         String enc = NQN.replace(":", "%3A");
-        try (NvmegateNode node = start(CatalogConfig.defaults(TestPorts.free()))) {
+        try (NvmegateNode node = start(CatalogConfig.defaults(FreePorts.free()))) {
             assertThat(node.api()).isNotNull();
             assertThat(call(node, "POST", "/subsystems", JsonObject.of("nqn", NQN, "serial", "REST-1")).statusCode()).isEqualTo(201);
             assertThat(call(node, "POST", "/subsystems/" + enc + "/namespaces", JsonObject.of("nsid", 5, "size", "16M", "backend", "memory")).statusCode()).isEqualTo(201);
@@ -118,7 +119,7 @@ class ControlPlaneNodeTest {
      */
     @Test
     void subsystemAndPortLimitsReachTheHost() throws Exception {
-        int ioPort = TestPorts.free();
+        int ioPort = FreePorts.free();
         String enc = NQN.replace(":", "%3A");
         try (NvmegateNode node = start(new CatalogConfig(List.of(), List.of(), List.of()))) {
             assertThat(call(node, "POST", "/subsystems", JsonObject.of("nqn", NQN, "ieeeOui", "0050c2", "maxNamespaces", 4)).statusCode()).isEqualTo(201);
@@ -168,7 +169,7 @@ class ControlPlaneNodeTest {
      */
     @Test
     void namespaceAddedThroughTheApiReachesConnectedHosts() throws Exception {
-        int ioPort = TestPorts.free();
+        int ioPort = FreePorts.free();
         String enc = NQN.replace(":", "%3A");
         CatalogConfig seed = new CatalogConfig(List.of(), List.of(), List.of(new PortSpec(1, "ipv4", "127.0.0.1", ioPort, null, null, List.of())));
         try (NvmegateNode node = start(seed)) {
@@ -214,7 +215,7 @@ class ControlPlaneNodeTest {
      */
     @Test
     void liveReconfiguration() throws Exception {
-        int ioPort = TestPorts.free();
+        int ioPort = FreePorts.free();
         String host = "nqn.2026-11.io.example:live-host";
         String enc = NQN.replace(":", "%3A");
         try (NvmegateNode node = start(new CatalogConfig(List.of(), List.of(), List.of()))) {

@@ -5,6 +5,7 @@ import io.nvmegate.client.DiscoveryLog;
 import io.nvmegate.client.NvmeController;
 import io.nvmegate.client.NvmeTcpHost;
 import io.nvmegate.protocol.Opcodes;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -37,8 +38,8 @@ class DiscoveryInstancesTest {
 
     @Test
     void twoInstancesInSeparateJvmsReturnByteIdenticalLogs() throws Exception {
-        int ioPort1 = TestPorts.free(), ioPort2 = TestPorts.free(), apiPort = TestPorts.free();
-        int disc1 = TestPorts.free(), disc2 = TestPorts.free(), cluster1 = TestPorts.free(), cluster2 = TestPorts.free();
+        int ioPort1 = FreePorts.free(), ioPort2 = FreePorts.free(), apiPort = FreePorts.free();
+        int disc1 = FreePorts.free(), disc2 = FreePorts.free(), cluster1 = FreePorts.free(), cluster2 = FreePorts.free();
         Path config = dir.resolve("nvmegate.json");
         Files.writeString(config, new JsonObject()
                 .put("subsystems", new JsonArray()

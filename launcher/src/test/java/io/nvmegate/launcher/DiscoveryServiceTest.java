@@ -16,6 +16,7 @@ import io.nvmegate.control.ApiOptions;
 import io.nvmegate.control.CatalogService;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,8 +57,8 @@ class DiscoveryServiceTest {
 
     /** Catalog: OPEN (any host), ALLOWED (host A), DENIED (host B); port 1 exports all, port 2 only OPEN. */
     private CatalogConfig config() {
-        port1 = TestPorts.free();
-        port2 = TestPorts.free();
+        port1 = FreePorts.free();
+        port2 = FreePorts.free();
         return new CatalogConfig(List.of(
                 new SubsystemSpec(OPEN, "OPEN-1", "nvmegate", "0.1.0", true, List.of()),
                 new SubsystemSpec(ALLOWED, "ALLOWED-1", "nvmegate", "0.1.0", false, List.of(HOST_A)),
@@ -68,9 +69,9 @@ class DiscoveryServiceTest {
     }
 
     private NvmegateNode start(Role role, CatalogConfig cfg, NvmegateNode.DiscoveryIdentity id) throws Exception {
-        discPort = TestPorts.free();
+        discPort = FreePorts.free();
         NodeOptions o = new NodeOptions(role,
-                new ClusterOptions("disc-" + UUID.randomUUID(), "127.0.0.1", TestPorts.free(), List.of(), data.resolve("catalog")),
+                new ClusterOptions("disc-" + UUID.randomUUID(), "127.0.0.1", FreePorts.free(), List.of(), data.resolve("catalog")),
                 cfg, data, "worker-1", "gateway-1", "127.0.0.1", discPort, TransportConfig.defaults());
         return NvmegateNode.start(o, ApiOptions.disabled(), id, Duration.ofMinutes(1));
     }

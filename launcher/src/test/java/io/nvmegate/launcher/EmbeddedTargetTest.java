@@ -16,6 +16,7 @@ import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class EmbeddedTargetTest {
 
     private NvmegateNode start(int ioPort, int discoveryPort) throws Exception {
         NodeOptions o = new NodeOptions(Role.all,
-                new ClusterOptions("it-" + UUID.randomUUID(), "127.0.0.1", TestPorts.free(), List.of()),
+                new ClusterOptions("it-" + UUID.randomUUID(), "127.0.0.1", FreePorts.free(), List.of()),
                 config(NQN, ioPort), data, "worker-1", "gateway-1", "127.0.0.1", discoveryPort, TransportConfig.defaults());
         return NvmegateNode.start(o, Duration.ofMinutes(1));
     }
@@ -65,7 +66,7 @@ class EmbeddedTargetTest {
 
     @Test
     void connectIdentifyWriteVerifyRestart() throws Exception {
-        int ioPort = TestPorts.free(), discPort = TestPorts.free();
+        int ioPort = FreePorts.free(), discPort = FreePorts.free();
         BlockModel ns1 = new BlockModel(1, 4096, (256L << 20) / 4096);
         BlockModel ns2 = new BlockModel(2, 512, (64L << 20) / 512);
         try (NvmegateNode node = start(ioPort, discPort)) {
@@ -152,7 +153,7 @@ class EmbeddedTargetTest {
 
     @Test
     void connectToUnknownSubsystemAndHostNotAllowedAreRefused() throws Exception {
-        int ioPort = TestPorts.free(), discPort = TestPorts.free();
+        int ioPort = FreePorts.free(), discPort = FreePorts.free();
         try (NvmegateNode node = start(ioPort, discPort)) {
             assertThatThrownBy(() -> NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", ioPort)
                     .subsystemNqn("nqn.2026-11.io.nvmegate:missing").build()))

@@ -8,6 +8,7 @@ import io.nvmegate.client.NvmeTcpHost;
 import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -30,13 +31,13 @@ class NullGatewayBackendTest {
 
     @Test
     void answeredByTheGatewayWithoutAWorker(@TempDir Path data) throws Exception {
-        int port = TestPorts.free();
+        int port = FreePorts.free();
         CatalogConfig cfg = CatalogConfig.parse(new JsonObject()
                 .put("subsystems", new JsonArray().add(new JsonObject().put("nqn", NQN).put("namespaces", new JsonArray()
                         .add(new JsonObject().put("nsid", 1).put("size", 64L << 20).put("blockSize", 4096).put("backend", "null-gateway")))))
                 .put("ports", new JsonArray().add(new JsonObject().put("id", 1).put("traddr", "127.0.0.1").put("trsvcid", port))));
-        NodeOptions o = new NodeOptions(Role.gateway, new ClusterOptions("nullgw-" + port, "127.0.0.1", TestPorts.free(), List.of()),
-                cfg, data, "worker-1", "gateway-1", "127.0.0.1", TestPorts.free(), TransportConfig.defaults());
+        NodeOptions o = new NodeOptions(Role.gateway, new ClusterOptions("nullgw-" + port, "127.0.0.1", FreePorts.free(), List.of()),
+                cfg, data, "worker-1", "gateway-1", "127.0.0.1", FreePorts.free(), TransportConfig.defaults());
         try (NvmegateNode node = NvmegateNode.start(o, Duration.ofMinutes(1));
              NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", port).subsystemNqn(NQN).ioQueues(1).build())) {
             byte[] ones = new byte[2 * 4096];

@@ -4,6 +4,7 @@ import io.nvmegate.client.ConnectOptions;
 import io.nvmegate.client.DiscoveryLog;
 import io.nvmegate.client.NvmeController;
 import io.nvmegate.client.NvmeTcpHost;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,8 @@ class SeparateProcessesTest {
 
     @Test
     void threeRolesInThreeJvms() throws Exception {
-        int ioPort = TestPorts.free(), discPort = TestPorts.free();
-        int workerCluster = TestPorts.free(), gatewayCluster = TestPorts.free(), discCluster = TestPorts.free();
+        int ioPort = FreePorts.free(), discPort = FreePorts.free();
+        int workerCluster = FreePorts.free(), gatewayCluster = FreePorts.free(), discCluster = FreePorts.free();
         Path config = dir.resolve("nvmegate.json");
         Files.writeString(config, new JsonObject()
                 .put("subsystems", new JsonArray().add(new JsonObject().put("nqn", NQN)

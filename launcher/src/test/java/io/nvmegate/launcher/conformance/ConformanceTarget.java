@@ -12,6 +12,7 @@ import io.nvmegate.launcher.NodeOptions;
 import io.nvmegate.launcher.NvmegateNode;
 import io.nvmegate.launcher.Role;
 import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -64,10 +65,10 @@ public final class ConformanceTarget implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         synchronized (ConformanceTarget.class) {
             if (running != null) return;
-            int port = freePort(), dport = freePort();
+            int port = FreePorts.free(), dport = FreePorts.free();
             Path data = Files.createTempDirectory("nvmegate-conformance");
             NodeOptions o = new NodeOptions(Role.all,
-                    new ClusterOptions("conformance-" + UUID.randomUUID(), "127.0.0.1", freePort(), List.of()),
+                    new ClusterOptions("conformance-" + UUID.randomUUID(), "127.0.0.1", FreePorts.free(), List.of()),
                     config(port), data, "worker-1", "gateway-1", "127.0.0.1", dport, TRANSPORT);
             running = new Running(NvmegateNode.start(o, Duration.ofMinutes(1)), port, dport, data);
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(ConformanceTarget.class, running);
@@ -124,9 +125,5 @@ public final class ConformanceTarget implements BeforeAllCallback {
                     .isEqualTo(io.nvmegate.protocol.Status.describe(status));
         });
         return e[0];
-    }
-
-    static int freePort() {
-        return io.nvmegate.launcher.TestPorts.free();
     }
 }

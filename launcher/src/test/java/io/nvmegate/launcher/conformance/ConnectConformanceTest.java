@@ -8,6 +8,7 @@ import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Pdu;
 import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.testkit.RawNvmeTcpHost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,7 +33,7 @@ class ConnectConformanceTest {
 
     @Test
     void unknownSubsystemPointsAtSubnqn() throws Exception {
-        try (RawTcpHost h = new RawTcpHost(port())) {
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(port())) {
             h.handshake(false, false);
             Cqe c = h.connect("nqn.2026-11.io.nvmegate:no-such-subsystem", 0, 31, 0, 0xFFFF);
             assertThat(c.status()).isEqualTo(Status.dnr(Status.CONNECT_INVALID_PARAMETERS));
@@ -44,7 +45,7 @@ class ConnectConformanceTest {
 
     @Test
     void hostNotAllowedIsConnectInvalidHost() throws Exception {
-        try (RawTcpHost h = new RawTcpHost(port())) {
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(port())) {
             h.handshake(false, false);
             Cqe c = h.connect(RESTRICTED_NQN, 0, 31, 0, 0xFFFF);
             assertThat(c.status()).isEqualTo(Status.dnr(Status.CONNECT_INVALID_HOST));
@@ -57,10 +58,10 @@ class ConnectConformanceTest {
 
     @Test
     void ioQueueConnectErrors() throws Exception {
-        try (RawTcpHost admin = new RawTcpHost(port())) {
+        try (RawNvmeTcpHost admin = RawNvmeTcpHost.connect(port())) {
             admin.handshake(false, false);
             int cntlid = admin.adminQueue(NQN);
-            try (RawTcpHost io = new RawTcpHost(port())) {
+            try (RawNvmeTcpHost io = RawNvmeTcpHost.connect(port())) {
                 io.handshake(false, false);
                 Cqe wrong = io.connect(NQN, 1, 31, 0, cntlid + 1000);
                 assertThat(wrong.status()).isEqualTo(Status.dnr(Status.CONNECT_INVALID_PARAMETERS));
@@ -73,7 +74,7 @@ class ConnectConformanceTest {
                 assertThat(ok.dw0() & 0xFFFF).isEqualTo(cntlid);
                 Cqe again = io.connect(NQN, 1, 31, 0, cntlid);
                 assertThat(again.status()).as("Connect on a connected queue").isEqualTo(Status.dnr(Status.COMMAND_SEQUENCE_ERROR));
-                try (RawTcpHost dup = new RawTcpHost(port())) {
+                try (RawNvmeTcpHost dup = RawNvmeTcpHost.connect(port())) {
                     dup.handshake(false, false);
                     Cqe taken = dup.connect(NQN, 1, 31, 0, cntlid);
                     assertThat(taken.status()).as("QID already connected").isEqualTo(Status.dnr(Status.COMMAND_SEQUENCE_ERROR));
@@ -84,7 +85,7 @@ class ConnectConformanceTest {
 
     @Test
     void formatAndSequenceErrors() throws Exception {
-        try (RawTcpHost h = new RawTcpHost(port())) {
+        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(port())) {
             h.handshake(false, false);
             Sqe ka = Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE).cid(h.cid());
             h.send(new Pdu.CapsuleCmd(ka, ByteBuffer.allocate(0)));

@@ -7,6 +7,7 @@ import io.nvmegate.protocol.Pdu;
 import io.nvmegate.protocol.PduException;
 import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.testkit.RawNvmeTcpHost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,9 +36,9 @@ class TransportConformanceTest {
     }
 
     /** An I/O queue (QID 1) of a fresh controller over a raw connection with both digests. */
-    static RawTcpHost ioQueue(RawTcpHost admin, int cattr, boolean digests) throws Exception {
+    static RawNvmeTcpHost ioQueue(RawNvmeTcpHost admin, int cattr, boolean digests) throws Exception {
         int cntlid = admin.adminQueue(NQN);
-        RawTcpHost io = new RawTcpHost(port());
+        RawNvmeTcpHost io = RawNvmeTcpHost.connect(port());
         io.handshake(digests, digests);
         Cqe c = io.connect(NQN, 1, 31, cattr, cntlid);
         assertThat(c.success()).as("I/O Connect %s", c).isTrue();
@@ -46,9 +47,9 @@ class TransportConformanceTest {
 
     @Test
     void dataDigestErrorsFailOnlyTheCommand() throws Exception {
-        try (RawTcpHost admin = new RawTcpHost(port())) {
+        try (RawNvmeTcpHost admin = RawNvmeTcpHost.connect(port())) {
             admin.handshake(true, true);
-            try (RawTcpHost io = ioQueue(admin, 0, true)) {
+            try (RawNvmeTcpHost io = ioQueue(admin, 0, true)) {
                 byte[] good = pattern(4096, 1), bad = pattern(4096, 2);
                 io.send(new Pdu.CapsuleCmd(io.write(1, 5000, 1, 4096, true), ByteBuffer.wrap(good)));
                 assertThat(io.response().status()).isEqualTo(Status.SUCCESS);
@@ -97,7 +98,7 @@ class TransportConformanceTest {
 
     @Test
     void headerDigestErrorEndsTheConnectionWithC2HTermReq() throws Exception {
-        try (RawTcpHost admin = new RawTcpHost(port())) {
+        try (RawNvmeTcpHost admin = RawNvmeTcpHost.connect(port())) {
             admin.handshake(true, true);
             admin.adminQueue(NQN);
             // Flip a byte of the header digest (right after the 72-byte CapsuleCmd header, no data).
@@ -114,9 +115,9 @@ class TransportConformanceTest {
     @Test
     void sqFlowControlDisabledReadsEndWithSuccessFlag() throws Exception {
         for (int cattr : new int[] {0, 1 << 2}) {
-            try (RawTcpHost admin = new RawTcpHost(port())) {
+            try (RawNvmeTcpHost admin = RawNvmeTcpHost.connect(port())) {
                 admin.handshake(false, false);
-                try (RawTcpHost io = ioQueue(admin, cattr, false)) {
+                try (RawNvmeTcpHost io = ioQueue(admin, cattr, false)) {
                     Sqe r = io.read(2, 0, 8, 4096);
                     io.send(new Pdu.CapsuleCmd(r, ByteBuffer.allocate(0)));
                     Pdu.C2HData d = (Pdu.C2HData) io.receive();
@@ -161,10 +162,10 @@ class TransportConformanceTest {
             assertThat(c.read(1, 0, 1, 4096)).hasSize(4096);
         }
         // SQSIZE beyond CAP.MQES / MAXCMD: Connect Invalid Parameters at SQE offset 44 (IATTR 0).
-        try (RawTcpHost admin = new RawTcpHost(port())) {
+        try (RawNvmeTcpHost admin = RawNvmeTcpHost.connect(port())) {
             admin.handshake(false, false);
             int cntlid = admin.adminQueue(NQN);
-            try (RawTcpHost io = new RawTcpHost(port())) {
+            try (RawNvmeTcpHost io = RawNvmeTcpHost.connect(port())) {
                 io.handshake(false, false);
                 Cqe c = io.connect(NQN, 1, MAXCMD, 0, cntlid);
                 assertThat(c.status()).isEqualTo(Status.dnr(Status.CONNECT_INVALID_PARAMETERS));

@@ -1,11 +1,11 @@
 package io.nvmegate.launcher.observability;
 
-import io.nvmegate.launcher.TestPorts;
 import io.nvmegate.client.ConnectOptions;
 import io.nvmegate.client.DiscoveryLog;
 import io.nvmegate.client.DiscoveryLogEntry;
 import io.nvmegate.client.NvmeController;
 import io.nvmegate.client.NvmeTcpHost;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -54,10 +54,10 @@ class ComposeWithoutDockerTest {
         Path promtool = Repo.tool("promtool", "prometheus");
         Map<String, Object> services = map(ComposeFileTest.compose().get("services"));
         for (String s : ComposeFileTest.NVMEGATE_SERVICES) {
-            clusterPorts.put(s, TestPorts.free());
-            metricsPorts.put(s, TestPorts.free());
+            clusterPorts.put(s, FreePorts.free());
+            metricsPorts.put(s, FreePorts.free());
         }
-        int discoveryPort = TestPorts.free();
+        int discoveryPort = FreePorts.free();
         Path catalog = catalog();
         Process prom = null;
         try {
@@ -105,7 +105,7 @@ class ComposeWithoutDockerTest {
             assertThat(scraped.get("gateway-1")).contains("vertx_net_server_", "jvm_memory_used_bytes");
 
             // a real Prometheus with the repo's prometheus.yml, pointed at these ports
-            int promPort = TestPorts.free();
+            int promPort = FreePorts.free();
             Path promConfig = prometheusConfig(promPort);
             ProcessResult check = run(List.of(promtool.toString(), "check", "config", promConfig.toString()), null);
             assertThat(check.exit).as("promtool check config:\n%s", check.output).isZero();
@@ -168,7 +168,7 @@ class ComposeWithoutDockerTest {
         JsonObject c = new JsonObject(Files.readString(Repo.root().resolve("deploy/nvmegate.json")));
         for (Object o : c.getJsonArray("ports")) {
             JsonObject p = (JsonObject) o;
-            int port = TestPorts.free();
+            int port = FreePorts.free();
             nvmePorts.put(p.getInteger("trsvcid"), port);
             p.put("traddr", "127.0.0.1").put("trsvcid", port);
         }

@@ -1,6 +1,5 @@
 package io.nvmegate.launcher.observability;
 
-import io.nvmegate.launcher.TestPorts;
 import io.nvmegate.catalog.CatalogConfig;
 import io.nvmegate.client.ConnectOptions;
 import io.nvmegate.client.NvmeController;
@@ -11,6 +10,7 @@ import io.nvmegate.launcher.NodeOptions;
 import io.nvmegate.launcher.NvmegateNode;
 import io.nvmegate.launcher.Role;
 import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -41,12 +41,12 @@ class ObservabilityEndpointsTest {
         // the launcher pom gives processes started by tests a free metrics port (merged with the parent's env)
         assertThat(System.getenv("NVMEGATE_METRICS_PORT")).isEqualTo("0");
         assertThat(System.getenv("HZ_PHONE_HOME_ENABLED")).isEqualTo("false");
-        int ioPort = TestPorts.free(), discPort = TestPorts.free(), httpPort = TestPorts.free();
+        int ioPort = FreePorts.free(), discPort = FreePorts.free(), httpPort = FreePorts.free();
         CatalogConfig cfg = CatalogConfig.parse(new JsonObject()
                 .put("subsystems", new JsonArray().add(new JsonObject().put("nqn", NQN)
                         .put("namespaces", new JsonArray().add(new JsonObject().put("nsid", 1).put("size", "64M").put("blockSize", 4096)))))
                 .put("ports", new JsonArray().add(new JsonObject().put("id", 1).put("traddr", "127.0.0.1").put("trsvcid", ioPort))));
-        NodeOptions o = new NodeOptions(Role.all, new ClusterOptions("it-" + UUID.randomUUID(), "127.0.0.1", TestPorts.free(), List.of()),
+        NodeOptions o = new NodeOptions(Role.all, new ClusterOptions("it-" + UUID.randomUUID(), "127.0.0.1", FreePorts.free(), List.of()),
                 cfg, data, "worker-1", "gateway-1", "127.0.0.1", discPort, TransportConfig.defaults(),
                 new ObservabilityOptions("127.0.0.1", httpPort));
         String base = "http://127.0.0.1:" + httpPort;

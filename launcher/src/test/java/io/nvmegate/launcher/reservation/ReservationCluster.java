@@ -11,6 +11,7 @@ import io.nvmegate.launcher.NvmegateNode;
 import io.nvmegate.launcher.Role;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -67,7 +68,7 @@ final class ReservationCluster {
     static NvmegateNode start(Role role, String cluster, int hzPort, List<String> members, CatalogConfig cfg, Path data,
                               String gatewayId) throws Exception {
         return NvmegateNode.start(new NodeOptions(role, new ClusterOptions(cluster, "127.0.0.1", hzPort, members), cfg, data,
-                "worker-1", gatewayId, "127.0.0.1", freePort(), TransportConfig.defaults()), Duration.ofMinutes(1));
+                "worker-1", gatewayId, "127.0.0.1", FreePorts.free(), TransportConfig.defaults()), Duration.ofMinutes(1));
     }
 
     /** Asserts {@code call} fails with exactly status field {@code status} (SCT, SC, DNR). */
@@ -80,10 +81,6 @@ final class ReservationCluster {
     }
 
     static final int CONFLICT = Status.dnr(Status.RESERVATION_CONFLICT);
-
-    static int freePort() {
-        return io.nvmegate.launcher.TestPorts.free();
-    }
 
     static void delete(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) return;

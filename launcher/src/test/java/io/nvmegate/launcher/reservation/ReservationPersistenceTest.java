@@ -5,6 +5,7 @@ import io.nvmegate.client.NvmeController;
 import io.nvmegate.client.ReservationStatus;
 import io.nvmegate.launcher.NvmegateNode;
 import io.nvmegate.launcher.Role;
+import io.nvmegate.testkit.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,9 +45,9 @@ class ReservationPersistenceTest {
     @Test
     void ptplSurvivesAWorkerRestartAndWithoutItTheStateIsGone() throws Exception {
         data = Files.createTempDirectory("nvmegate-ptpl");
-        int port = ReservationCluster.freePort();
+        int port = FreePorts.free();
         CatalogConfig cfg = ReservationCluster.config(2, List.<Object[]>of(new Object[] {port, null}));
-        node = ReservationCluster.start(Role.all, "ptpl-" + UUID.randomUUID(), ReservationCluster.freePort(), List.of(), cfg, data, "gateway-1");
+        node = ReservationCluster.start(Role.all, "ptpl-" + UUID.randomUUID(), FreePorts.free(), List.of(), cfg, data, "gateway-1");
         ReservationStatus before;
         try (NvmeController a = A.connect(port); NvmeController b = B.connect(port)) {
             a.reservationRegister(PERSISTENT, 0, false, 3, 0, KA); // CPTPL 11b: persist through power loss
@@ -59,7 +60,7 @@ class ReservationPersistenceTest {
             assertThat(before.ptpl()).isTrue();
         }
         node.close();
-        node = ReservationCluster.start(Role.all, "ptpl-" + UUID.randomUUID(), ReservationCluster.freePort(), List.of(), cfg, data, "gateway-1");
+        node = ReservationCluster.start(Role.all, "ptpl-" + UUID.randomUUID(), FreePorts.free(), List.of(), cfg, data, "gateway-1");
 
         try (NvmeController a = A.connect(port); NvmeController c = C.connect(port)) {
             ReservationStatus after = c.reservationReport(PERSISTENT);
@@ -84,7 +85,7 @@ class ReservationPersistenceTest {
             assertThat(c.reservationReport(PERSISTENT).ptpl()).isFalse();
         }
         node.close();
-        node = ReservationCluster.start(Role.all, "ptpl-" + UUID.randomUUID(), ReservationCluster.freePort(), List.of(), cfg, data, "gateway-1");
+        node = ReservationCluster.start(Role.all, "ptpl-" + UUID.randomUUID(), FreePorts.free(), List.of(), cfg, data, "gateway-1");
         try (NvmeController c = C.connect(port)) {
             assertThat(c.reservationReport(PERSISTENT).regctl()).as("PTPL cleared: lost at the restart").isZero();
         }

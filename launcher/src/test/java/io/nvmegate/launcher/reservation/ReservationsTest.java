@@ -8,6 +8,7 @@ import io.nvmegate.launcher.NvmegateNode;
 import io.nvmegate.launcher.Role;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.testkit.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,13 +54,13 @@ class ReservationsTest {
     @BeforeAll
     static void start() throws Exception {
         data = Files.createTempDirectory("nvmegate-reservations");
-        port1 = ReservationCluster.freePort();
-        port2 = ReservationCluster.freePort();
+        port1 = FreePorts.free();
+        port2 = FreePorts.free();
         var cfg = ReservationCluster.config(6, List.of(new Object[] {port1, "gateway-1"}, new Object[] {port2, "gateway-2"}));
         String cluster = "reservations-" + UUID.randomUUID();
-        int hz1 = ReservationCluster.freePort();
+        int hz1 = FreePorts.free();
         node1 = ReservationCluster.start(Role.all, cluster, hz1, List.of(), cfg, data.resolve("n1"), "gateway-1");
-        node2 = ReservationCluster.start(Role.gateway, cluster, ReservationCluster.freePort(), List.of("127.0.0.1:" + hz1), cfg,
+        node2 = ReservationCluster.start(Role.gateway, cluster, FreePorts.free(), List.of("127.0.0.1:" + hz1), cfg,
                 data.resolve("n2"), "gateway-2");
     }
 
