@@ -4,13 +4,11 @@ import io.nvmegate.catalog.PortSpec;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.testkit.RawNvmeTcpHost;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +19,7 @@ import static io.nvmegate.discovery.DiscoveryFixture.NQN_B;
 import static io.nvmegate.discovery.DiscoveryFixture.PORT_1;
 import static io.nvmegate.discovery.DiscoveryFixture.PORT_2;
 import static io.nvmegate.discovery.DiscoveryFixture.RESTRICTED_NQN;
+import static io.nvmegate.discovery.DiscoveryFixture.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * following a catalog change.
  */
 class DiscoveryLogPageTest {
-    static DiscoveryFixture target;
+    @RegisterExtension
+    static final DiscoveryFixture target = new DiscoveryFixture();
 
     /** One entry as parsed from the wire. */
     record Entry(int trtype, int adrfam, int subtype, int treq, int portId, int cntlid, int asqsz, int eflags,
@@ -54,24 +54,6 @@ class DiscoveryLogPageTest {
             for (int i = 0; i < n && 1024 + (i + 1) * 1024 <= raw.length; i++) e.add(Entry.at(b, 1024 + i * 1024));
             return new Page(b.getLong(0), n, b.getShort(16) & 0xFFFF, e, raw);
         }
-    }
-
-    static String ascii(ByteBuffer b, int off, int len) {
-        byte[] a = new byte[len];
-        b.get(off, a);
-        int end = 0;
-        while (end < len && a[end] != 0) end++;
-        return new String(a, 0, end, StandardCharsets.US_ASCII);
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        target = DiscoveryFixture.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (target != null) target.close();
     }
 
     /** Connects {@code host} to the well-known discovery NQN and reads the header, then the whole page. */

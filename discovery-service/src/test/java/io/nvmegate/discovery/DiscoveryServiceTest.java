@@ -9,14 +9,14 @@ import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.testkit.RawNvmeTcpHost;
 import io.nvmegate.transport.TransportConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 
 import static io.nvmegate.discovery.DiscoveryFixture.NQN_A;
 import static io.nvmegate.discovery.DiscoveryFixture.NQN_B;
+import static io.nvmegate.discovery.DiscoveryFixture.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,23 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DiscoveryServiceTest {
     static final String UNIQUE_NQN = "nqn.2026-11.io.nvmegate:discovery-unique";
-    static DiscoveryFixture target;
-
-    @BeforeAll
-    static void start() throws Exception {
-        target = DiscoveryFixture.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (target != null) target.close();
-    }
-
-    static String ascii(byte[] b, int off, int len) {
-        int end = off;
-        while (end < off + len && b[end] != 0) end++;
-        return new String(b, off, end - off, StandardCharsets.US_ASCII);
-    }
+    @RegisterExtension
+    static final DiscoveryFixture target = new DiscoveryFixture();
 
     @Test
     void discoveryControllerIdentify() throws Exception {
@@ -57,7 +42,7 @@ class DiscoveryServiceTest {
             assertThat(id.data()[111]).as("CNTRLTYPE @111: discovery").isEqualTo((byte) 2);
             assertThat(id.le().getInt(516)).as("NN @516").isZero();
             assertThat(id.le().getShort(78) & 0xFFFF).as("CNTLID @78").isEqualTo(cntlid);
-            assertThat(ascii(id.data(), 768, 256)).as("SUBNQN @768").isEqualTo(Opcodes.DISCOVERY_NQN);
+            assertThat(ascii(id.le(), 768, 256)).as("SUBNQN @768").isEqualTo(Opcodes.DISCOVERY_NQN);
         }
         assertThat(target.service.nqn()).isEqualTo(Opcodes.DISCOVERY_NQN);
     }
@@ -82,18 +67,18 @@ class DiscoveryServiceTest {
 
     @Test
     void aUniqueDiscoveryNqnWithAnAdvertisedAddress() throws Exception {
-        try (DiscoveryFixture unique = DiscoveryFixture.start(new DiscoveryService.Options("127.0.0.1", 0,
-                TransportConfig.defaults(), UNIQUE_NQN, "192.0.2.10", 8009))) {
+        try (DiscoveryFixture unique = new DiscoveryFixture(new DiscoveryService.Options("127.0.0.1", 0,
+                TransportConfig.defaults(), UNIQUE_NQN, "192.0.2.10", 8009)).start()) {
             assertThat(unique.service.nqn()).isEqualTo(UNIQUE_NQN);
             for (String nqn : new String[] {UNIQUE_NQN, Opcodes.DISCOVERY_NQN}) {
                 try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(unique.port())) {
                     h.handshake();
                     h.adminQueue(nqn);
                     RawNvmeTcpHost.Completion id = h.execute(h.identify(Opcodes.CNS_CONTROLLER, 0), null);
-                    assertThat(ascii(id.data(), 768, 256)).as("SUBNQN when connected as %s", nqn).isEqualTo(UNIQUE_NQN);
+                    assertThat(ascii(id.le(), 768, 256)).as("SUBNQN when connected as %s", nqn).isEqualTo(UNIQUE_NQN);
                     RawNvmeTcpHost.Completion page = h.execute(h.getLogPage(Opcodes.LOG_DISCOVERY, 2048, 0), null);
-                    byte[] self = java.util.Arrays.copyOfRange(page.data(), 1024, 2048);
-                    assertThat(self[2]).as("SUBTYPE 3").isEqualTo((byte) 3);
+                    ByteBuffer self = page.le().slice(1024, 1024);
+                    assertThat(self.get(2)).as("SUBTYPE 3").isEqualTo((byte) 3);
                     assertThat(ascii(self, 256, 256)).as("SUBNQN").isEqualTo(UNIQUE_NQN);
                     assertThat(ascii(self, 512, 256)).as("TRADDR: advertised").isEqualTo("192.0.2.10");
                     assertThat(ascii(self, 32, 32)).as("TRSVCID: advertised").isEqualTo("8009");
@@ -104,7 +89,7 @@ class DiscoveryServiceTest {
 
     @Test
     void stopEndsTheConnections() throws Exception {
-        try (DiscoveryFixture own = DiscoveryFixture.start(); RawNvmeTcpHost h = RawNvmeTcpHost.connect(own.port())) {
+        try (DiscoveryFixture own = new DiscoveryFixture().start(); RawNvmeTcpHost h = RawNvmeTcpHost.connect(own.port())) {
             h.handshake();
             int cntlid = h.adminQueue(Opcodes.DISCOVERY_NQN);
             assertThat(own.service.controllers().get(cntlid)).isNotNull();

@@ -109,6 +109,14 @@ class GatewayTest {
         return new String(b, off, len, StandardCharsets.US_ASCII).replace("\0", "").trim();
     }
 
+    /** A connection with a connected and enabled admin queue of {@link #NQN}. */
+    static RawNvmeTcpHost adminQueue() throws Exception {
+        RawNvmeTcpHost h = RawNvmeTcpHost.connect(port);
+        h.handshake();
+        h.adminQueue(NQN);
+        return h;
+    }
+
     @Test
     void connectAndIdentifyController() throws Exception {
         try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(port)) {
@@ -128,9 +136,7 @@ class GatewayTest {
 
     @Test
     void identifyNamespaceAndActiveList() throws Exception {
-        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(port)) {
-            h.handshake();
-            h.adminQueue(NQN);
+        try (RawNvmeTcpHost h = adminQueue()) {
             RawNvmeTcpHost.Completion ns = h.execute(h.identify(Opcodes.CNS_NAMESPACE, 1), null);
             assertThat(ns.status()).isEqualTo(Status.SUCCESS);
             assertThat(ns.le().getLong(0)).as("NSZE @0").isEqualTo(NS1_BLOCKS);
@@ -170,11 +176,7 @@ class GatewayTest {
 
     @Test
     void rangeBeyondTheNamespaceIsLbaOutOfRange() throws Exception {
-        try (RawNvmeTcpHost admin = RawNvmeTcpHost.connect(port); RawNvmeTcpHost io = RawNvmeTcpHost.connect(port)) {
-            admin.handshake();
-            int cntlid = admin.adminQueue(NQN);
-            io.handshake();
-            assertThat(io.connectIo(NQN, 1, 31, cntlid).status()).isEqualTo(Status.SUCCESS);
+        try (RawNvmeTcpHost admin = adminQueue(); RawNvmeTcpHost io = admin.ioQueue(1, 31, false, false)) {
             Sqe last = io.read(1, NS1_BLOCKS - 1, 1, 4096);
             assertThat(io.execute(last, null).status()).as("the last block").isEqualTo(Status.SUCCESS);
             for (Sqe beyond : List.of(io.read(1, NS1_BLOCKS - 1, 2, 8192), io.read(1, NS1_BLOCKS, 1, 4096),
@@ -213,12 +215,8 @@ class GatewayTest {
     }
 
     @Test
-    void ioBeforeEnableOrOnAnUnknownNamespaceFails() throws Exception {
-        try (RawNvmeTcpHost admin = RawNvmeTcpHost.connect(port); RawNvmeTcpHost io = RawNvmeTcpHost.connect(port)) {
-            admin.handshake();
-            int cntlid = admin.adminQueue(NQN);
-            io.handshake();
-            assertThat(io.connectIo(NQN, 1, 31, cntlid).status()).isEqualTo(Status.SUCCESS);
+    void ioOnAnUnknownNamespaceIsInvalidNamespace() throws Exception {
+        try (RawNvmeTcpHost admin = adminQueue(); RawNvmeTcpHost io = admin.ioQueue(1, 31, false, false)) {
             Cqe c = io.execute(io.read(9, 0, 1, 4096), null).cqe();
             assertThat(Status.describe(c.status() & ~Status.DNR)).isEqualTo(Status.describe(Status.INVALID_NAMESPACE));
         }
@@ -262,9 +260,7 @@ class GatewayTest {
 
     @Test
     void aKeepAliveAndAnUnsupportedAdminCommand() throws Exception {
-        try (RawNvmeTcpHost h = RawNvmeTcpHost.connect(port)) {
-            h.handshake();
-            h.adminQueue(NQN);
+        try (RawNvmeTcpHost h = adminQueue()) {
             assertThat(h.command(Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE).cid(h.cid())).status()).isEqualTo(Status.SUCCESS);
             Cqe bad = h.command(Sqe.allocate().opcode(0x7E).cid(h.cid()));
             assertThat(Status.describe(bad.status() & ~Status.DNR)).isEqualTo(Status.describe(Status.INVALID_OPCODE));

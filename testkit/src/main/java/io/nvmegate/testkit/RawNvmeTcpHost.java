@@ -33,7 +33,7 @@ import java.util.UUID;
  * silent target fails the test with a {@link SocketTimeoutException} instead of hanging it. Not thread-safe.
  *
  * <p>Typical use: {@code handshake(false, false)}; {@code adminQueue(nqn)} (Connect QID 0 + CC.EN, returns the
- * CNTLID); on a second host, {@code connectIo(nqn, 1, 31, cntlid)}; then {@link #execute(Sqe, byte[])} for a
+ * CNTLID); {@code ioQueue(1, 31, false, false)} (a second connection, I/O-queue Connect to that CNTLID); then {@link #execute(Sqe, byte[])} for a
  * command with its whole data phase (in-capsule data, R2T → H2CData, C2HData → CapsuleResp), or
  * {@link #send}/{@link #receive} PDU by PDU.
  *
@@ -100,6 +100,8 @@ public final class RawNvmeTcpHost implements AutoCloseable {
     private boolean hdgst, ddgst;
     private int maxH2CData = 8192;
     private int nextCid = 1;
+    private String adminSubnqn; // set by adminQueue(): what ioQueue() connects to
+    private int adminCntlid;
 
     private RawNvmeTcpHost(int port, Options o) throws IOException {
         options = o;
@@ -219,7 +221,30 @@ public final class RawNvmeTcpHost implements AutoCloseable {
         if (!c.success()) throw new AssertionError("admin Connect to " + subnqn + " failed: " + c);
         Cqe en = enable();
         if (!en.success()) throw new AssertionError("Property Set CC.EN failed: " + en);
-        return c.dw0() & 0xFFFF;
+        adminSubnqn = subnqn;
+        adminCntlid = c.dw0() & 0xFFFF;
+        return adminCntlid;
+    }
+
+    /**
+     * Opens I/O queue {@code qid} of the controller this host's {@link #adminQueue} created: a new connection to the
+     * same address and port with the same options, ICReq with the digests asked for, I/O-queue Connect (CATTR 0).
+     *
+     * @param sqsize 0's based
+     * @throws AssertionError if no admin queue was set up here or the Connect fails
+     */
+    public RawNvmeTcpHost ioQueue(int qid, int sqsize, boolean headerDigest, boolean dataDigest) throws IOException, PduException {
+        if (adminSubnqn == null) throw new AssertionError("ioQueue() needs adminQueue() on this host first");
+        RawNvmeTcpHost io = new RawNvmeTcpHost(socket.getPort(), options);
+        try {
+            io.handshake(headerDigest, dataDigest);
+            Cqe c = io.connectIo(adminSubnqn, qid, sqsize, adminCntlid);
+            if (!c.success()) throw new AssertionError("I/O queue " + qid + " Connect failed: " + c);
+            return io;
+        } catch (IOException | PduException | RuntimeException | Error e) {
+            io.close();
+            throw e;
+        }
     }
 
     // ---- properties ----
