@@ -19,6 +19,9 @@ public interface QueueTransport {
     /** IP address of this side of the connection (the address the host reached). */
     String localHost();
 
+    /** TCP port of this side of the connection (the listener's port: which catalog port the host came through). */
+    int localPort();
+
     /** Runs {@code task} on this queue's event loop. */
     void runOnContext(Runnable task);
 }

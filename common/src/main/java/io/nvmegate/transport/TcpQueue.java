@@ -371,6 +371,11 @@ public final class TcpQueue implements QueueTransport {
     }
 
     @Override
+    public int localPort() {
+        return socket.localAddress().port();
+    }
+
+    @Override
     public void runOnContext(Runnable task) {
         context.runOnContext(v -> task.run());
     }

@@ -35,13 +35,20 @@ public final class CatalogService {
 
     private static final List<String> RESTORE_FIELDS = List.of("global", "subsystems", "ports", "hosts", "referrals");
 
-    private final Catalog catalog;
+    private final CatalogState catalog;
+    private final Catalog cluster;
 
     public CatalogService(Catalog catalog) {
-        this.catalog = catalog;
+        this(new LiveCatalog(catalog), catalog);
     }
 
-    public Catalog catalog() { return catalog; }
+    private CatalogService(CatalogState state, Catalog cluster) {
+        this.catalog = state;
+        this.cluster = cluster;
+    }
+
+    /** The cluster catalog this service manages. */
+    public Catalog catalog() { return cluster; }
 
     private <T> T write(Supplier<T> body) {
         try {
@@ -87,6 +94,7 @@ public final class CatalogService {
             }
             SubsystemSpec s = SubsystemSpec.fromJson(j);
             if (catalog.subsystem(s.nqn()).isPresent()) throw ApiException.conflict("nqn", "subsystem " + s.nqn() + " already exists");
+            checkHostLinks(s);
             checkHostsKnown(s.hosts());
             catalog.putSubsystem(s);
             return subsystemJson(s);
@@ -99,6 +107,7 @@ public final class CatalogService {
             SubsystemSpec old = requireSubsystem(nqn);
             JsonObject j = merge(old.toJson(), body, "nqn", "name");
             SubsystemSpec s = SubsystemSpec.fromJson(j);
+            checkHostLinks(s);
             checkHostsKnown(s.hosts().stream().filter(h -> !old.hosts().contains(h)).toList());
             int highest = catalog.namespaces(nqn).stream().mapToInt(NamespaceSpec::nsid).max().orElse(0);
             if (highest > s.maxNamespaces()) {
@@ -133,6 +142,11 @@ public final class CatalogService {
 
     private SubsystemSpec requireSubsystem(String nqn) {
         return catalog.subsystem(nqn).orElseThrow(() -> ApiException.notFound("nqn", "no subsystem " + nqn));
+    }
+
+    /** A subsystem's host links: each an NQN listed once (400 {@code hosts}). */
+    private static void checkHostLinks(SubsystemSpec s) {
+        if (new HashSet<>(s.hosts()).size() != s.hosts().size()) throw ApiException.invalid("hosts", "hosts lists a host NQN twice: " + s.hosts());
     }
 
     private void checkHostsKnown(List<String> hosts) {
@@ -288,6 +302,7 @@ public final class CatalogService {
         if (p.gateway() != null && p.gateway().isBlank()) throw ApiException.invalid("gateway", "gateway must be a gateway ID or null");
         if (new HashSet<>(p.subsystems()).size() != p.subsystems().size()) throw ApiException.invalid("subsystems", "subsystems lists an NQN twice");
         for (String s : p.subsystems()) {
+            SubsystemSpec.checkNqn("port.subsystems", s);
             if (catalog.subsystem(s).isEmpty()) throw ApiException.notFound("subsystems", "no subsystem " + s);
         }
         return p;
@@ -550,85 +565,79 @@ public final class CatalogService {
                 .put("referrals", referrals());
     }
 
-    /** Replaces the whole catalog with {@code doc} (as {@link #save()} writes it) after validating all of it. */
+    /**
+     * Replaces the whole catalog with {@code doc} (as {@link #save()} writes it). The document is first built into
+     * an empty {@link DraftCatalog} through this class's own create operations — global settings, then hosts,
+     * subsystems with their namespaces, ports and referrals — so it is held to exactly the checks of the create
+     * endpoints (one validation path); only if all of it passes does the cluster catalog get cleared and written.
+     *
+     * @throws ApiException the first refusal, as the matching create endpoint answers it (status and field), its
+     *                      message prefixed with where in the document it is ({@code ports[2]: ...})
+     */
     public JsonObject restore(JsonObject doc) {
         for (String f : doc.fieldNames()) {
             if (!RESTORE_FIELDS.contains(f)) throw ApiException.invalid(f, "unknown field '" + f + "' (accepted: " + RESTORE_FIELDS + ")");
         }
+        DraftCatalog draft = new DraftCatalog();
+        CatalogService staged = new CatalogService(draft, null);
         try {
-            GlobalSpec g = GlobalSpec.fromJson(object(doc, "global"), GlobalSpec.defaults());
-            List<HostSpec> hosts = new ArrayList<>();
-            Set<String> hostNqns = new HashSet<>();
-            for (JsonObject h : objects(doc, "hosts")) {
-                FieldTypes.check(h, FieldTypes.HOST);
-                HostSpec s = HostSpec.fromJson(h);
-                if (!hostNqns.add(s.nqn())) throw ApiException.conflict("hosts", "host " + s.nqn() + " appears twice");
-                hosts.add(s);
+            JsonObject global = object(doc, "global");
+            if (global != null) at("global", () -> staged.updateGlobal(global));
+            List<JsonObject> hosts = objects(doc, "hosts");
+            for (int i = 0; i < hosts.size(); i++) {
+                JsonObject h = hosts.get(i);
+                at("hosts[" + i + "]", () -> staged.createHost(h));
             }
-            List<SubsystemSpec> subs = new ArrayList<>();
-            List<NamespaceSpec> nss = new ArrayList<>();
-            Set<String> subNqns = new HashSet<>();
-            Set<UUID> uuids = new HashSet<>();
-            for (JsonObject sj : objects(doc, "subsystems")) {
-                JsonObject copy = sj.copy();
-                JsonArray nsa = (JsonArray) copy.remove("namespaces");
-                FieldTypes.check(copy, FieldTypes.SUBSYSTEM);
-                SubsystemSpec s = SubsystemSpec.fromJson(copy);
-                if (!subNqns.add(s.nqn())) throw ApiException.conflict("subsystems", "subsystem " + s.nqn() + " appears twice");
-                for (String h : s.hosts()) if (!hostNqns.contains(h)) throw ApiException.notFound("hosts", "subsystem " + s.nqn() + " links unknown host " + h);
-                subs.add(s);
-                Set<Integer> nsids = new HashSet<>();
-                for (Object o : nsa == null ? new JsonArray() : nsa) {
-                    if (!(o instanceof JsonObject nj)) throw ApiException.invalid("namespaces", "namespaces must be objects");
-                    FieldTypes.check(nj, FieldTypes.NAMESPACE);
-                    NamespaceSpec n = NamespaceSpec.fromJson(nj, s.nqn());
-                    if (!n.subsystemNqn().equals(s.nqn())) throw ApiException.invalid("subsystem", "namespace nested in " + s.nqn() + " names " + n.subsystemNqn());
-                    if (!nsids.add(n.nsid())) throw ApiException.conflict("nsid", "NSID " + n.nsid() + " appears twice in " + s.nqn());
-                    if (!uuids.add(n.uuid())) throw ApiException.conflict("uuid", "UUID " + n.uuid() + " appears twice");
-                    nss.add(n);
+            List<JsonObject> subs = objects(doc, "subsystems");
+            for (int i = 0; i < subs.size(); i++) {
+                String where = "subsystems[" + i + "]";
+                JsonObject copy = subs.get(i).copy();
+                Object nsa = copy.remove("namespaces");
+                if (nsa != null && !(nsa instanceof JsonArray)) throw ApiException.invalid("namespaces", where + ": namespaces must be an array");
+                String nqn = at(where, () -> staged.createSubsystem(copy)).getString("nqn");
+                int n = 0;
+                for (Object o : nsa == null ? new JsonArray() : (JsonArray) nsa) {
+                    String nsWhere = where + ".namespaces[" + n++ + "]";
+                    if (!(o instanceof JsonObject nj)) throw ApiException.invalid("namespaces", nsWhere + ": namespaces must be objects");
+                    at(nsWhere, () -> staged.createNamespace(nqn, nj));
                 }
             }
-            List<PortSpec> ports = new ArrayList<>();
-            for (JsonObject pj : objects(doc, "ports")) {
-                FieldTypes.check(pj, FieldTypes.PORT);
-                PortSpec p = PortSpec.fromJson(pj);
-                checkAddress("traddr", p.adrfam(), p.traddr());
-                if (ports.stream().anyMatch(e -> e.id() == p.id())) throw ApiException.conflict("id", "port " + p.id() + " appears twice");
-                checkPortConflicts(p, ports);
-                for (String s : p.subsystems()) if (!subNqns.contains(s)) throw ApiException.notFound("subsystems", "port " + p.id() + " links unknown subsystem " + s);
-                ports.add(p);
+            List<JsonObject> ports = objects(doc, "ports");
+            for (int i = 0; i < ports.size(); i++) {
+                JsonObject p = ports.get(i);
+                at("ports[" + i + "]", () -> staged.createPort(p));
             }
-            List<ReferralSpec> refs = new ArrayList<>();
-            for (JsonObject rj : objects(doc, "referrals")) {
-                FieldTypes.check(rj, FieldTypes.REFERRAL);
-                ReferralSpec r = ReferralSpec.fromJson(rj);
-                if (refs.stream().anyMatch(e -> e.id() == r.id())) throw ApiException.conflict("id", "referral " + r.id() + " appears twice");
-                if (r.portId() != 0 && ports.stream().noneMatch(p -> p.id() == r.portId())) throw ApiException.notFound("portId", "referral " + r.id() + " names unknown port " + r.portId());
-                refs.add(r);
+            List<JsonObject> refs = objects(doc, "referrals");
+            for (int i = 0; i < refs.size(); i++) {
+                JsonObject r = refs.get(i);
+                at("referrals[" + i + "]", () -> staged.createReferral(r));
             }
-            return write(() -> {
-                catalog.clear();
-                catalog.putGlobal(g);
-                hosts.forEach(catalog::putHost);
-                subs.forEach(catalog::putSubsystem);
-                nss.forEach(catalog::putNamespace);
-                ports.forEach(catalog::putPort);
-                refs.forEach(catalog::putReferral);
-                return new JsonObject().put("subsystems", subs.size()).put("namespaces", nss.size()).put("ports", ports.size())
-                        .put("hosts", hosts.size()).put("referrals", refs.size());
-            });
         } catch (IllegalArgumentException e) {
             throw ApiException.from(e);
         } catch (ClassCastException e) {
             throw ApiException.invalid(null, "malformed document: " + e.getMessage());
         }
+        return write(() -> {
+            catalog.clear();
+            draft.copyTo(catalog);
+            return new JsonObject().put("subsystems", draft.subsystems().size()).put("namespaces", draft.namespaces().size())
+                    .put("ports", draft.ports().size()).put("hosts", draft.hosts().size()).put("referrals", draft.referrals().size());
+        });
+    }
+
+    /** Runs one create operation of a restore; a refusal keeps its status and field and says where it is. */
+    private static JsonObject at(String where, Supplier<JsonObject> create) {
+        try {
+            return create.get();
+        } catch (ApiException e) {
+            throw new ApiException(e.status(), e.field(), where + ": " + e.getMessage());
+        }
     }
 
     private static JsonObject object(JsonObject doc, String field) {
         Object v = doc.getValue(field);
-        if (v == null) return new JsonObject();
+        if (v == null) return null;
         if (!(v instanceof JsonObject o)) throw ApiException.invalid(field, field + " must be an object");
-        FieldTypes.check(o, FieldTypes.GLOBAL);
         return o;
     }
 

@@ -74,8 +74,8 @@ public final class Gateway {
                 p -> new FabricsConnect(resolver(p), registry, PortListeners.transport(p, options.transport()), vertx));
         catalog.onChange(snap -> { // live reconfiguration: listeners and existing controllers follow the catalog
             boolean enabled = catalog.global().enabled();
+            HostAccess.enforce(registry, snap, enabled, listeners); // first: the listeners still tell each connection's port
             listeners.reconcile(snap, enabled);
-            HostAccess.enforce(registry, snap, enabled);
         });
         CatalogView.Snapshot now = catalog.current();
         if (now.ports().stream().noneMatch(p -> p.servedBy(options.id()))) log.warn("gateway {}: the catalog has no port for this gateway", options.id());

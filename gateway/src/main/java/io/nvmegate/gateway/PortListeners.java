@@ -10,10 +10,13 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Function;
 
 /**
@@ -47,6 +50,47 @@ final class PortListeners {
     }
 
     /**
+     * The catalog port whose listener accepts connections to {@code localHost:localPort} (the local end of a
+     * connection; a wildcard listener matches every address).
+     *
+     * @return the port ID, empty when no listener of this gateway serves that address now (port deleted, moved,
+     * handed to another gateway, or the target disabled)
+     */
+    synchronized OptionalInt portOf(String localHost, int localPort) {
+        for (Listener l : listeners.values()) {
+            if (l.server().actualPort() == localPort && (l.spec().wildcard() || sameAddress(l.spec().traddr(), localHost))) {
+                return OptionalInt.of(l.spec().id());
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
+     * @return true when the listener of port {@code id} stays open for the catalog's {@code want} (the port as
+     * the new catalog has it; null: deleted), i.e. the next {@link #reconcile} keeps it and its connections
+     */
+    synchronized boolean keeps(int id, PortSpec want, boolean enabled) {
+        Listener l = listeners.get(id);
+        return l != null && enabled && want != null && want.servedBy(gatewayId) && stays(l.spec(), want);
+    }
+
+    /** A listener opened for {@code have} serves {@code want} unchanged: same address, service ID and limits. */
+    private static boolean stays(PortSpec have, PortSpec want) {
+        return want != null && want.traddr().equals(have.traddr()) && want.trsvcid() == have.trsvcid()
+                && want.inCapsuleDataSize() == have.inCapsuleDataSize() && want.maxQueueSize() == have.maxQueueSize();
+    }
+
+    /** Address literals compared as addresses ({@code ::1} and {@code 0:0:0:0:0:0:0:1} are one). */
+    private static boolean sameAddress(String a, String b) {
+        if (a.equals(b)) return true;
+        try {
+            return InetAddress.getByName(a).equals(InetAddress.getByName(b));
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
      * Opens and closes listeners so they match {@code snap} (and {@code enabled}).
      *
      * @return completes when the listeners opened by this call listen (fails if one cannot)
@@ -59,8 +103,7 @@ final class PortListeners {
         }
         for (Listener l : List.copyOf(listeners.values())) {
             PortSpec want = desired.get(l.spec().id());
-            if (want != null && want.traddr().equals(l.spec().traddr()) && want.trsvcid() == l.spec().trsvcid()
-                    && want.inCapsuleDataSize() == l.spec().inCapsuleDataSize() && want.maxQueueSize() == l.spec().maxQueueSize()) continue;
+            if (stays(l.spec(), want)) continue;
             listeners.remove(l.spec().id());
             log.info("gateway {}: port {} ({}:{}) {}", gatewayId, l.spec().id(), l.spec().traddr(), l.spec().trsvcid(),
                     want == null ? (enabled ? "removed" : "stopped: target disabled") : "moved");

@@ -258,6 +258,57 @@ class ControlPlaneNodeTest {
         }
     }
 
+    /**
+     * Port links enforced on connected hosts (issue 13, defect 6): unlinking a subsystem from port A destroys the
+     * controllers connected to it through A (their connections close) and a new Connect through A is refused, while
+     * the same subsystem's controller through port B stays; deleting port B closes the connections made through it.
+     */
+    @Test
+    void unlinkedSubsystemAndDeletedPortTearDownTheirControllers() throws Exception {
+        int portA = TestPorts.free(), portB = TestPorts.free();
+        String other = "nqn.2026-11.io.example:other";
+        String enc = NQN.replace(":", "%3A");
+        try (NvmegateNode node = start(new CatalogConfig(List.of(), List.of(), List.of()))) {
+            for (String nqn : List.of(NQN, other)) {
+                assertThat(call(node, "POST", "/subsystems", JsonObject.of("nqn", nqn)).statusCode()).isEqualTo(201);
+                assertThat(call(node, "POST", "/subsystems/" + nqn.replace(":", "%3A") + "/namespaces", JsonObject.of("size", "8M", "backend", "memory")).statusCode()).isEqualTo(201);
+            }
+            io.vertx.core.json.JsonArray both = new io.vertx.core.json.JsonArray().add(NQN).add(other);
+            assertThat(call(node, "POST", "/ports", JsonObject.of("id", 5, "traddr", "127.0.0.1", "trsvcid", portA, "subsystems", both)).statusCode()).isEqualTo(201);
+            assertThat(call(node, "POST", "/ports", JsonObject.of("id", 6, "traddr", "127.0.0.1", "trsvcid", portB, "subsystems", both.copy())).statusCode()).isEqualTo(201);
+            awaitListening(portA);
+            awaitListening(portB);
+            ConnectOptions viaA = ConnectOptions.builder("127.0.0.1", portA).subsystemNqn(NQN).ioQueues(1).build();
+            ConnectOptions viaB = ConnectOptions.builder("127.0.0.1", portB).subsystemNqn(NQN).ioQueues(1).build();
+            await(() -> connects(viaA) && connects(viaB)); // the gateway's snapshot has both ports
+            try (NvmeController a = NvmeTcpHost.connect(viaA); NvmeController b = NvmeTcpHost.connect(viaB);
+                 NvmeController otherViaA = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", portA).subsystemNqn(other).build())) {
+                assertThat(a.activeNamespaces(0)).containsExactly(1);
+                assertThat(call(node, "DELETE", "/ports/5/subsystems/" + enc, null).statusCode()).isEqualTo(204);
+                await(() -> gone(a));
+                assertThat(connects(viaA)).as("Connect to an unlinked subsystem through port A").isFalse();
+                b.keepAlive(); // the same subsystem through port B, and another subsystem through A, stay
+                otherViaA.keepAlive();
+                assertThat(b.read(1, 0, 1, 4096)).hasSize(4096);
+
+                assertThat(call(node, "DELETE", "/ports/6?force=true", null).statusCode()).isEqualTo(204);
+                await(() -> gone(b));
+                assertThat(connects(viaB)).as("Connect through a deleted port").isFalse();
+                otherViaA.keepAlive();
+            }
+        }
+    }
+
+    /** @return true once a command on {@code c} fails: its controller was destroyed and the connection closed */
+    private static boolean gone(NvmeController c) {
+        try {
+            c.keepAlive();
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
     private static boolean connects(ConnectOptions o) {
         try (NvmeController c = NvmeTcpHost.connect(o)) {
             return true;
