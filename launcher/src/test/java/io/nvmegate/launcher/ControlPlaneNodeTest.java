@@ -265,7 +265,7 @@ class ControlPlaneNodeTest {
      */
     @Test
     void unlinkedSubsystemAndDeletedPortTearDownTheirControllers() throws Exception {
-        int portA = TestPorts.free(), portB = TestPorts.free();
+        int portA = FreePorts.free(), portB = FreePorts.free();
         String other = "nqn.2026-11.io.example:other";
         String enc = NQN.replace(":", "%3A");
         try (NvmegateNode node = start(new CatalogConfig(List.of(), List.of(), List.of()))) {
