@@ -1,5 +1,6 @@
 package io.nvmegate.transport;
 
+import io.nvmegate.protocol.ConnectData;
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Pdu;
@@ -71,6 +72,14 @@ final class RawHost implements AutoCloseable {
 
     Cqe connectAdmin() throws Exception {
         return connectAdmin(0);
+    }
+
+    /** Fabrics Connect on queue {@code qid} (Connect data from {@link ConnectData}), SQSIZE 31. */
+    Cqe connect(int qid, int katoMs, ConnectData data) throws Exception {
+        Sqe sqe = Sqe.allocate().opcode(Opcodes.FABRICS).cid(1).fctype(Opcodes.FCTYPE_CONNECT).u16(42, qid)
+                .u16(44, 31).u32(48, katoMs).sglId(Sqe.SGL_DATA_BLOCK_OFFSET).sglLength(ConnectData.SIZE);
+        send(new Pdu.CapsuleCmd(sqe, data.encode()));
+        return ((Pdu.CapsuleResp) receive()).cqe();
     }
 
     /** Fabrics Connect on the admin queue with {@code katoMs}. */

@@ -21,7 +21,30 @@ public final class RawHostAccess implements AutoCloseable {
         return h.connectAdmin(katoMs);
     }
 
+    /** ICReq/ICResp, then Connect on queue {@code qid} with {@code data}. */
+    public Cqe connect(int qid, int katoMs, io.nvmegate.protocol.ConnectData data) throws Exception {
+        h.handshake(false);
+        return h.connect(qid, katoMs, data);
+    }
+
     public Cqe command(Sqe sqe) throws Exception { return h.command(sqe); }
+
+    /** Sends a command that returns data; @return the data (C2HData PDUs until LAST) and then expects success. */
+    public byte[] read(Sqe sqe) throws Exception {
+        h.send(new Pdu.CapsuleCmd(sqe, java.nio.ByteBuffer.allocate(0)));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (true) {
+            Pdu p = h.receive();
+            if (p instanceof Pdu.CapsuleResp r) {
+                if (r.cqe().status() != 0) throw new IllegalStateException("status 0x" + Integer.toHexString(r.cqe().status()));
+                return out.toByteArray();
+            }
+            java.nio.ByteBuffer d = ((Pdu.C2HData) p).data();
+            byte[] b = new byte[d.remaining()];
+            d.get(b);
+            out.write(b);
+        }
+    }
 
     public void send(Pdu p) throws IOException { h.send(p); }
 
