@@ -9,7 +9,7 @@ import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.launcher.NodeOptions;
 import io.nvmegate.launcher.NvmegateNode;
 import io.nvmegate.launcher.Role;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

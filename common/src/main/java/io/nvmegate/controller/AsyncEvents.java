@@ -21,7 +21,8 @@ public final class AsyncEvents {
     private boolean discoveryMasked;
     private boolean reservationMasked; // Reservation Notification log (0x80)
 
-    void request(NvmeRequest r) {
+    /** Asynchronous Event Request {@code r}: completed with a pending event, held, or failed over the limit. */
+    public void request(NvmeRequest r) {
         if (!pending.isEmpty()) {
             r.complete(Status.SUCCESS, pending.poll());
             return;
@@ -72,7 +73,7 @@ public final class AsyncEvents {
      * Abort (NVMe Base 2.0 section 5.1) of an outstanding Asynchronous Event Request: it completes with Command
      * Abort Requested. @return whether a request with CID {@code cid} was waiting
      */
-    boolean abort(int cid) {
+    public boolean abort(int cid) {
         for (NvmeRequest r : waiting) {
             if (r.cid() == cid) {
                 waiting.remove(r);
@@ -84,7 +85,7 @@ public final class AsyncEvents {
     }
 
     /** Number of requests held outstanding. */
-    int outstanding() { return waiting.size(); }
+    public int outstanding() { return waiting.size(); }
 
     /** Controller reset: outstanding requests are aborted (NVMe Base 2.0 section 3.7.2). */
     void reset() {

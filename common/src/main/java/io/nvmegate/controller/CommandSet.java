@@ -1,64 +1,43 @@
 package io.nvmegate.controller;
 
-import io.vertx.core.buffer.Buffer;
+import io.nvmegate.protocol.Status;
+import io.vertx.core.Future;
 
 /**
- * What distinguishes one kind of controller from another: the I/O controller of an NVM subsystem and the
- * discovery controller share the controller core ({@link Controller}: Connect, properties, Keep Alive, AER,
- * common features, Identify Controller framing, Get Log Page slicing) and differ only in this.
+ * The command-set SPI: what distinguishes one kind of controller from another (nvmet's per-type parse functions,
+ * e.g. {@code nvmet_parse_discovery_cmd} vs {@code nvmet_parse_admin_cmd}/{@code nvmet_parse_io_cmd}). The
+ * command parser ({@code io.nvmegate.fabrics.CommandParser}) handles the Fabrics commands itself and asks the
+ * command set for a handler of every admin command (on QID 0, once the controller is enabled) and every I/O
+ * command (QID ≥ 1). A parse method checks the command once — opcode, NSID, transfer length, LBA range — and
+ * throws a {@link StatusException} naming the SQE field at fault, or returns the handler that executes it (after
+ * the transport gathered its data). The admin commands every controller shares are in {@code io.nvmegate.admin}
+ * ({@code AdminCommandSet} composes them with a command set's own).
  */
 public interface CommandSet {
-    /** Fills the fields of Identify Controller specific to this kind of controller (CNTRLTYPE, OAES, NN, ...). */
-    void identifyController(Controller c, IdentifyControllerData id);
+    /** @return the handler of admin command {@code r} */
+    NvmeRequest.Handler parseAdmin(Controller c, NvmeRequest r) throws StatusException;
 
-    /**
-     * Identify with a CNS other than 01h (NVMe Base 2.0 section 5.17).
-     *
-     * @return the 4096-byte data structure, or {@code null} to fail with Invalid Field | DNR
-     * @throws NvmeStatusException with the status to return (e.g. Invalid Namespace)
-     */
-    Buffer identify(Controller c, NvmeRequest r, int cns) throws NvmeStatusException;
-
-    /**
-     * The whole log page {@code lid}; the core returns the part the host asked for (LPO, NUMD) and zero-fills
-     * beyond its end.
-     *
-     * @return the page, or {@code null} if this controller has no such log (Invalid Field | DNR)
-     */
-    Buffer logPage(Controller c, NvmeRequest r, int lid, int lsp) throws NvmeStatusException;
-
-    /**
-     * Get ({@code set} false) or Set Features of a feature the core does not know (e.g. the namespace-specific
-     * reservation features 82h/83h): complete {@code r} (now or later) and return true, or return false to fail it
-     * with Invalid Field | DNR. Get handles every SEL value itself (including 3, supported capabilities).
-     */
-    default boolean feature(Controller c, NvmeRequest r, int fid, boolean set) {
-        return false;
+    /** @return the handler of I/O command {@code r}; default: Invalid Command Opcode | DNR (no I/O queues) */
+    default NvmeRequest.Handler parseIo(Controller c, NvmeRequest r) throws StatusException {
+        throw StatusException.dnr(Status.INVALID_OPCODE, ErrorLocation.OPCODE);
     }
-
-    /** Admin commands the core does not handle; default: Invalid Command Opcode | DNR. */
-    default void admin(Controller c, NvmeRequest r) {
-        r.fail(io.nvmegate.protocol.Status.INVALID_OPCODE);
-    }
-
-    /** A command on an I/O queue (QID ≥ 1), after the core checked the controller is ready. */
-    void io(Controller c, NvmeRequest r);
 
     /**
      * A fused operation (NVMe Base 2.0 section 3.4.2): {@code first} (FUSE 01b) and {@code second} (FUSE 10b),
-     * adjacent on one I/O queue. Default: both fail with Invalid Field | DNR (no fused operation supported).
+     * adjacent on one I/O queue, both with their data. Default: the first fails with Invalid Field | DNR at FUSE, the
+     * second with Command Aborted due to Failed Fused Command (no fused operation supported).
      */
     default void fused(Controller c, NvmeRequest first, NvmeRequest second) {
-        first.fail(io.nvmegate.protocol.Status.INVALID_FIELD);
-        second.fail(io.nvmegate.protocol.Status.ABORTED_FAILED_FUSED);
+        first.fail(Status.INVALID_FIELD, ErrorLocation.FUSE);
+        second.fail(Status.ABORTED_FAILED_FUSED);
     }
 
     /**
      * Shutdown notification (CC.SHN, NVMe Base 2.0 section 3.6): make everything acknowledged durable. CSTS.SHST
      * reads "occurring" until the future completes. Default: nothing to do.
      */
-    default io.vertx.core.Future<Void> shutdown(Controller c) {
-        return io.vertx.core.Future.succeededFuture();
+    default Future<Void> shutdown(Controller c) {
+        return Future.succeededFuture();
     }
 
     /** Most I/O queues a controller may have (0 for discovery controllers). */

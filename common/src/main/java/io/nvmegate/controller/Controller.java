@@ -1,34 +1,30 @@
 package io.nvmegate.controller;
 
-import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Status;
-import io.nvmegate.transport.TransportConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A controller of the dynamic controller model (NVMe-oF 1.1 section 3.3): created by an admin-queue Connect,
- * joined by I/O-queue Connects carrying its CNTLID, destroyed when its admin queue closes, on keep-alive
- * timeout, or by Disconnect. Owns the core admin commands shared by I/O and discovery controllers (the
- * counterpart of nvmet's core.c + fabrics-cmd.c + the generic parts of admin-cmd.c); everything else goes to
- * its subsystem's {@link CommandSet}.
+ * A controller of the dynamic controller model (NVMe-oF 1.1 section 3.3; nvmet's {@code struct nvmet_ctrl}):
+ * created by an admin-queue Connect, joined by I/O-queue Connects carrying its CNTLID, destroyed when its admin
+ * queue closes, on keep-alive timeout, or by Disconnect. It holds the controller's state — its queues, properties
+ * ({@link ControllerRegisters}), feature values, Asynchronous Event Requests, keep-alive timer, Error Information
+ * log, SMART counters and Changed Namespace List. The commands that act on that state live by spec concept:
+ * {@code io.nvmegate.fabrics} (Connect, Property Get/Set, Disconnect, the command parser), {@code
+ * io.nvmegate.admin} (the admin commands every controller shares), and its subsystem's {@link CommandSet}.
  *
  * <p>Threading: admin commands run on the admin queue's event loop, I/O commands on their queue's; state shared
  * across queues is volatile or concurrent.
  */
 public final class Controller {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
-    /** VS property and Identify VER: NVMe 1.3 (as nvmet; ≥ 2.0 would make Linux ask for CNS 05h/06h/08h data). */
-    public static final int VERSION = 0x00010300;
-    /** CAP.TO, in 500 ms units: how long the host waits for CSTS.RDY. */
-    static final int CAP_TIMEOUT = 15;
+    /** VS property and Identify VER (see {@link ControllerRegisters#VERSION}). */
+    public static final int VERSION = ControllerRegisters.VERSION;
 
     private final int cntlid;
     private final Subsystem subsystem;
@@ -37,9 +33,9 @@ public final class Controller {
     private final TransportConfig transport;
     private final ControllerRegistry registry;
     private final Vertx vertx;
-    private final Properties properties = new Properties();
-    private final Features features;
-    private final AsyncEvents events;
+    private final ControllerRegisters registers = new ControllerRegisters(this);
+    private final FeatureValues features = new FeatureValues();
+    private final AsyncEvents events = new AsyncEvents();
     private final KeepAlive keepAlive;
     private final ErrorLog errors = new ErrorLog();
     private final HealthCounters health = new HealthCounters();
@@ -56,18 +52,20 @@ public final class Controller {
         this.transport = transport;
         this.registry = registry;
         this.vertx = vertx;
-        this.features = new Features(this, subsystem.commandSet().maxIoQueues());
-        this.events = new AsyncEvents();
-        this.keepAlive = new KeepAlive(this, vertx, katoMs);
+        this.keepAlive = new KeepAlive(this, vertx, katoMs, registry);
     }
 
     public int cntlid() { return cntlid; }
     public Subsystem subsystem() { return subsystem; }
+    /** The host NQN of the Connect; empty for an anonymous host (allowed only where any host may connect). */
     public String hostNqn() { return hostNqn; }
     public UUID hostId() { return hostId; }
     public TransportConfig transport() { return transport; }
     public Vertx vertx() { return vertx; }
-    public Features features() { return features; }
+    /** CAP, VS, CC, CSTS. */
+    public ControllerRegisters registers() { return registers; }
+    /** Current feature values (rules: {@code io.nvmegate.admin.Features}). */
+    public FeatureValues features() { return features; }
     public AsyncEvents events() { return events; }
     public KeepAlive keepAlive() { return keepAlive; }
     /** Error Information log (LID 01h). */
@@ -76,29 +74,33 @@ public final class Controller {
     public HealthCounters health() { return health; }
     /** Changed Namespace List (LID 04h). */
     public ChangedNamespaces changedNamespaces() { return changedNamespaces; }
-    public boolean ready() { return properties.ready(); }
+    /** CC.EN and CSTS.RDY: admin and I/O commands may run. */
+    public boolean ready() { return registers.ready(); }
     public boolean destroyed() { return destroyed; }
 
     /** The admin queue's transport (the address the host reached, for discovery TRADDR). */
     public QueueTransport adminQueue() { return queues.get(0); }
 
+    /** The transport of queue {@code qid}, or {@code null}. */
+    public QueueTransport queue(int qid) { return queues.get(qid); }
+
     /** Traffic-based keep alive (CTRATT.TBKAS): any command counts as a keep-alive. */
     public void activity() { keepAlive.activity(); }
 
     /**
-     * Binds queue {@code qid}; returns null if that QID is already connected.
+     * Binds queue {@code qid} (Fabrics Connect); returns null if that QID is already connected.
      *
      * @param cattr Connect CATTR: bit 2 disables SQ flow control (NVMe-oF 1.1 Figure 20)
      */
-    ControllerQueue attach(int qid, int sqsize, int cattr, QueueTransport transport) {
+    public ControllerQueue attach(int qid, int sqsize, int cattr, QueueTransport transport) {
         if (queues.putIfAbsent(qid, transport) != null) return null;
         return new BoundQueue(qid, sqsize, (cattr & 1 << 2) != 0, transport);
     }
 
-    boolean hasQueue(int qid) { return queues.containsKey(qid); }
+    public boolean hasQueue(int qid) { return queues.containsKey(qid); }
 
     /** True while at least one I/O queue (QID ≥ 1) is connected. */
-    boolean hasIoQueues() {
+    public boolean hasIoQueues() {
         for (int qid : queues.keySet()) if (qid != 0) return true;
         return false;
     }
@@ -150,53 +152,20 @@ public final class Controller {
         @Override public Controller controller() { return Controller.this; }
 
         @Override
-        public void reject(NvmeRequest r, int status) {
-            r.bind(Controller.this);
-            r.complete(status);
+        public boolean accept(NvmeRequest r) {
+            r.bind(Controller.this, qid);
+            if (destroyed) {
+                r.complete(Status.ABORT_SQ_DELETION);
+                return false;
+            }
+            return true;
         }
 
         @Override
-        public void submit(NvmeRequest r) {
-            r.bind(Controller.this);
-            if (destroyed) {
-                r.complete(Status.ABORT_SQ_DELETION);
-                return;
-            }
-            if (r.opcode() == Opcodes.FABRICS) {
-                fabrics(r);
-            } else if (qid == 0) {
-                admin(r);
-            } else if (!properties.ready()) {
-                r.fail(Status.COMMAND_SEQUENCE_ERROR);
-            } else {
-                io(r);
-            }
-        }
-
-        /**
-         * Fused operations (NVMe Base 2.0 section 3.4.2): the first command (FUSE 01b) waits for the next
-         * command of the same SQ, which must be its second (FUSE 10b); then the command set runs both as one
-         * atomic unit. A first not followed by a second, or a second without a first, completes with Command
-         * Aborted due to Missing Fused Command | DNR.
-         */
-        private void io(NvmeRequest r) {
-            int fuse = r.sqe().fuse();
-            NvmeRequest first = fusedFirst;
-            if (first != null) {
-                fusedFirst = null;
-                if (fuse == Opcodes.FUSE_SECOND) {
-                    subsystem.commandSet().fused(Controller.this, first, r);
-                    return;
-                }
-                first.fail(Status.ABORTED_MISSING_FUSED);
-            }
-            if (fuse == Opcodes.FUSE_FIRST) {
-                fusedFirst = r;
-            } else if (fuse == Opcodes.FUSE_SECOND || fuse == 3) {
-                r.fail(fuse == 3 ? Status.INVALID_FIELD : Status.ABORTED_MISSING_FUSED);
-            } else {
-                subsystem.commandSet().io(Controller.this, r);
-            }
+        public NvmeRequest swapFusedFirst(NvmeRequest r) {
+            NvmeRequest was = fusedFirst;
+            fusedFirst = r;
+            return was;
         }
 
         @Override
@@ -206,122 +175,8 @@ public final class Controller {
         }
     }
 
-    /** Fabrics commands on a connected queue (NVMe-oF 1.1 section 3). */
-    private void fabrics(NvmeRequest r) {
-        switch (r.sqe().fctype()) {
-            case Opcodes.FCTYPE_PROPERTY_GET:
-            case Opcodes.FCTYPE_PROPERTY_SET:
-                if (r.qid() != 0) {
-                    r.fail(Status.INVALID_FIELD);
-                } else {
-                    properties.execute(this, r);
-                }
-                break;
-            case Opcodes.FCTYPE_CONNECT:
-                r.fail(Status.COMMAND_SEQUENCE_ERROR);
-                break;
-            case Opcodes.FCTYPE_DISCONNECT:
-                r.complete(Status.SUCCESS);
-                QueueTransport q = queues.get(r.qid());
-                if (q != null) q.close("Disconnect");
-                break;
-            default:
-                r.fail(Status.INVALID_OPCODE);
-        }
-    }
-
-    /** The admin commands every controller shares (NVMe Base 2.0 section 5; nvmet admin-cmd.c). */
-    private void admin(NvmeRequest r) {
-        if (!properties.ready()) {
-            r.fail(Status.COMMAND_SEQUENCE_ERROR);
-            return;
-        }
-        try {
-            switch (r.opcode()) {
-                case Opcodes.ADMIN_KEEP_ALIVE:
-                    r.complete(Status.SUCCESS);
-                    break;
-                case Opcodes.ADMIN_ASYNC_EVENT_REQUEST:
-                    events.request(r);
-                    break;
-                case Opcodes.ADMIN_SET_FEATURES:
-                    features.set(r);
-                    break;
-                case Opcodes.ADMIN_GET_FEATURES:
-                    features.get(r);
-                    break;
-                case Opcodes.ADMIN_IDENTIFY:
-                    identify(r);
-                    break;
-                case Opcodes.ADMIN_GET_LOG_PAGE:
-                    LogPages.execute(this, r);
-                    break;
-                case Opcodes.ADMIN_ABORT:
-                    abort(r);
-                    break;
-                default:
-                    subsystem.commandSet().admin(this, r);
-            }
-        } catch (NvmeStatusException e) {
-            r.complete(e.status);
-        }
-    }
-
-    /**
-     * Abort (NVMe Base 2.0 section 5.1): CDW10 SQID 15:0, CID 31:16. An Asynchronous Event Request waiting on the
-     * admin queue is aborted (it completes with Command Abort Requested; DW0 bit 0 = 0). Any other command is
-     * executing or unknown and is not aborted (DW0 bit 0 = 1, as nvmet): nvmegate never holds I/O in a queue.
-     */
-    private void abort(NvmeRequest r) {
-        int cdw10 = r.sqe().cdw(10);
-        int sqid = cdw10 & 0xFFFF, cid = cdw10 >>> 16;
-        boolean aborted = sqid == 0 && events.abort(cid);
-        r.complete(Status.SUCCESS, aborted ? 0 : 1);
-    }
-
-    /** Identify (CNS in CDW10 bits 7:0): CNS 01h here, the rest by the command set. */
-    private void identify(NvmeRequest r) throws NvmeStatusException {
-        int cns = r.sqe().cdw(10) & 0xFF;
-        Buffer data;
-        if (cns == Opcodes.CNS_CONTROLLER) {
-            data = identifyController().encode();
-        } else {
-            data = subsystem.commandSet().identify(this, r, cns);
-        }
-        if (data == null) {
-            r.fail(Status.INVALID_FIELD);
-        } else {
-            r.respond(data);
-        }
-    }
-
-    /** Identify Controller: the fields every nvmegate controller shares, then the command set's. */
-    public IdentifyControllerData identifyController() {
-        IdentifyControllerData id = new IdentifyControllerData();
-        id.sn = subsystem.identity().serial();
-        id.mn = subsystem.identity().model();
-        id.fr = subsystem.identity().firmware();
-        id.cntlid = cntlid;
-        id.ver = VERSION;
-        id.mdts = transport.mdts();
-        id.ctratt = 1 | 1 << 6; // bit 0 128-bit host identifier, bit 6 traffic-based keep alive (TBKAS)
-        id.lpa = 1 << 2;        // extended data for Get Log Page (LPO, 32-bit NUMD)
-        id.elpe = ErrorLog.ENTRIES - 1;
-        id.aerl = AsyncEvents.AERL;
-        id.kas = KeepAlive.KAS;
-        id.maxcmd = transport.maxQueueSize();
-        id.sgls = 1 | 1 << 20;  // SGLs supported (no alignment requirement), offset-based (in-capsule) SGLs
-        id.subnqn = subsystem.nqn();
-        id.ioccsz = transport.ioccsz();
-        id.iorcsz = 1;
-        id.icdoff = 0;
-        id.msdbd = 1;
-        subsystem.commandSet().identifyController(this, id);
-        return id;
-    }
-
     @Override
     public String toString() {
-        return "ctrl[cntlid " + cntlid + " " + subsystem.nqn() + " host " + hostNqn + "]";
+        return "ctrl[cntlid " + cntlid + " " + subsystem.nqn() + " host " + (hostNqn.isEmpty() ? "(anonymous)" : hostNqn) + "]";
     }
 }

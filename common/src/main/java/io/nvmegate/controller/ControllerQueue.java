@@ -1,6 +1,6 @@
 package io.nvmegate.controller;
 
-/** A queue bound to a controller by Fabrics Connect: where the transport sends its commands. */
+/** A queue bound to a controller by Fabrics Connect: where the transport's commands go. */
 public interface ControllerQueue {
     int qid();
 
@@ -13,13 +13,17 @@ public interface ControllerQueue {
     Controller controller();
 
     /**
-     * Completes {@code r} with {@code status} without executing it (e.g. a transport error in its data), recording
-     * it in the controller's error log like any failed command.
+     * Takes command {@code r} in: binds it to this queue's controller (its SQID, its failures to the controller's
+     * Error Information log). @return false if the controller is gone ({@code r} completed with Command Aborted due
+     * to SQ Deletion)
      */
-    default void reject(NvmeRequest r, int status) { r.complete(status); }
+    boolean accept(NvmeRequest r);
 
-    /** Executes one command of this queue. */
-    void submit(NvmeRequest request);
+    /**
+     * The first command of a fused operation (NVMe Base 2.0 section 3.4.2) waiting for its second: sets it to
+     * {@code r} (null: none) and returns the previous one. Only on this queue's event loop.
+     */
+    NvmeRequest swapFusedFirst(NvmeRequest r);
 
     /** The connection of this queue is gone. */
     void closed();

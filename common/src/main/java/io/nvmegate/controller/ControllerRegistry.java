@@ -14,6 +14,7 @@ public final class ControllerRegistry {
     private final int max;
     private final Map<Integer, Controller> byCntlid = new ConcurrentHashMap<>();
     private int next;
+    private volatile java.util.function.Consumer<Controller> keepAliveExpired = c -> {};
 
     /** @param min first CNTLID (≥ 1); @param max last CNTLID (≤ 0xFFEF) */
     public ControllerRegistry(int min, int max) {
@@ -24,8 +25,8 @@ public final class ControllerRegistry {
     }
 
     /** @return a new controller with a free CNTLID, or {@code null} if the range is exhausted. */
-    synchronized Controller create(Subsystem s, String hostNqn, UUID hostId, int katoMs,
-                                   io.nvmegate.transport.TransportConfig t, io.vertx.core.Vertx vertx) {
+    public synchronized Controller create(Subsystem s, String hostNqn, UUID hostId, int katoMs,
+                                          TransportConfig t, io.vertx.core.Vertx vertx) {
         for (int i = 0; i <= max - min; i++) {
             int id = next;
             next = next == max ? min : next + 1;
@@ -44,6 +45,18 @@ public final class ControllerRegistry {
 
     /** All live controllers (a snapshot). */
     public java.util.Collection<Controller> controllers() { return java.util.List.copyOf(byCntlid.values()); }
+
+    /**
+     * Whom to tell when a controller is destroyed by keep-alive timeout (e.g. a metric); set by the transport that
+     * owns the listeners. Replaces the previous listener.
+     */
+    public void onKeepAliveExpired(java.util.function.Consumer<Controller> listener) {
+        keepAliveExpired = listener;
+    }
+
+    void keepAliveExpired(Controller c) {
+        keepAliveExpired.accept(c);
+    }
 
     /** Destroys every controller (shutdown). */
     public void destroyAll(String reason) {

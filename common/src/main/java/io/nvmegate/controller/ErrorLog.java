@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
  *
  * <p>Entry (64 bytes): Error Count le64 @0 (1-based, increasing, never 0 for a valid entry), SQID le16 @8, CID
  * le16 @10, Status Field le16 @12 (bits 15:1 the status, bit 0 phase tag 0), Parameter Error Location le16 @14
- * (FFFFh: not known), LBA le64 @16 (first LBA of an NVM I/O command, else 0), NSID le32 @24, Transport Type @29 (3
+ * ({@link ErrorLocation}: SQE byte offset in bits 7:0, bit in 10:8; FFFFh when no SQE field is at fault), LBA le64 @16 (first LBA of an NVM I/O command, else 0), NSID le32 @24, Transport Type @29 (3
  * TCP). Controllers record every command completed with a status other than success, except aborts caused by
  * tearing the controller down (as nvmet's {@code nvmet_set_error}). Thread-safe.
  */
@@ -27,13 +27,13 @@ public final class ErrorLog {
     private final byte[][] ring = new byte[ENTRIES][];
     private long count;
 
-    /** Records a failed command. */
-    synchronized void record(int sqid, Sqe sqe, int status) {
+    /** Records a failed command; {@code location} is its Parameter Error Location ({@link ErrorLocation}). */
+    synchronized void record(int sqid, Sqe sqe, int status, int location) {
         if (Status.sc(status) == Status.ABORT_SQ_DELETION && Status.sct(status) == 0) return;
         count++;
         ByteBuffer e = ByteBuffer.allocate(ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         e.putLong(0, count).putShort(8, (short) sqid).putShort(10, (short) sqe.cid())
-                .putShort(12, (short) ((status & 0x7FFF) << 1)).putShort(14, (short) 0xFFFF);
+                .putShort(12, (short) ((status & 0x7FFF) << 1)).putShort(14, (short) location);
         if (sqid != 0 && hasLba(sqe.opcode())) e.putLong(16, sqe.slba());
         if (sqe.opcode() != Opcodes.FABRICS) e.putInt(24, sqe.nsid());
         e.put(29, (byte) TRTYPE_TCP);

@@ -14,14 +14,16 @@ public final class KeepAlive {
 
     private final Controller c;
     private final Vertx vertx;
+    private final ControllerRegistry registry;
     private volatile int timeoutMs;
     private final int connectTimeoutMs;
     private volatile boolean active = true;
     private long timer = -1;
 
-    KeepAlive(Controller c, Vertx vertx, int timeoutMs) {
+    KeepAlive(Controller c, Vertx vertx, int timeoutMs, ControllerRegistry registry) {
         this.c = c;
         this.vertx = vertx;
+        this.registry = registry;
         this.timeoutMs = timeoutMs;
         this.connectTimeoutMs = timeoutMs;
     }
@@ -33,12 +35,14 @@ public final class KeepAlive {
 
     void activity() { active = true; }
 
-    synchronized void start() {
+    /** Starts enforcing KATO (after the admin-queue Connect). */
+    public synchronized void start() {
         stop();
         if (timeoutMs > 0) timer = vertx.setPeriodic(timeoutMs, id -> check());
     }
 
-    synchronized void setTimeout(int ms) {
+    /** Set Features Keep Alive Timer: a new KATO in ms (0 disables), the period restarts. */
+    public synchronized void setTimeout(int ms) {
         timeoutMs = ms;
         active = true;
         start();
@@ -51,7 +55,7 @@ public final class KeepAlive {
 
     private void check() {
         if (!active) {
-            io.nvmegate.metrics.NodeMetrics.of(vertx).keepAliveExpired(c.subsystem().nqn());
+            registry.keepAliveExpired(c);
             c.destroy("keep-alive timeout (KATO " + timeoutMs + " ms)");
         }
         active = false;

@@ -1,14 +1,19 @@
 package io.nvmegate.controller;
 
+import io.nvmegate.protocol.Cqe;
 import io.vertx.core.buffer.Buffer;
 
 /** The transport end of one queue (one NVMe/TCP connection), as the controller core sees it. */
 public interface QueueTransport {
-    /** Sends a CapsuleResp for command {@code cid}. */
-    void sendCompletion(int cid, int status, int dw0, int dw1);
+    /** SQ Head Pointer to report in the next completion (the entries consumed so far, modulo the queue size). */
+    int sqHead();
 
-    /** Sends {@code data} to the host in C2HData PDUs (DATAO cumulative, LAST on the final one), then a CapsuleResp. */
-    void sendData(int cid, Buffer data);
+    /**
+     * Sends the response of one command: {@code data} (controller-to-host data, or {@code null}) in C2HData PDUs,
+     * then a CapsuleResp carrying {@code cqe} (which a transport may fold into the last C2HData when the host
+     * disabled SQ flow control and the status is success).
+     */
+    void sendResponse(Cqe cqe, Buffer data);
 
     /** Closes the connection (idempotent); {@code reason} is logged. */
     void close(String reason);

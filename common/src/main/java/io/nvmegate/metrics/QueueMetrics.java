@@ -1,7 +1,7 @@
 package io.nvmegate.metrics;
 
-import io.nvmegate.controller.FabricsConnect;
 import io.nvmegate.controller.NvmeRequest;
+import io.nvmegate.protocol.ConnectData;
 import io.nvmegate.protocol.Opcodes;
 import io.vertx.core.buffer.Buffer;
 
@@ -72,12 +72,12 @@ public final class QueueMetrics implements NvmeRequest.Observer {
     private String connectSubsystem(NvmeRequest r) {
         Buffer d = r.data();
         if (r.opcode() != Opcodes.FABRICS || r.sqe().fctype() != Opcodes.FCTYPE_CONNECT || d == null
-                || d.length() < FabricsConnect.OFF_HOSTNQN) {
+                || d.length() < ConnectData.OFF_HOSTNQN) {
             return "";
         }
-        int end = FabricsConnect.OFF_SUBNQN;
-        while (end < FabricsConnect.OFF_HOSTNQN && d.getByte(end) != 0) end++;
-        String nqn = new String(d.getBytes(FabricsConnect.OFF_SUBNQN, end), StandardCharsets.US_ASCII).trim();
+        int end = ConnectData.OFF_SUBNQN;
+        while (end < ConnectData.OFF_HOSTNQN && d.getByte(end) != 0) end++;
+        String nqn = new String(d.getBytes(ConnectData.OFF_SUBNQN, end), StandardCharsets.US_ASCII).trim();
         return target.commands().subsystem(nqn);
     }
 }

@@ -1,6 +1,9 @@
 package io.nvmegate.transport;
 
-import io.nvmegate.controller.FabricsConnect;
+import io.nvmegate.controller.TransportConfig;
+import io.nvmegate.fabrics.CommandParser;
+import io.nvmegate.fabrics.FabricsConnect;
+import io.nvmegate.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An NVMe/TCP listener (Vert.x NetServer): every accepted connection becomes a {@link TcpQueue} whose first
- * command must be a Fabrics Connect handled by {@code connect}.
+ * command must be a Fabrics Connect handled by {@code connect}; every command goes through one {@link CommandParser}.
  *
  * <p>The listener's connections can be spread over {@link #EVENT_LOOPS} event loops: one Vert.x server per event
  * loop on the same address, which Vert.x shares and hands accepted connections round-robin (as nvmet spreads
@@ -30,7 +33,7 @@ public final class NvmeTcpServer {
     private final String host;
     private final int port;
     private final TransportConfig config;
-    private final FabricsConnect connect;
+    private final CommandParser parser;
     /**
      * Event loops the connections of one listener are spread over: {@code -Dnvmegate.tcpEventLoops=N}, default 1.
      * On the 2-core benchmark machine, where the initiator shares the cores, 2 measured no better than 1
@@ -48,7 +51,8 @@ public final class NvmeTcpServer {
         this.host = host;
         this.port = port;
         this.config = config;
-        this.connect = connect;
+        this.parser = new CommandParser(connect);
+        connect.registry().onKeepAliveExpired(c -> NodeMetrics.of(vertx).keepAliveExpired(c.subsystem().nqn()));
     }
 
     public Future<NvmeTcpServer> listen() {
@@ -77,7 +81,7 @@ public final class NvmeTcpServer {
         ContextInternal ctx = ((VertxInternal) vertx).createEventLoopContext();
         Promise<NetServer> p = ctx.promise();
         ctx.runOnContext(v -> {
-            NetServer s = vertx.createNetServer(o).connectHandler(sock -> new TcpQueue(vertx, sock, config, connect));
+            NetServer s = vertx.createNetServer(o).connectHandler(sock -> new TcpQueue(vertx, sock, config, parser));
             servers.add(s);
             s.listen().onComplete(p);
         });

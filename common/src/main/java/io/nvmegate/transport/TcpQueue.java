@@ -1,13 +1,14 @@
 package io.nvmegate.transport;
 
 import io.nvmegate.controller.ControllerQueue;
-import io.nvmegate.controller.FabricsConnect;
+import io.nvmegate.controller.ErrorLocation;
 import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.controller.QueueTransport;
+import io.nvmegate.controller.TransportConfig;
+import io.nvmegate.fabrics.CommandParser;
 import io.nvmegate.metrics.NodeMetrics;
 import io.nvmegate.metrics.QueueMetrics;
 import io.nvmegate.protocol.Cqe;
-import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Pdu;
 import io.nvmegate.protocol.PduCodec;
 import io.nvmegate.protocol.PduException;
@@ -42,7 +43,7 @@ public final class TcpQueue implements QueueTransport {
 
     /** An R2T in progress: the host-to-controller data of one command being gathered. */
     private static final class Inbound {
-        final Sqe sqe;
+        final NvmeRequest request;
         final int length;
         /** The data: a slice of the received PDU when one H2CData carried all of it (no copy), else gathered. */
         Buffer data;
@@ -50,8 +51,8 @@ public final class TcpQueue implements QueueTransport {
         /** An H2CData PDU of this command failed its data digest: complete it with Transient Transport Error. */
         boolean digestError;
 
-        Inbound(Sqe sqe, int length) {
-            this.sqe = sqe;
+        Inbound(NvmeRequest request, int length) {
+            this.request = request;
             this.length = length;
         }
     }
@@ -59,7 +60,7 @@ public final class TcpQueue implements QueueTransport {
     private final NetSocket socket;
     private final Context context;
     private final TransportConfig config;
-    private final FabricsConnect connect;
+    private final CommandParser parser;
     private final PduFramer framer;
     private final Map<Integer, Inbound> r2ts = new HashMap<>();
     private State state = State.AWAIT_ICREQ;
@@ -72,11 +73,11 @@ public final class TcpQueue implements QueueTransport {
     /** PDUs sent during this event-loop turn, written together when it ends. */
     private final OutboundBatch outbound;
 
-    public TcpQueue(Vertx vertx, NetSocket socket, TransportConfig config, FabricsConnect connect) {
+    public TcpQueue(Vertx vertx, NetSocket socket, TransportConfig config, CommandParser parser) {
         this.socket = socket;
         this.context = vertx.getOrCreateContext();
         this.config = config;
-        this.connect = connect;
+        this.parser = parser;
         this.metrics = NodeMetrics.of(vertx).target(socket.localAddress().port()).connectionOpened();
         this.framer = new PduFramer(true, config.maxPduLength());
         this.outbound = new OutboundBatch((NetSocketInternal) socket, (ContextInternal) context, this::written);
@@ -157,77 +158,74 @@ public final class TcpQueue implements QueueTransport {
     /** A command capsule whose in-capsule data failed the data digest: Transient Transport Error, no DNR. */
     private void onCapsuleDigestError(Pdu.CapsuleCmd cmd) {
         sqhd = (sqhd + 1) % ((bound == null ? 31 : bound.sqsize()) + 1);
-        reject(new NvmeRequest(cmd.sqe(), null, 0, qid(), this), Status.TRANSIENT_TRANSPORT_ERROR);
+        NvmeRequest r = new NvmeRequest(cmd.sqe(), null, 0, qid(), this);
+        if (bound == null || bound.accept(r)) r.complete(Status.TRANSIENT_TRANSPORT_ERROR);
     }
 
-    /** Completes a command that will not run; the controller (once Connect bound one) records it as an error. */
-    private void reject(NvmeRequest r, int status) {
-        if (bound != null) bound.reject(r, status);
-        else r.complete(status);
-    }
-
+    /**
+     * A command capsule: the command is parsed first (its handler chosen, or it fails: {@link CommandParser}), then
+     * its data located (NVMe/TCP 1.0 section 3.3.2 / NVMe-oF 1.1 section 2.3): none; in-capsule (SGL Data Block,
+     * subtype Offset: address = offset into the capsule data, ICDOFF 0; beyond the in-capsule size → SGL Data
+     * Length Invalid, past the capsule's data → SGL Offset Invalid); or to be sent by the host after an R2T
+     * (Transport SGL Data Block; with capsule data as well → Invalid Field). Other descriptor types → SGL
+     * Descriptor Type Invalid. All | DNR, at the SGL field at fault. Then it executes.
+     */
     private void onCapsule(Pdu.CapsuleCmd cmd) {
         Sqe sqe = cmd.sqe();
         sqhd = (sqhd + 1) % ((bound == null ? 31 : bound.sqsize()) + 1);
-        if (bound != null) bound.controller().activity();
-        if (sqe.psdt() != 1) {
-            sendCompletion(sqe.cid(), Status.dnr(Status.INVALID_FIELD), 0, 0);
-            return;
-        }
-        int sglId = sqe.sglId();
-        int len = sqe.sglLength();
-        ByteBuffer inCapsule = cmd.data();
-        if (len == 0 && !inCapsule.hasRemaining()) {
-            dispatch(new NvmeRequest(sqe, null, 0, qid(), this)); // no data: any descriptor type will do
-        } else if (sglId == Sqe.SGL_DATA_BLOCK_OFFSET) {
-            // In-capsule data (NVMe-oF 1.1 section 2.3.3): address = offset into the capsule data (ICDOFF 0).
-            long off = sqe.sglAddress();
-            int limit = qid() == 0 ? TransportConfig.ADMIN_IN_CAPSULE : config.inCapsuleDataSize();
-            if (len > limit || off < 0 || off + len > inCapsule.remaining()) {
-                sendCompletion(sqe.cid(), Status.dnr(len > limit ? Status.SGL_DATA_LENGTH_INVALID : Status.SGL_OFFSET_INVALID), 0, 0);
-                return;
-            }
-            Buffer data = len == 0 ? null : Buffers.vertx(inCapsule.slice((int) off, len));
-            dispatch(new NvmeRequest(sqe, data, len, qid(), this));
-        } else if (sglId == Sqe.SGL_TRANSPORT_DATA_BLOCK) {
-            if (inCapsule.hasRemaining()) {
-                sendCompletion(sqe.cid(), Status.dnr(Status.INVALID_FIELD), 0, 0);
-                return;
-            }
-            if (len != 0 && hostToController(sqe)) {
-                if (Integer.toUnsignedLong(len) > config.mdtsBytes()) {
-                    sendCompletion(sqe.cid(), Status.dnr(Status.INVALID_FIELD), 0, 0);
-                    return;
+        NvmeRequest r = new NvmeRequest(sqe, null, sqe.sglLength(), qid(), this);
+        metrics.started(r);
+        try {
+            if (!parser.parse(bound, r, config, this::bind)) return;
+            int sglId = sqe.sglId();
+            int len = sqe.sglLength();
+            ByteBuffer inCapsule = cmd.data();
+            if (len == 0 && !inCapsule.hasRemaining()) {
+                r.execute(); // no data: any descriptor type will do
+            } else if (sglId == Sqe.SGL_DATA_BLOCK_OFFSET) {
+                long off = sqe.sglAddress();
+                int limit = qid() == 0 ? TransportConfig.ADMIN_IN_CAPSULE : config.inCapsuleDataSize();
+                if (Integer.toUnsignedLong(len) > limit) {
+                    r.fail(Status.SGL_DATA_LENGTH_INVALID, ErrorLocation.SGL_LENGTH);
+                } else if (off < 0 || off + len > inCapsule.remaining()) {
+                    r.fail(Status.SGL_OFFSET_INVALID, ErrorLocation.SGL_ADDRESS);
+                } else {
+                    if (len > 0) r.attachData(Buffers.vertx(inCapsule.slice((int) off, len)));
+                    r.execute();
                 }
-                requestData(sqe, len);
+            } else if (sglId == Sqe.SGL_TRANSPORT_DATA_BLOCK) {
+                if (inCapsule.hasRemaining()) {
+                    r.fail(Status.INVALID_FIELD, ErrorLocation.SGL_IDENTIFIER);
+                } else if (len != 0 && CommandParser.hostToController(sqe)) {
+                    requestData(r, len);
+                } else {
+                    r.execute();
+                }
             } else {
-                if (Integer.toUnsignedLong(len) > config.mdtsBytes() && qid() != 0) {
-                    sendCompletion(sqe.cid(), Status.dnr(Status.INVALID_FIELD), 0, 0);
-                    return;
-                }
-                dispatch(new NvmeRequest(sqe, null, len, qid(), this));
+                log.warn("{}: unsupported SGL descriptor 0x{} in {}", this, Integer.toHexString(sglId), sqe);
+                r.fail(Status.SGL_INVALID_DESCRIPTOR_TYPE, ErrorLocation.SGL_IDENTIFIER);
             }
-        } else {
-            log.warn("{}: unsupported SGL descriptor 0x{} in {}", this, Integer.toHexString(sglId), sqe);
-            sendCompletion(sqe.cid(), Status.dnr(Status.SGL_INVALID_DESCRIPTOR_TYPE), 0, 0);
+        } catch (RuntimeException e) {
+            log.error("{}: command {} failed", this, r, e);
+            r.complete(Status.INTERNAL_ERROR);
         }
     }
 
-    /** Data direction from the opcode's bits 1:0 (01b host to controller); Fabrics commands use FCTYPE. */
-    private static boolean hostToController(Sqe sqe) {
-        int code = sqe.opcode() == Opcodes.FABRICS ? sqe.fctype() : sqe.opcode();
-        return (code & 1) != 0;
+    /** A Connect bound this connection to queue {@code q} of a controller. */
+    private void bind(ControllerQueue q) {
+        bound = q;
+        metrics.bound(q.qid(), q.controller().subsystem().nqn());
     }
 
     /** Sends one R2T for the whole transfer (as nvmet does); the host answers with H2CData PDUs. */
-    private void requestData(Sqe sqe, int len) {
+    private void requestData(NvmeRequest r, int len) {
         int ttag;
         do {
             ttag = nextTtag;
             nextTtag = (nextTtag + 1) & 0xFFFF;
         } while (r2ts.containsKey(ttag));
-        r2ts.put(ttag, new Inbound(sqe, len));
-        send(new Pdu.R2T(sqe.cid(), ttag, 0, len));
+        r2ts.put(ttag, new Inbound(r, len));
+        send(new Pdu.R2T(r.cid(), ttag, 0, len));
     }
 
     private void onH2CData(Pdu.H2CData h2c, ByteBuffer raw, boolean badData) {
@@ -236,8 +234,8 @@ public final class TcpQueue implements QueueTransport {
             terminate(new PduException(PduException.FES_INVALID_HEADER_FIELD, 10, "H2CData with unknown TTAG " + h2c.ttag()), raw);
             return;
         }
-        if (in.sqe.cid() != h2c.cccid()) {
-            terminate(new PduException(PduException.FES_INVALID_HEADER_FIELD, 8, "H2CData CCCID " + h2c.cccid() + " does not match TTAG's CID " + in.sqe.cid()), raw);
+        if (in.request.cid() != h2c.cccid()) {
+            terminate(new PduException(PduException.FES_INVALID_HEADER_FIELD, 8, "H2CData CCCID " + h2c.cccid() + " does not match TTAG's CID " + in.request.cid()), raw);
             return;
         }
         int n = h2c.data().remaining();
@@ -257,57 +255,49 @@ public final class TcpQueue implements QueueTransport {
         if (in.received == in.length) {
             r2ts.remove(h2c.ttag());
             if (in.digestError) {
-                reject(new NvmeRequest(in.sqe, null, 0, qid(), this), Status.TRANSIENT_TRANSPORT_ERROR);
-            } else {
-                dispatch(new NvmeRequest(in.sqe, in.data, in.length, qid(), this));
-            }
-        }
-    }
-
-    private void dispatch(NvmeRequest req) {
-        metrics.started(req);
-        try {
-            if (bound != null) {
-                bound.submit(req);
+                in.request.complete(Status.TRANSIENT_TRANSPORT_ERROR); // NVMe/TCP 1.0 section 3.6.3.1: retryable
                 return;
             }
-            ControllerQueue q = connect.connect(req);
-            if (q != null) bound = q;
-            if (q != null) metrics.bound(q.qid(), q.controller().subsystem().nqn());
-        } catch (RuntimeException e) {
-            log.error("{}: command {} failed", this, req, e);
-            req.complete(Status.INTERNAL_ERROR);
+            in.request.attachData(in.data);
+            try {
+                in.request.execute();
+            } catch (RuntimeException e) {
+                log.error("{}: command {} failed", this, in.request, e);
+                in.request.complete(Status.INTERNAL_ERROR);
+            }
         }
     }
 
-    /** QID of this queue; 0 until Connect bound it (the Connect response itself reports the SQE's QID). */
+    /** QID of this queue; 0 until Connect bound it (a Connect's response reports the QID it connected). */
     private int qid() {
         return bound == null ? 0 : bound.qid();
     }
 
     @Override
-    public void sendCompletion(int cid, int status, int dw0, int dw1) {
-        if (state == State.CLOSED) return;
-        send(new Pdu.CapsuleResp(new Cqe(dw0, dw1, sqhd, qid(), cid, status)));
+    public int sqHead() {
+        return sqhd;
     }
 
     /**
      * Sends the data in C2HData PDUs (DATAO cumulative, LAST on the final one), then a CapsuleResp; when the host
-     * disabled SQ flow control on this queue (Connect CATTR bit 2), the last C2HData carries SUCCESS instead and
-     * no CapsuleResp follows (NVMe/TCP 1.0 section 3.6.2.8; nvmet {@code sqhd_disabled}).
+     * disabled SQ flow control on this queue (Connect CATTR bit 2), the last C2HData of a successful command carries
+     * SUCCESS instead and no CapsuleResp follows (NVMe/TCP 1.0 section 3.6.2.8; nvmet {@code sqhd_disabled}).
      */
     @Override
-    public void sendData(int cid, Buffer data) {
+    public void sendResponse(Cqe cqe, Buffer data) {
         if (state == State.CLOSED) return;
-        ByteBuffer all = Buffers.nio(data);
-        int total = all.remaining();
-        boolean successFlag = bound != null && bound.sqFlowControlDisabled();
-        for (int off = 0; off < total; off += config.c2hChunk()) {
-            int n = Math.min(config.c2hChunk(), total - off);
-            boolean last = off + n == total;
-            send(new Pdu.C2HData(cid, off, last, last && successFlag, all.slice(off, n)));
+        boolean successFlag = false;
+        if (data != null) {
+            ByteBuffer all = Buffers.nio(data);
+            int total = all.remaining();
+            successFlag = bound != null && bound.sqFlowControlDisabled() && cqe.status() == Status.SUCCESS && total > 0;
+            for (int off = 0; off < total; off += config.c2hChunk()) {
+                int n = Math.min(config.c2hChunk(), total - off);
+                boolean last = off + n == total;
+                send(new Pdu.C2HData(cqe.cid(), off, last, last && successFlag, all.slice(off, n)));
+            }
         }
-        if (!successFlag) sendCompletion(cid, Status.SUCCESS, 0, 0);
+        if (!successFlag) send(new Pdu.CapsuleResp(cqe));
     }
 
     /** Queues {@code pdu} for the write at the end of this event-loop turn ({@link OutboundBatch}). */

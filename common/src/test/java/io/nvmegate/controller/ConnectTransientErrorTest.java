@@ -1,10 +1,11 @@
 package io.nvmegate.controller;
 
+import io.nvmegate.fabrics.FabricsConnect;
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.testkit.RawNvmeTcpHost;
 import io.nvmegate.transport.NvmeTcpServer;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

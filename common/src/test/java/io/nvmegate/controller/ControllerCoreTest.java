@@ -1,5 +1,10 @@
 package io.nvmegate.controller;
 
+import io.nvmegate.admin.AdminCommandSet;
+import io.nvmegate.admin.IdentifyControllerData;
+import io.nvmegate.admin.LogPageRequest;
+
+import io.nvmegate.fabrics.FabricsConnect;
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Pdu;
@@ -7,7 +12,7 @@ import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.testkit.RawNvmeTcpHost;
 import io.nvmegate.transport.NvmeTcpServer;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterAll;
@@ -24,18 +29,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The controller core over real sockets: keep-alive enforcement, AER limits, properties and shared features.
  * Uses a command set with no namespaces; the NVM command set is exercised by the launcher's integration tests.
  */
-class ControllerCoreTest {
+public class ControllerCoreTest {
     static final String NQN = "nqn.2026-11.io.nvmegate:core";
     static Vertx vertx;
     static NvmeTcpServer server;
     static ControllerRegistry registry = new ControllerRegistry(1, 100);
 
-    static final class EmptyCommandSet implements CommandSet {
+    /** No namespaces, no I/O; log page 01h (Error Information) is served so tests can read it. */
+    public static final class EmptyCommandSet implements AdminCommandSet {
         public void identifyController(Controller c, IdentifyControllerData id) { id.cntrltype = 1; }
         public Buffer identify(Controller c, NvmeRequest r, int cns) { return null; }
-        public Buffer logPage(Controller c, NvmeRequest r, int lid, int lsp) { return null; }
-        public void io(Controller c, NvmeRequest r) { r.fail(Status.INVALID_OPCODE); }
-        public int maxIoQueues() { return 4; }
+        public Buffer logPage(Controller c, NvmeRequest r, LogPageRequest p) { return p.lid() == Opcodes.LOG_ERROR ? c.errors().page() : null; }
+                public int maxIoQueues() { return 4; }
     }
 
     @BeforeAll
@@ -151,6 +156,38 @@ class ControllerCoreTest {
             assertThat(h.command(Sqe.allocate().opcode(Opcodes.ADMIN_GET_FEATURES).cid(7).cdw(10, 0x7E)).status()).isEqualTo(Status.dnr(Status.INVALID_FIELD));
             assertThat(h.command(Sqe.allocate().opcode(Opcodes.ADMIN_SET_FEATURES).cid(8).cdw(10, Opcodes.FEAT_NUMBER_OF_QUEUES | 1 << 31).cdw(11, 0)).status())
                     .isEqualTo(Status.dnr(Status.FEATURE_NOT_SAVEABLE));
+        }
+    }
+
+    /**
+     * Every failure ends in the one completion path, which records the Error Information log entry with the
+     * Parameter Error Location of the SQE field at fault (NVMe Base 2.0 Figure 198: byte in bits 7:0, bit in 10:8).
+     */
+    @Test
+    void errorLogNamesTheFieldAtFault() throws Exception {
+        try (var h = host()) {
+            connect(h, 0);
+            h.enable();
+            assertThat(h.command(Sqe.allocate().opcode(Opcodes.ADMIN_GET_FEATURES).cid(3).cdw(10, Opcodes.FEAT_ARBITRATION | 5 << 8)).status())
+                    .as("SEL 5").isEqualTo(Status.dnr(Status.INVALID_FIELD));
+            assertThat(h.command(Sqe.allocate().opcode(Opcodes.ADMIN_GET_FEATURES).cid(4).cdw(10, 0x7E)).status())
+                    .as("unknown FID").isEqualTo(Status.dnr(Status.INVALID_FIELD));
+            assertThat(h.command(Sqe.allocate().opcode(Opcodes.ADMIN_KEEP_ALIVE).cid(5).u8(1, 0)).status())
+                    .as("PSDT 00b (PRPs)").isEqualTo(Status.dnr(Status.INVALID_FIELD));
+            assertThat(h.command(Sqe.allocate().opcode(Opcodes.ADMIN_SET_FEATURES).cid(6).cdw(10, Opcodes.FEAT_POWER_MANAGEMENT).cdw(11, 3)).status())
+                    .as("power state 3").isEqualTo(Status.dnr(Status.INVALID_FIELD));
+            assertThat(h.command(Sqe.allocate().opcode(0xC5).cid(7)).status()).isEqualTo(Status.dnr(Status.INVALID_OPCODE));
+            byte[] log = h.execute(Sqe.allocate().opcode(Opcodes.ADMIN_GET_LOG_PAGE).cid(8)
+                    .cdw(10, Opcodes.LOG_ERROR | (5 * 64 / 4 - 1) << 16).sglId(Sqe.SGL_TRANSPORT_DATA_BLOCK).sglLength(5 * 64), null).data();
+            ByteBuffer b = ByteBuffer.wrap(log).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            // Newest first.
+            assertThat(b.getShort(10)).as("CID").isEqualTo((short) 7);
+            assertThat(b.getShort(14) & 0xFFFF).as("invalid opcode: OPC, byte 0").isEqualTo(ErrorLocation.OPCODE).isEqualTo(0x0000);
+            assertThat(b.getShort(64 + 14) & 0xFFFF).as("PS: CDW11 bits 4:0, byte 44").isEqualTo(ErrorLocation.cdw(11, 0)).isEqualTo(44);
+            assertThat(b.getShort(128 + 14) & 0xFFFF).as("PSDT: byte 1 bit 6").isEqualTo(0x0601);
+            assertThat(b.getShort(192 + 14) & 0xFFFF).as("FID: CDW10 bits 7:0, byte 40").isEqualTo(40);
+            assertThat(b.getShort(256 + 14) & 0xFFFF).as("SEL: CDW10 bits 10:8, byte 41 bit 0").isEqualTo(ErrorLocation.cdw(10, 8)).isEqualTo(41);
+            assertThat(b.getShort(256 + 10)).as("CID").isEqualTo((short) 3);
         }
     }
 }

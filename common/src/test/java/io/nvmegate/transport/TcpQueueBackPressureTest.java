@@ -1,8 +1,10 @@
 package io.nvmegate.transport;
 
-import io.nvmegate.controller.CommandSet;
+import io.nvmegate.admin.AdminCommandSet;
+import io.nvmegate.admin.IdentifyControllerData;
+import io.nvmegate.admin.LogPageRequest;
+
 import io.nvmegate.controller.Controller;
-import io.nvmegate.controller.IdentifyControllerData;
 import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Opcodes;
@@ -41,13 +43,15 @@ class TcpQueueBackPressureTest {
     static NvmeTcpServer server;
 
     /** Reads return READ_LEN zero bytes at once; writes succeed. */
-    static final class InstantCommandSet implements CommandSet {
+    static final class InstantCommandSet implements AdminCommandSet {
         public void identifyController(Controller c, IdentifyControllerData id) { id.cntrltype = 1; id.kas = 10; }
         public Buffer identify(Controller c, NvmeRequest r, int cns) { return null; }
-        public Buffer logPage(Controller c, NvmeRequest r, int lid, int lsp) { return null; }
-        public void io(Controller c, NvmeRequest r) {
-            if (r.opcode() == Opcodes.IO_READ) r.respond(Buffer.buffer(new byte[r.transferLength()]));
-            else r.complete(Status.SUCCESS);
+        public Buffer logPage(Controller c, NvmeRequest r, LogPageRequest p) { return null; }
+        public NvmeRequest.Handler parseIo(Controller c, NvmeRequest r) {
+            return x -> {
+                if (x.opcode() == Opcodes.IO_READ) x.respond(Buffer.buffer(new byte[x.transferLength()]));
+                else x.complete(Status.SUCCESS);
+            };
         }
         public int maxIoQueues() { return 2; }
     }

@@ -1,8 +1,10 @@
 package io.nvmegate.transport;
 
-import io.nvmegate.controller.CommandSet;
+import io.nvmegate.admin.AdminCommandSet;
+import io.nvmegate.admin.IdentifyControllerData;
+import io.nvmegate.admin.LogPageRequest;
+
 import io.nvmegate.controller.Controller;
-import io.nvmegate.controller.IdentifyControllerData;
 import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.protocol.ConnectData;
 import io.nvmegate.protocol.Cqe;
@@ -35,12 +37,11 @@ class TcpQueueFatalErrorTest {
     static NvmeTcpServer server;
 
     /** A command set with no namespaces: enough to Connect and use the controller core. */
-    static final class EmptyCommandSet implements CommandSet {
+    static final class EmptyCommandSet implements AdminCommandSet {
         public void identifyController(Controller c, IdentifyControllerData id) { id.cntrltype = 1; id.kas = 10; }
         public Buffer identify(Controller c, NvmeRequest r, int cns) { return null; }
-        public Buffer logPage(Controller c, NvmeRequest r, int lid, int lsp) { return null; }
-        public void io(Controller c, NvmeRequest r) { r.fail(Status.INVALID_OPCODE); }
-        public int maxIoQueues() { return 2; }
+        public Buffer logPage(Controller c, NvmeRequest r, LogPageRequest p) { return null; }
+                public int maxIoQueues() { return 2; }
     }
 
     @BeforeAll

@@ -1,8 +1,10 @@
 package io.nvmegate.transport;
 
 import io.nvmegate.controller.CommandSet;
+import io.nvmegate.controller.TransportConfig;
+import io.nvmegate.fabrics.FabricsConnect;
 import io.nvmegate.controller.ControllerRegistry;
-import io.nvmegate.controller.FabricsConnect;
+import io.nvmegate.fabrics.FabricsConnect;
 import io.nvmegate.controller.Subsystem;
 import io.vertx.core.Vertx;
 

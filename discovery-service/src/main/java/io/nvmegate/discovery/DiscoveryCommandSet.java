@@ -4,13 +4,13 @@ import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.catalog.PortSpec;
 import io.nvmegate.catalog.ReferralSpec;
 import io.nvmegate.catalog.SubsystemSpec;
-import io.nvmegate.controller.CommandSet;
+import io.nvmegate.admin.AdminCommandSet;
+import io.nvmegate.admin.IdentifyControllerData;
+import io.nvmegate.admin.LogPageRequest;
 import io.nvmegate.controller.Controller;
-import io.nvmegate.controller.IdentifyControllerData;
 import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.controller.Subsystem;
 import io.nvmegate.protocol.Opcodes;
-import io.nvmegate.protocol.Status;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
@@ -21,9 +21,10 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The discovery controller's command set (NVMe-oF 1.1 section 5; nvmet discovery.c): Identify Controller with
- * CNTRLTYPE 2 and Get Log Page 70h. Every other admin command is Invalid Command Opcode | DNR; discovery
- * controllers have no I/O queues.
+ * The discovery controller's command set (NVMe-oF 1.1 section 5; nvmet discovery.c): the shared admin commands
+ * ({@link io.nvmegate.admin.AdminCommands}: Keep Alive, AER, Abort, Get/Set Features, Identify, Get Log Page) with
+ * Identify Controller CNTRLTYPE 2 and Get Log Page 70h. Every other admin opcode is Invalid Command Opcode | DNR,
+ * any other CNS or log page Invalid Field | DNR; discovery controllers have no I/O queues (Number of Queues 0).
  *
  * <p>Log page 70h, in this order (as nvmet): one SUBTYPE 3 entry for this discovery controller itself (EFLAGS
  * DUPRETINFO | EPCSD, so connect-all does not follow it back here), one SUBTYPE 2 entry per (port, NVM subsystem)
@@ -43,7 +44,7 @@ import java.util.function.Predicate;
  * reads always belong to the GENCTR of the header it read before them, and a re-read header with the same GENCTR
  * describes exactly those entries.
  */
-public final class DiscoveryCommandSet implements CommandSet {
+public final class DiscoveryCommandSet implements AdminCommandSet {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DiscoveryCommandSet.class);
     /** ASQSZ reported in entries: the Linux host's admin queue depth (NVME_AQ_DEPTH), as nvmet. */
     public static final int ASQSZ = 32;
@@ -132,9 +133,9 @@ public final class DiscoveryCommandSet implements CommandSet {
     }
 
     @Override
-    public Buffer logPage(Controller c, NvmeRequest r, int lid, int lsp) {
-        if (lid != Opcodes.LOG_DISCOVERY) return null;
-        long lpo = Integer.toUnsignedLong(r.sqe().cdw(12)) | (long) r.sqe().cdw(13) << 32;
+    public Buffer logPage(Controller c, NvmeRequest r, LogPageRequest p) {
+        if (p.lid() != Opcodes.LOG_DISCOVERY) return null;
+        long lpo = p.lpo();
         Held h = held.get(c);
         CatalogView.Snapshot s = catalog.current();
         if (h == null || (lpo == 0 && h.generation() != s.generation())) {
@@ -144,7 +145,7 @@ public final class DiscoveryCommandSet implements CommandSet {
             if (c.destroyed()) held.remove(c); // torn down meanwhile: released() already ran
         }
         if (log.isDebugEnabled()) {
-            log.debug("{}: discovery log read LPO {} RAE {}: GENCTR {}", c, lpo, (r.sqe().cdw(10) >> 15) & 1, h.generation());
+            log.debug("{}: discovery log read LPO {} RAE {}: GENCTR {}", c, lpo, p.rae() ? 1 : 0, h.generation());
         }
         return h.page();
     }
@@ -200,11 +201,6 @@ public final class DiscoveryCommandSet implements CommandSet {
 
     private static int family(String adrfam) {
         return "ipv6".equals(adrfam) ? 2 : 1;
-    }
-
-    @Override
-    public void io(Controller c, NvmeRequest r) {
-        r.fail(Status.INVALID_OPCODE);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.nvmegate.discovery;
 
+import io.nvmegate.admin.Features;
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.controller.Controller;
 import io.nvmegate.controller.ControllerRegistry;
@@ -42,7 +43,7 @@ public final class DiscoveryNotices implements Consumer<CatalogView.Snapshot> {
             long gen = generation;
             admin.runOnContext(() -> {
                 if (c.destroyed()) return;
-                if ((c.features().asyncEventConfig() & AEC_DISCOVERY_LOG_CHANGE) == 0) {
+                if ((Features.asyncEventConfig(c) & AEC_DISCOVERY_LOG_CHANGE) == 0) {
                     log.debug("{}: discovery log GENCTR {}: notice not enabled (AEC bit 31 clear)", c, gen);
                 } else if (c.events().notify(AEN_DISCOVERY_LOG_CHANGED)) {
                     log.info("{}: discovery log GENCTR {}: AEN 0x0070F002 (Discovery Log Page Change) reported", c, gen);

@@ -3,12 +3,10 @@ package io.nvmegate.discovery;
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.catalog.SubsystemSpec;
 import io.nvmegate.controller.ControllerRegistry;
-import io.nvmegate.controller.FabricsConnect;
 import io.nvmegate.controller.Subsystem;
-import io.nvmegate.discovery.DiscoveryCommandSet;
-import io.nvmegate.discovery.DiscoveryNotices;
+import io.nvmegate.controller.TransportConfig;
+import io.nvmegate.fabrics.FabricsConnect;
 import io.nvmegate.transport.NvmeTcpServer;
-import io.nvmegate.transport.TransportConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

@@ -7,7 +7,7 @@ import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.cluster.Cluster;
 import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.testkit.FreePorts;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -8,7 +8,7 @@ import io.nvmegate.protocol.Cqe;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.testkit.RawNvmeTcpHost;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -7,7 +7,7 @@ import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.discovery.DiscoveryService;
 import io.nvmegate.gateway.Gateway;
 import io.nvmegate.transport.NvmeTcpServer;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 import io.nvmegate.worker.BlockWorker;
 import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.Context;

@@ -1,6 +1,6 @@
 package io.nvmegate.embedded;
 
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 
 /**
  * NVMe/TCP transport options of an embedded target (the same for every listener), named after SPDK's

@@ -4,18 +4,19 @@ import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.catalog.PortSpec;
 import io.nvmegate.catalog.SubsystemSpec;
 import io.nvmegate.controller.ControllerRegistry;
-import io.nvmegate.controller.FabricsConnect;
 import io.nvmegate.controller.Subsystem;
 import io.nvmegate.controller.SubsystemResolver;
+import io.nvmegate.controller.TransportConfig;
 import io.nvmegate.discovery.DiscoveryCommandSet;
-import io.nvmegate.gateway.io.BlockClient;
+import io.nvmegate.fabrics.FabricsConnect;
 import io.nvmegate.gateway.admin.NamespaceNotices;
-import io.nvmegate.gateway.admin.ReservationNotices;
-import io.nvmegate.gateway.io.NvmIo;
+import io.nvmegate.gateway.io.BlockClient;
+import io.nvmegate.gateway.io.IoCommands;
+import io.nvmegate.gateway.reservation.ReservationCommands;
+import io.nvmegate.gateway.reservation.ReservationNotices;
 import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.blockio.BlockCodecs;
 import io.nvmegate.transport.NvmeTcpServer;
-import io.nvmegate.transport.TransportConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -57,8 +58,9 @@ public final class Gateway {
         this.options = options;
         this.registry = new ControllerRegistry(options.cntlidMin(), options.cntlidMax());
         this.reservationNotices = new ReservationNotices(registry);
-        this.commandSet = new NvmCommandSet(catalog, new NvmIo(catalog, new BlockClient(vertx)), options.transport().maxIoQueues(),
-                reservationNotices);
+        BlockClient blocks = new BlockClient(vertx);
+        this.commandSet = new NvmCommandSet(catalog, new IoCommands(catalog, blocks), new ReservationCommands(catalog, blocks),
+                reservationNotices, options.transport().maxIoQueues());
     }
 
     public ControllerRegistry controllers() { return registry; }

@@ -2,9 +2,9 @@ package io.nvmegate.gateway;
 
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.catalog.PortSpec;
-import io.nvmegate.controller.FabricsConnect;
+import io.nvmegate.fabrics.FabricsConnect;
 import io.nvmegate.transport.NvmeTcpServer;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;

@@ -4,7 +4,7 @@ import io.nvmegate.catalog.CatalogConfig;
 import io.nvmegate.catalog.PortSpec;
 import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.launcher.observability.ObservabilityOptions;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

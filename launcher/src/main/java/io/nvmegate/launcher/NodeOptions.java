@@ -3,7 +3,7 @@ package io.nvmegate.launcher;
 import io.nvmegate.catalog.CatalogConfig;
 import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.launcher.observability.ObservabilityOptions;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 
 import java.nio.file.Path;
 

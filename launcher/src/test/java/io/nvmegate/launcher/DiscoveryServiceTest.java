@@ -15,7 +15,7 @@ import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.control.ApiOptions;
 import io.nvmegate.control.CatalogService;
 import io.nvmegate.protocol.Opcodes;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

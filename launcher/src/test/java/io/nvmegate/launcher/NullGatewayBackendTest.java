@@ -7,7 +7,7 @@ import io.nvmegate.client.NvmeStatusException;
 import io.nvmegate.client.NvmeTcpHost;
 import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.protocol.Status;
-import io.nvmegate.transport.TransportConfig;
+import io.nvmegate.controller.TransportConfig;
 import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

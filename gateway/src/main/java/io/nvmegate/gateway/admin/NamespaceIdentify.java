@@ -1,6 +1,8 @@
 package io.nvmegate.gateway.admin;
 
 import io.nvmegate.catalog.NamespaceSpec;
+import io.nvmegate.gateway.ana.AnaIdentify;
+import io.nvmegate.gateway.reservation.ReservationCommands;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.ByteBuffer;
@@ -19,8 +21,8 @@ public final class NamespaceIdentify {
     /**
      * CNS 00h, Identify Namespace: NSZE le64 @0, NCAP le64 @8, NUSE le64 @16 (blocks), NSFEAT @24 (bit 0 thin
      * provisioning), NLBAF @25 (0: one format), FLBAS @26, NMIC @30 (bit 0: may be shared by controllers), DLFEAT
-     * @33 (001b deallocated blocks read as zeroes, bit 3 Write Zeroes can deallocate), ANAGRPID le32 @92 (the
-     * namespace's ANA group, listed in the ANA log page), NGUID @104 (16), EUI64
+     * @33 (001b deallocated blocks read as zeroes, bit 3 Write Zeroes can deallocate), RESCAP @31
+     * ({@link ReservationCommands#capabilities}), ANAGRPID le32 @92 ({@link AnaIdentify}), NGUID @104 (16), EUI64
      * @120 (0: none), LBAF0 @128 (MS le16 0, LBADS @130 = log2 block size, RP @131 = 0 best).
      */
     public static Buffer namespace(NamespaceSpec ns) {
@@ -28,20 +30,11 @@ public final class NamespaceIdentify {
         long blocks = ns.blocks();
         b.putLong(0, blocks).putLong(8, blocks).putLong(16, blocks);
         b.put(24, (byte) 1).put(25, (byte) 0).put(26, (byte) 0).put(30, (byte) 1).put(33, (byte) 0x09);
-        b.put(31, (byte) reservationCapabilities(ns));
-        b.putInt(92, ns.anaGroup());
+        b.put(31, (byte) ReservationCommands.capabilities(ns));
+        AnaIdentify.namespace(b, ns);
         putUuid(b, 104, ns.uuid());
         b.put(130, (byte) Integer.numberOfTrailingZeros(ns.blockSize()));
         return Buffer.buffer(b.array());
-    }
-
-    /**
-     * RESCAP (@31, NVMe Base 2.0 Figure 277): bit 0 Persist Through Power Loss (backend {@code rocksdb} only: the
-     * state is stored with the blocks), bits 1..6 the six reservation types, bit 7 IEKEY as defined by revision
-     * 1.3 and later (IEKEY is not valid on Acquire / Release).
-     */
-    static int reservationCapabilities(NamespaceSpec ns) {
-        return 0xFE | ("rocksdb".equals(ns.backend()) ? 1 : 0);
     }
 
     /** CNS 02h: active NSIDs greater than {@code after}, ascending, le32 each, at most 1024, zero-terminated. */

@@ -1,10 +1,12 @@
 package io.nvmegate.gateway.admin;
 
+import io.nvmegate.admin.Features;
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.controller.Controller;
 import io.nvmegate.controller.ControllerRegistry;
 import io.nvmegate.controller.QueueTransport;
+import io.nvmegate.gateway.ana.AnaNotices;
 import io.nvmegate.protocol.Opcodes;
 
 import java.util.HashMap;
@@ -19,15 +21,13 @@ import java.util.function.Consumer;
  * Turns catalog changes into asynchronous events of the I/O controllers of this gateway (NVMe Base 2.0 section
  * 5.2 and 8.1.x): a namespace added, removed, enabled/disabled or resized is put in each affected controller's
  * Changed Namespace List and reported as a Namespace Attribute Changed notice (AEN DW0 0x00040002: type 2 notice,
- * info 00h, LID 04h); a namespace whose ANA group changed (or appeared/disappeared) is also reported as an
- * Asymmetric Namespace Access Change notice (DW0 0x000C0302, LID 0Ch). Each notice is sent only if the host enabled
- * it in Asynchronous Event Configuration (bits 8 and 11), and then stays masked until the host reads that log
- * page with RAE = 0 ({@link io.nvmegate.controller.AsyncEvents}).
+ * info 00h, LID 04h) if the host enabled it in Asynchronous Event Configuration bit 8; a namespace whose ANA group
+ * changed (or appeared/disappeared) is also reported as an ANA change ({@link AnaNotices}). A notice then stays
+ * masked until the host reads that log page with RAE = 0 ({@link io.nvmegate.controller.AsyncEvents}).
  */
 public final class NamespaceNotices implements Consumer<CatalogView.Snapshot> {
     public static final int AEN_NS_ATTRIBUTE_CHANGED = 0x00040002;
-    public static final int AEN_ANA_CHANGE = 0x000C0302;
-    static final int AEC_NS_ATTRIBUTE = 1 << 8, AEC_ANA_CHANGE = 1 << 11;
+    static final int AEC_NS_ATTRIBUTE = 1 << 8;
 
     private final ControllerRegistry registry;
     private Map<String, NamespaceSpec> previous;
@@ -54,7 +54,7 @@ public final class NamespaceNotices implements Consumer<CatalogView.Snapshot> {
                 continue; // e.g. another worker or backend: nothing the host sees
             }
             changed.computeIfAbsent(any.subsystemNqn(), n -> new TreeSet<>()).add(any.nsid());
-            if (a == null || b == null || a.anaGroup() != b.anaGroup()) anaChanged.add(any.subsystemNqn());
+            if (AnaNotices.changed(a, b)) anaChanged.add(any.subsystemNqn());
         }
         previous = now;
         if (changed.isEmpty()) return;
@@ -66,9 +66,8 @@ public final class NamespaceNotices implements Consumer<CatalogView.Snapshot> {
             QueueTransport admin = c.adminQueue();
             if (admin == null) continue;
             admin.runOnContext(() -> {
-                int aec = c.features().asyncEventConfig();
-                if ((aec & AEC_NS_ATTRIBUTE) != 0) c.events().notify(AEN_NS_ATTRIBUTE_CHANGED);
-                if (ana && (aec & AEC_ANA_CHANGE) != 0) c.events().notify(AEN_ANA_CHANGE);
+                if ((Features.asyncEventConfig(c) & AEC_NS_ATTRIBUTE) != 0) c.events().notify(AEN_NS_ATTRIBUTE_CHANGED);
+                if (ana) AnaNotices.report(c);
             });
         }
     }

@@ -1,13 +1,16 @@
 package io.nvmegate.gateway.admin;
 
+import io.nvmegate.admin.IdentifyControllerData;
+import io.nvmegate.admin.LogPageRequest;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.controller.Controller;
+import io.nvmegate.controller.ErrorLocation;
 import io.nvmegate.controller.HealthCounters;
-import io.nvmegate.controller.IdentifyControllerData;
 import io.nvmegate.controller.NvmeRequest;
-import io.nvmegate.controller.NvmeStatusException;
+import io.nvmegate.controller.StatusException;
+import io.nvmegate.gateway.ana.AnaLog;
+import io.nvmegate.gateway.reservation.ReservationNotices;
 import io.nvmegate.protocol.Opcodes;
-import io.nvmegate.protocol.Status;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.ByteBuffer;
@@ -16,20 +19,20 @@ import java.util.List;
 
 /**
  * The log pages of an I/O controller (NVMe Base 2.0 section 5.16.1). The controller core returns the part the
- * host asked for (LPO, NUMD) and unmasks the page's asynchronous events when RAE = 0; an unknown LID → Invalid
- * Field | DNR (as nvmet).
+ * host asked for (LPO, NUMD) and unmasks the page's asynchronous events when RAE = 0 ({@link
+ * io.nvmegate.admin.LogPages}); an unknown LID → Invalid Field | DNR at LID (as nvmet).
  *
  * <ul>
  *   <li>00h Supported Log Pages: 256 le32 entries, bit 0 LSUPP for each LID below</li>
  *   <li>01h Error Information: {@link io.nvmegate.controller.ErrorLog}</li>
  *   <li>02h SMART / Health Information (512 bytes): data units read/written and host read/write commands of
  *       this controller, number of error log entries; controller-wide only (LPA bit 0 = 0), so NSID must be 0
- *       or FFFFFFFFh, else Invalid Field | DNR. Temperature and spare are not measured and read 0 (as nvmet)</li>
+ *       or FFFFFFFFh, else Invalid Field | DNR at NSID. Temperature and spare are not measured and read 0 (as nvmet)</li>
  *   <li>03h Firmware Slot Information (512 bytes): AFI @0 = 1 (slot 1 active), FRS1 @8 = FR</li>
  *   <li>04h Changed Namespace List: {@link io.nvmegate.controller.ChangedNamespaces}, cleared by RAE = 0</li>
  *   <li>05h Commands Supported and Effects: {@link CommandEffects}</li>
  *   <li>0Ch Asymmetric Namespace Access: {@link AnaLog}, LSP bit 0 RGO</li>
- *   <li>80h Reservation Notification: {@link ReservationNotices} (served by the command set)</li>
+ *   <li>80h Reservation Notification: {@link ReservationNotices}: one entry per read</li>
  * </ul>
  */
 public final class NvmLogPages {
@@ -39,25 +42,26 @@ public final class NvmLogPages {
             Opcodes.LOG_CHANGED_NS, Opcodes.LOG_CMD_EFFECTS, Opcodes.LOG_ANA, Opcodes.LOG_RESERVATION_NOTIFICATION};
 
     /**
-     * @param namespaces the subsystem's namespaces (catalog snapshot)
-     * @param generation catalog generation (ANA change count)
+     * @param namespaces    the subsystem's namespaces (catalog snapshot)
+     * @param generation    catalog generation (ANA change count)
+     * @param reservations  the gateway's Reservation Notification logs
      * @return the whole page, or {@code null} for an unsupported LID
      */
-    public static Buffer page(Controller c, NvmeRequest r, int lid, int lsp, List<NamespaceSpec> namespaces,
-                              long generation) throws NvmeStatusException {
-        boolean rae = (r.sqe().cdw(10) & 1 << 15) != 0;
-        switch (lid) {
+    public static Buffer page(Controller c, NvmeRequest r, LogPageRequest p, List<NamespaceSpec> namespaces,
+                              long generation, ReservationNotices reservations) throws StatusException {
+        switch (p.lid()) {
             case Opcodes.LOG_SUPPORTED: return supported();
             case Opcodes.LOG_ERROR: return c.errors().page();
             case Opcodes.LOG_SMART: {
                 int nsid = r.nsid();
-                if (nsid != 0 && nsid != 0xFFFFFFFF) throw new NvmeStatusException(Status.dnr(Status.INVALID_FIELD));
+                if (nsid != 0 && nsid != 0xFFFFFFFF) throw StatusException.invalidField(ErrorLocation.NSID);
                 return smart(c);
             }
             case Opcodes.LOG_FW_SLOT: return firmwareSlots(c);
-            case Opcodes.LOG_CHANGED_NS: return c.changedNamespaces().page(!rae);
+            case Opcodes.LOG_CHANGED_NS: return c.changedNamespaces().page(!p.rae());
             case Opcodes.LOG_CMD_EFFECTS: return CommandEffects.page();
-            case Opcodes.LOG_ANA: return AnaLog.page(namespaces, generation, (lsp & 1) != 0);
+            case Opcodes.LOG_ANA: return AnaLog.page(namespaces, generation, (p.lsp() & 1) != 0);
+            case Opcodes.LOG_RESERVATION_NOTIFICATION: return reservations.page(c);
             default: return null;
         }
     }

@@ -44,9 +44,11 @@ class LogPageConformanceTest {
             assertThat(Le.u64(log, 0)).as("error count").isEqualTo(2);
             assertThat(Le.u16(log, 8)).as("SQID").isEqualTo(0);
             assertThat(Le.u16(log, 12) >> 1).isEqualTo(Status.dnr(Status.INVALID_FIELD));
+            assertThat(Le.u16(log, 14)).as("parameter error location: LID, CDW10 bits 7:0 (SQE byte 40)").isEqualTo(40);
             assertThat(Le.u64(log, 64)).isEqualTo(1);
             assertThat(Le.u16(log, 64 + 8)).as("SQID").isEqualTo(1);
             assertThat(Le.u16(log, 64 + 12) >> 1).isEqualTo(Status.dnr(Status.LBA_OUT_OF_RANGE));
+            assertThat(Le.u16(log, 64 + 14)).as("parameter error location: SLBA, CDW10 (SQE byte 40)").isEqualTo(40);
             assertThat(Le.u64(log, 64 + 16)).as("LBA").isEqualTo(beyond);
             assertThat(Le.u32(log, 64 + 24)).as("NSID").isEqualTo(1);
             assertThat(Le.u8(log, 64 + 29)).as("TRTYPE TCP").isEqualTo(3);

@@ -1,13 +1,12 @@
 package io.nvmegate.controller;
 
-import io.nvmegate.protocol.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Controller properties over Fabrics Property Get/Set (NVMe-oF 1.1 sections 3.4 and 3.5; properties in NVMe
- * Base 2.0 section 3.1.3). SQE: ATTRIB u8 @40 (bits 2:0: 0 = 4 bytes, 1 = 8 bytes), OFST le32 @44, VALUE le64
- * @48 (Set). Get returns the value in CQE DW0 (and DW1 for 8 bytes). Unknown offsets → Invalid Field | DNR.
+ * The controller properties (NVMe Base 2.0 section 3.1.3) and the state machine they drive: enable (CC.EN 0 → 1,
+ * section 3.5.1), controller reset (CC.EN 1 → 0, section 3.7.2) and shutdown (CC.SHN, section 3.6). Reached by the
+ * host through Fabrics Property Get/Set ({@code io.nvmegate.fabrics.Properties}).
  *
  * <ul>
  *   <li>CAP @00h (8 bytes): MQES 15:0 (0's based), CQR 16, TO 31:24 (500 ms units), CSS bit 37 (NVM),
@@ -17,49 +16,38 @@ import org.slf4j.LoggerFactory;
  *   <li>CSTS @1Ch: RDY 0, CFS 1, SHST 3:2</li>
  * </ul>
  */
-final class Properties {
-    private static final Logger log = LoggerFactory.getLogger(Properties.class);
-    static final int CAP = 0x00, VS = 0x08, CC = 0x14, CSTS = 0x1C;
+public final class ControllerRegisters {
+    private static final Logger log = LoggerFactory.getLogger(ControllerRegisters.class);
+    public static final int CAP = 0x00, VS = 0x08, CC = 0x14, CSTS = 0x1C;
     static final int CSTS_RDY = 1, CSTS_CFS = 2, SHST_OCCURRING = 1 << 2, SHST_COMPLETE = 2 << 2;
+    /** VS property and Identify VER: NVMe 1.3 (as nvmet; ≥ 2.0 would make Linux ask for CNS 05h/06h/08h data). */
+    public static final int VERSION = 0x00010300;
+    /** CAP.TO, in 500 ms units: how long the host waits for CSTS.RDY. */
+    static final int CAP_TIMEOUT = 15;
 
+    private final Controller c;
     private volatile int cc;
     private volatile int csts;
 
-    boolean ready() {
+    ControllerRegisters(Controller c) {
+        this.c = c;
+    }
+
+    /** CSTS.RDY and CC.EN: the controller processes admin and I/O commands. */
+    public boolean ready() {
         return (csts & CSTS_RDY) != 0 && (cc & 1) != 0;
     }
 
-    void execute(Controller c, NvmeRequest r) {
-        boolean set = r.sqe().fctype() == io.nvmegate.protocol.Opcodes.FCTYPE_PROPERTY_SET;
-        int ofst = r.sqe().u32(44);
-        if (set) {
-            if (ofst != CC) {
-                r.fail(Status.INVALID_FIELD);
-                return;
-            }
-            setCc(c, (int) r.sqe().u64(48));
-            r.complete(Status.SUCCESS);
-            return;
-        }
-        long v;
-        switch (ofst) {
-            case CAP: v = cap(c); break;
-            case VS: v = Controller.VERSION; break;
-            case CC: v = cc; break;
-            case CSTS: v = csts; break;
-            default:
-                r.fail(Status.INVALID_FIELD);
-                return;
-        }
-        r.complete(Status.SUCCESS, (int) v, (int) (v >>> 32));
+    public long cap() {
+        return (c.transport().maxQueueSize() - 1) | 1L << 16 | (long) CAP_TIMEOUT << 24 | 1L << 37;
     }
 
-    static long cap(Controller c) {
-        return (c.transport().maxQueueSize() - 1) | 1L << 16 | (long) Controller.CAP_TIMEOUT << 24 | 1L << 37;
-    }
+    public int cc() { return cc; }
+
+    public int csts() { return csts; }
 
     /** CC write: enable (validating IOSQES/IOCQES/MPS as nvmet does, CSTS.CFS on error), reset, shutdown. */
-    private void setCc(Controller c, int v) {
+    public void writeCc(int v) {
         int old = cc;
         cc = v;
         boolean en = (v & 1) != 0, wasEn = (old & 1) != 0;

@@ -1,4 +1,4 @@
-package io.nvmegate.gateway.admin;
+package io.nvmegate.gateway.ana;
 
 import io.nvmegate.catalog.NamespaceSpec;
 import io.vertx.core.buffer.Buffer;

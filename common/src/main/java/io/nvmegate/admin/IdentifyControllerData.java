@@ -1,5 +1,11 @@
-package io.nvmegate.controller;
+package io.nvmegate.admin;
 
+import io.nvmegate.controller.AsyncEvents;
+import io.nvmegate.controller.Controller;
+import io.nvmegate.controller.ErrorLog;
+import io.nvmegate.controller.KeepAlive;
+import io.nvmegate.controller.Subsystem;
+import io.nvmegate.controller.TransportConfig;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.ByteBuffer;
@@ -55,6 +61,38 @@ public final class IdentifyControllerData {
     public int icdoff;           // @1800 le16 in-capsule data offset, 16-byte units (must be 0 for Linux)
     public int fcatt;            // @1802 bit0 0 = dynamic controller model
     public int msdbd = 1;        // @1803 max SGL data block descriptors
+
+    /**
+     * Identify Controller of {@code c}: the fields every nvmegate controller shares (SN, MN, FR from the subsystem;
+     * CNTLID; VER 1.3; MDTS, MAXCMD, IOCCSZ from the transport; CTRATT bit 0 128-bit host identifier and bit 6
+     * traffic-based keep alive; LPA bit 2 extended Get Log Page data; ELPE; AERL; KAS; SGLS bit 0 SGLs and bit 20
+     * offset-based in-capsule SGLs; IORCSZ 1, ICDOFF 0, MSDBD 1), then the command set's.
+     */
+    public static IdentifyControllerData of(Controller c, AdminCommandSet cs) {
+        Subsystem s = c.subsystem();
+        TransportConfig t = c.transport();
+        IdentifyControllerData id = new IdentifyControllerData();
+        id.sn = s.identity().serial();
+        id.mn = s.identity().model();
+        id.fr = s.identity().firmware();
+        id.cntlid = c.cntlid();
+        id.ver = Controller.VERSION;
+        id.mdts = t.mdts();
+        id.ctratt = 1 | 1 << 6;
+        id.lpa = 1 << 2;
+        id.elpe = ErrorLog.ENTRIES - 1;
+        id.aerl = AsyncEvents.AERL;
+        id.kas = KeepAlive.KAS;
+        id.maxcmd = t.maxQueueSize();
+        id.sgls = 1 | 1 << 20;
+        id.subnqn = s.nqn();
+        id.ioccsz = t.ioccsz();
+        id.iorcsz = 1;
+        id.icdoff = 0;
+        id.msdbd = 1;
+        cs.identifyController(c, id);
+        return id;
+    }
 
     /** @return the 4096-byte structure. */
     public Buffer encode() {

@@ -1,4 +1,4 @@
-package io.nvmegate.transport;
+package io.nvmegate.controller;
 
 /**
  * NVMe/TCP transport limits of a port.

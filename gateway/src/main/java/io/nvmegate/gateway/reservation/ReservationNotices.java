@@ -1,8 +1,10 @@
-package io.nvmegate.gateway.admin;
+package io.nvmegate.gateway.reservation;
 
 import io.nvmegate.controller.Controller;
 import io.nvmegate.controller.ControllerRegistry;
+import io.nvmegate.controller.ErrorLocation;
 import io.nvmegate.controller.NvmeRequest;
+import io.nvmegate.controller.StatusException;
 import io.nvmegate.controller.QueueTransport;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.blockio.ReservationEvents;
@@ -108,13 +110,10 @@ public final class ReservationNotices {
         }
     }
 
-    /** Set Features 82h: CDW11 masked to bits 3:1 (others → Invalid Field | DNR), for {@code nsid} or all (FFFFFFFFh). */
-    public void setMask(Controller c, NvmeRequest r, int nsid) {
+    /** Set Features 82h: CDW11 masked to bits 3:1 (others → Invalid Field | DNR at CDW11), for {@code nsid} or all (FFFFFFFFh). */
+    public void setMask(Controller c, NvmeRequest r, int nsid) throws StatusException {
         int v = r.sqe().cdw(11);
-        if ((v & ~MASK_BITS) != 0) {
-            r.fail(Status.INVALID_FIELD);
-            return;
-        }
+        if ((v & ~MASK_BITS) != 0) throw StatusException.invalidField(ErrorLocation.cdw(11, Integer.numberOfTrailingZeros(v & ~MASK_BITS)));
         PerController p = of(c);
         synchronized (p) {
             if (nsid == 0xFFFFFFFF) {
