@@ -277,6 +277,11 @@ public final class NvmegateTarget implements AutoCloseable {
     /** @return the transport options */
     public TcpTransportOptions transport() { return spec.transport(); }
 
+    /** @return the node (the launcher's bootstrap) while running, else null (tests of this package) */
+    synchronized NvmegateNode node() {
+        return running;
+    }
+
     /** @return the TCP servers of the gateway while running (diagnostics; e.g. their actual ports) */
     synchronized List<NvmeTcpServer> servers() {
         return running == null || running.gateway() == null ? List.of() : running.gateway().servers();
