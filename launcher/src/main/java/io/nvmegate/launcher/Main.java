@@ -113,7 +113,9 @@ public final class Main implements Callable<Integer> {
     String catalogStore;
 
     @Option(names = "--start-timeout", defaultValue = "${env:NVMEGATE_START_TIMEOUT:-120}", description = "Seconds the node may "
-            + "take to start (cluster join, catalog load, listeners) before it gives up. Env NVMEGATE_START_TIMEOUT. Default: ${DEFAULT-VALUE}")
+            + "take to start (cluster join, catalog load, listeners) before it gives up; a gateway or discovery member "
+            + "waiting for a block worker to bring the catalog waits without limit (not ready meanwhile). "
+            + "Env NVMEGATE_START_TIMEOUT. Default: ${DEFAULT-VALUE}")
     int startTimeoutSeconds;
 
     public static void main(String[] args) {
