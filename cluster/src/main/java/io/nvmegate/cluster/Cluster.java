@@ -78,8 +78,12 @@ public final class Cluster {
 
     /** A started clustered Vert.x and its Hazelcast member. */
     public record Node(Vertx vertx, HazelcastInstance hazelcast) {
+        /** Leaves the cluster and closes Vert.x; every thread of the node ends (see {@link HazelcastThreadLeak}). */
         public Future<Void> close() {
-            return vertx.close();
+            java.util.concurrent.ExecutorService leaked = HazelcastThreadLeak.executorOf(vertx);
+            return vertx.close().andThen(ar -> {
+                if (leaked != null) leaked.shutdownNow();
+            });
         }
     }
 

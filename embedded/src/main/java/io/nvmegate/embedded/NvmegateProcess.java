@@ -26,19 +26,28 @@ import java.util.stream.Stream;
 /**
  * nvmegate as a child process, for tests that want the target isolated from the test JVM (its own heap, GC and
  * crashes) or that are not written in Java. Launches {@code java -jar nvmegate.jar all} (or the launcher's
- * {@code Main} on the current class path), configured with a generated {@code --config} JSON file (the
- * management API does not exist yet), waits until it logs {@code nvmegate ready}, and stops it with SIGTERM
- * (clean shutdown: RocksDB flushed), then SIGKILL after 30 s.
+ * {@code Main} on the current class path), configured with a generated {@code --config} JSON file, waits until it
+ * logs {@code nvmegate ready}, and stops it with SIGTERM (clean shutdown: RocksDB flushed), then SIGKILL after
+ * 30 s.
  *
  * <pre>{@code
  * try (NvmegateProcess p = NvmegateProcess.builder()
  *         .jar(Path.of("launcher/target/nvmegate.jar"))
  *         .namespace("nqn.2026-11.io.example:disk", 1, 64L << 20, 4096, Backend.MEMORY)
  *         .listener("127.0.0.1", 0)
+ *         .managementApi(true)      // optional: the REST API on a free port, see apiPort()
  *         .build().startAndAwait()) {
  *     TargetInfo t = p.info();   // 127.0.0.1, the port picked, discovery port, NQNs
  * }
  * }</pre>
+ *
+ * <h2>HTTP ports</h2>
+ * Every child binds its own ports on 127.0.0.1, never the standalone defaults (8080, 9420), so several children,
+ * and a standalone nvmegate, run side by side: {@code /metrics} and {@code /health/*} on a free port
+ * ({@link #metricsPort()}; {@link Builder#metrics(boolean) metrics(false)} turns the server off), and the
+ * management API (REST, {@code /api/v1}, the same as {@code nvmegate ctl} uses) only if
+ * {@link Builder#managementApi(boolean) asked for}, on a free port ({@link #apiPort()}). The child picks the free
+ * ports itself (port 0) and reports them on its {@code nvmegate ready} log line, which this class reads.
  *
  * <h2>PID files and stale processes</h2>
  * Each child gets {@code -Dnvmegate.embedded.port=<port>} on its command line and a PID file
@@ -76,8 +85,12 @@ public final class NvmegateProcess implements AutoCloseable {
     private final List<String> jvmArgs;
     private final Path logFileOption;
     private final Duration startTimeout;
+    private final boolean managementApi;
+    private final boolean metrics;
 
     private Process process;
+    private int apiPort = -1;
+    private int metricsPort = -1;
     private List<Integer> ports;
     private int discoveryPort;
     private Path logFile;
@@ -90,6 +103,8 @@ public final class NvmegateProcess implements AutoCloseable {
         this.jvmArgs = List.copyOf(b.jvmArgs);
         this.logFileOption = b.logFile;
         this.startTimeout = b.startTimeout;
+        this.managementApi = b.managementApi;
+        this.metrics = b.metrics;
     }
 
     public static Builder builder() {
@@ -205,7 +220,10 @@ public final class NvmegateProcess implements AutoCloseable {
                 "--bind", spec.discovery() != null ? spec.discovery().host() : "127.0.0.1",
                 "--discovery-port", Integer.toString(discoveryPort),
                 "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(FreePorts.pick("127.0.0.1")),
-                "--cluster-name", "nvmegate-process-" + UUID.randomUUID()));
+                "--cluster-name", "nvmegate-process-" + UUID.randomUUID(),
+                // HTTP on ports of its own (0: the child picks a free one and logs it), never the defaults 8080/9420
+                "--metrics-host", "127.0.0.1", "--metrics-port", metrics ? "0" : "-1",
+                "--api-host", "127.0.0.1", "--api-port", managementApi ? "0" : "-1"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
@@ -227,11 +245,37 @@ public final class NvmegateProcess implements AutoCloseable {
             p = process;
         }
         while (System.nanoTime() < end) {
-            if (Files.exists(logFile) && Files.readString(logFile).contains("nvmegate ready")) return;
+            Optional<String> ready = Files.exists(logFile) ? readyLine(Files.readString(logFile)) : Optional.empty();
+            if (ready.isPresent()) {
+                int[] http = httpPorts(ready.get());
+                synchronized (this) {
+                    metricsPort = http[0];
+                    apiPort = http[1];
+                }
+                if (metrics && metricsPort < 0 || managementApi && apiPort < 0) {
+                    throw new IllegalStateException("nvmegate serves without its " + (metricsPort < 0 ? "metrics" : "management API")
+                            + " (" + ready.get().trim() + "):\n" + tail());
+                }
+                return;
+            }
             if (!p.isAlive()) throw new IllegalStateException("nvmegate exited with " + p.exitValue() + " before it was ready:\n" + tail());
             Thread.sleep(100);
         }
         throw new IllegalStateException("nvmegate not ready after " + startTimeout + ":\n" + tail());
+    }
+
+    private static final java.util.regex.Pattern HTTP_PORTS =
+            java.util.regex.Pattern.compile("metrics port (-?\\d+), management API port (-?\\d+)");
+
+    /** @return the child's {@code nvmegate ready} line, once logged */
+    static Optional<String> readyLine(String log) {
+        return log.lines().filter(l -> l.contains("nvmegate ready")).findFirst();
+    }
+
+    /** @return {metrics port, management API port} of a {@code nvmegate ready} line, -1 for "none" or not stated */
+    static int[] httpPorts(String readyLine) {
+        java.util.regex.Matcher m = HTTP_PORTS.matcher(readyLine);
+        return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : new int[] {-1, -1};
     }
 
     /** @return the last 40 lines of the child's log */
@@ -271,6 +315,8 @@ public final class NvmegateProcess implements AutoCloseable {
         } finally {
             LIVE.remove(this);
             process = null;
+            apiPort = -1;
+            metricsPort = -1;
             deleteQuietly(pidFile(ports.get(0)));
             deleteQuietly(configFile);
             if (tempDataDir != null) deleteTree(tempDataDir);
@@ -310,6 +356,18 @@ public final class NvmegateProcess implements AutoCloseable {
     /** @return the child's discovery port */
     public synchronized int discoveryPort() { return discoveryPort; }
 
+    /**
+     * @return the port of the child's management API on 127.0.0.1 ({@code http://127.0.0.1:<port>/api/v1}), or -1
+     *         if not asked for ({@link Builder#managementApi}) or the child does not run
+     */
+    public synchronized int apiPort() { return apiPort; }
+
+    /**
+     * @return the port of the child's {@code /metrics}, {@code /health/live} and {@code /health/ready} on
+     *         127.0.0.1, or -1 if turned off ({@link Builder#metrics}) or the child does not run
+     */
+    public synchronized int metricsPort() { return metricsPort; }
+
     /** @return the child's log file (stdout and stderr) */
     public synchronized Path logFile() { return logFile; }
 
@@ -347,8 +405,28 @@ public final class NvmegateProcess implements AutoCloseable {
         private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx512m"));
         private Path logFile;
         private Duration startTimeout = Duration.ofMinutes(2);
+        private boolean managementApi;
+        private boolean metrics = true;
 
         private Builder() {}
+
+        /**
+         * Serves the management API (REST, {@code /api/v1}, no token: loopback only) on a free port of 127.0.0.1,
+         * reported by {@link NvmegateProcess#apiPort()}. Default: off.
+         */
+        public Builder managementApi(boolean v) {
+            managementApi = v;
+            return this;
+        }
+
+        /**
+         * Serves {@code /metrics} and {@code /health/*} on a free port of 127.0.0.1, reported by
+         * {@link NvmegateProcess#metricsPort()}. Default: on.
+         */
+        public Builder metrics(boolean v) {
+            metrics = v;
+            return this;
+        }
 
         /** Runs {@code java -jar jar} (default: the launcher's {@code Main} on this JVM's class path). */
         public Builder jar(Path v) {

@@ -1,17 +1,15 @@
 package io.nvmegate.embedded;
 
-import io.nvmegate.catalog.CatalogConfig;
-import io.nvmegate.catalog.CatalogView;
-import io.nvmegate.cluster.Cluster;
-import io.nvmegate.cluster.ClusterOptions;
-import io.nvmegate.discovery.DiscoveryService;
-import io.nvmegate.gateway.Gateway;
-import io.nvmegate.transport.NvmeTcpServer;
-import io.nvmegate.controller.TransportConfig;
-import io.nvmegate.worker.BlockWorker;
 import io.nvmegate.testkit.FreePorts;
+import io.nvmegate.catalog.NamespaceSpec;
+import io.nvmegate.cluster.ClusterOptions;
+import io.nvmegate.control.ApiOptions;
+import io.nvmegate.launcher.NodeOptions;
+import io.nvmegate.launcher.NvmegateNode;
+import io.nvmegate.launcher.Role;
+import io.nvmegate.launcher.observability.ObservabilityOptions;
+import io.nvmegate.transport.NvmeTcpServer;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +29,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * An NVMe/TCP target inside the calling JVM, for tests of NVMe host software (drivers, initiators, storage
- * applications) without hardware or kernel modules. The same gateway, block worker and (optional) discovery
- * service as a standalone nvmegate, on a private single-member Hazelcast cluster bound to 127.0.0.1 with a
- * generated cluster name and a free member port, so it never joins or contacts another cluster.
+ * applications) without hardware or kernel modules. A thin builder over the launcher's bootstrap
+ * ({@link NvmegateNode}, role {@code all}): the same gateway (cluster-wide CNTLID range), block worker (refreshed
+ * on every catalog change) and optional discovery service as a standalone nvmegate, on a private single-member
+ * Hazelcast cluster bound to 127.0.0.1 with a generated cluster name and a free member port, so it never joins or
+ * contacts another cluster. It serves no management API and no HTTP metrics (meters are recorded).
  *
  * <pre>{@code
  * try (NvmegateTarget target = NvmegateTarget.builder()
@@ -73,23 +73,17 @@ import java.util.concurrent.TimeoutException;
 public final class NvmegateTarget implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NvmegateTarget.class);
     private static final int BIND_ATTEMPTS = 3;
+    /** The gateway ID of the target's node (its ports name no gateway: served by it). */
+    private static final String GATEWAY_ID = "gateway-1";
 
     private final TargetSpec spec;
     private final Duration startTimeout;
 
     /** Guarded by {@code this}. */
-    private Running running;
+    private NvmegateNode running;
     private List<Integer> ports;
     private int discoveryPort;
     private CompletableFuture<NvmegateTarget> starting;
-
-    /** The pieces of a started target; any may be null while starting or after a failure. */
-    private static final class Running {
-        Cluster.Node node;
-        String workerDeployment;
-        Gateway gateway;
-        DiscoveryService discovery;
-    }
 
     private NvmegateTarget(TargetSpec spec, Duration startTimeout) {
         this.spec = spec;
@@ -136,15 +130,15 @@ public final class NvmegateTarget implements AutoCloseable {
             disc = spec.discovery() == null ? 0 : discoveryPort != 0 ? discoveryPort
                     : spec.discovery().port() != 0 ? spec.discovery().port() : FreePorts.pick(spec.discovery().host());
         }
-        Running r = new Running();
-        startAsync(r, chosen, disc).onComplete(ar -> {
-            if (ar.succeeded()) {
+        NvmegateNode node = NvmegateNode.begin(nodeOptions(chosen, disc), ApiOptions.disabled(), NvmegateNode.DiscoveryIdentity.DEFAULT);
+        node.serving().whenComplete((started, cause) -> {
+            if (cause == null) {
                 synchronized (this) {
                     if (result.isDone()) { // timed out meanwhile: release what this late start acquired
-                        shutdown(r);
+                        shutdown(node);
                         return;
                     }
-                    running = r;
+                    running = node;
                     ports = List.copyOf(chosen);
                     discoveryPort = disc;
                 }
@@ -153,20 +147,18 @@ public final class NvmegateTarget implements AutoCloseable {
                 result.completeAsync(() -> this);
                 return;
             }
-            Throwable cause = ar.cause();
-            shutdown(r).onComplete(ignored -> {
-                boolean retry;
-                synchronized (this) {
-                    retry = isBindFailure(cause) && ports == null && spec.hasEphemeralPorts() && n < BIND_ATTEMPTS
-                            && !result.isDone();
-                }
-                if (retry) {
-                    log.info("embedded target: bind failed ({}), retrying with new ports", cause.toString());
-                    attempt(n + 1, result);
-                } else {
-                    CompletableFuture.runAsync(() -> result.completeExceptionally(cause));
-                }
-            });
+            // a failed start has released what it started
+            boolean retry;
+            synchronized (this) {
+                retry = isBindFailure(cause) && ports == null && spec.hasEphemeralPorts() && n < BIND_ATTEMPTS
+                        && !result.isDone();
+            }
+            if (retry) {
+                log.info("embedded target: bind failed ({}), retrying with new ports", cause.toString());
+                attempt(n + 1, result);
+            } else {
+                CompletableFuture.runAsync(() -> result.completeExceptionally(cause));
+            }
         });
     }
 
@@ -177,51 +169,23 @@ public final class NvmegateTarget implements AutoCloseable {
         return false;
     }
 
-    private Future<Void> startAsync(Running r, List<Integer> chosenPorts, int disc) {
-        TransportConfig transport = spec.transport().toTransportConfig();
-        CatalogConfig config = spec.catalogConfig(chosenPorts);
+    /** The node of this target: the launcher's bootstrap, role {@code all} on a private single-member cluster. */
+    private NodeOptions nodeOptions(List<Integer> chosenPorts, int disc) {
         Path rocksDir = spec.rocksDbDirectory();
         Path dataDir = rocksDir != null ? rocksDir : Path.of(System.getProperty("java.io.tmpdir"));
         ClusterOptions cluster = new ClusterOptions("nvmegate-embedded-" + UUID.randomUUID(), "127.0.0.1",
                 FreePorts.pick("127.0.0.1"), List.of());
-        return Cluster.start(cluster).compose(node -> {
-            r.node = node;
-            CatalogView catalog = new CatalogView(node.vertx(), node.hazelcast());
-            return node.vertx().executeBlocking(() -> {
-                catalog.catalog().load(config);
-                return null;
-            }, false).compose(v -> catalog.start()).compose(s -> {
-                BlockWorker w = new BlockWorker(io.nvmegate.catalog.NamespaceSpec.DEFAULT_WORKER, dataDir,
-                        () -> catalog.current().namespaces());
-                return node.vertx().deployVerticle(w).map(id -> r.workerDeployment = id);
-            }).compose(id -> {
-                r.gateway = new Gateway(node.vertx(), catalog, new Gateway.Options("gateway-1", transport, 1, 0x7FFF));
-                return r.gateway.start();
-            }).compose(v -> {
-                if (spec.discovery() == null) return Future.succeededFuture();
-                r.discovery = new DiscoveryService(node.vertx(), catalog,
-                        new DiscoveryService.Options(spec.discovery().host(), disc, transport));
-                return r.discovery.start();
-            });
-        });
+        return new NodeOptions(Role.all, cluster, spec.catalogConfig(chosenPorts), dataDir, NamespaceSpec.DEFAULT_WORKER,
+                GATEWAY_ID, spec.discovery() == null ? "127.0.0.1" : spec.discovery().host(), spec.discovery() == null ? -1 : disc,
+                spec.transport().toTransportConfig(), ObservabilityOptions.disabled());
     }
 
-    /** Stops what {@code r} holds, in reverse start order; never fails. */
-    private static Future<Void> shutdown(Running r) {
-        if (r.node == null) return Future.succeededFuture();
-        Future<Void> f = Future.succeededFuture();
-        if (r.discovery != null) f = f.compose(v -> r.discovery.stop()).recover(NvmegateTarget::logged);
-        if (r.gateway != null) f = f.compose(v -> r.gateway.stop()).recover(NvmegateTarget::logged);
-        if (r.workerDeployment != null) f = f.compose(v -> r.node.vertx().undeploy(r.workerDeployment)).recover(NvmegateTarget::logged);
-        java.util.concurrent.ExecutorService leaked = HazelcastThreadLeak.executorOf(r.node.vertx());
-        return f.eventually(() -> r.node.close()).recover(NvmegateTarget::logged).andThen(ar -> {
-            if (leaked != null) leaked.shutdownNow();
+    /** Stops {@code node}; never fails. */
+    private static CompletionStage<Void> shutdown(NvmegateNode node) {
+        return node.stop().exceptionally(e -> {
+            log.warn("embedded target: unclean stop: {}", e.toString());
+            return null;
         });
-    }
-
-    private static Future<Void> logged(Throwable e) {
-        log.warn("embedded target: unclean stop: {}", e.toString());
-        return Future.succeededFuture();
     }
 
     /**
@@ -230,7 +194,7 @@ public final class NvmegateTarget implements AutoCloseable {
      * @return completes on a common-pool thread when everything is released; never fails (problems are logged)
      */
     public CompletionStage<Void> stop() {
-        Running r;
+        NvmegateNode r;
         CompletableFuture<NvmegateTarget> pending;
         synchronized (this) {
             r = running;
@@ -243,7 +207,7 @@ public final class NvmegateTarget implements AutoCloseable {
         }
         if (r == null) return CompletableFuture.completedFuture(null);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        shutdown(r).onComplete(ar -> {
+        shutdown(r).whenComplete((v, e) -> {
             log.info("nvmegate embedded target stopped (ports {})", ports);
             CompletableFuture.runAsync(() -> done.complete(null));
         });
@@ -260,7 +224,7 @@ public final class NvmegateTarget implements AutoCloseable {
     public void close() {
         Vertx own;
         synchronized (this) {
-            own = running == null ? null : running.node.vertx();
+            own = running == null || running.cluster() == null ? null : running.cluster().vertx();
         }
         Context ctx = Vertx.currentContext();
         if (own != null && ctx != null && ctx.owner() == own) {
@@ -314,9 +278,14 @@ public final class NvmegateTarget implements AutoCloseable {
     /** @return the transport options */
     public TcpTransportOptions transport() { return spec.transport(); }
 
+    /** @return the node (the launcher's bootstrap) while running, else null (tests of this package) */
+    synchronized NvmegateNode node() {
+        return running;
+    }
+
     /** @return the TCP servers of the gateway while running (diagnostics; e.g. their actual ports) */
     synchronized List<NvmeTcpServer> servers() {
-        return running == null ? List.of() : running.gateway.servers();
+        return running == null || running.gateway() == null ? List.of() : running.gateway().servers();
     }
 
     static <T> T await(CompletionStage<T> stage, String what) {

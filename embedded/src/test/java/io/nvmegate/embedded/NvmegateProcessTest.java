@@ -6,10 +6,16 @@ import io.nvmegate.client.NvmeTcpHost;
 import io.nvmegate.testkit.FreePorts;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +65,51 @@ class NvmegateProcessTest {
             assertThat(FreePorts.isFree("127.0.0.1", port)).isTrue();
             assertThat(Files.readString(p.logFile())).contains("nvmegate ready").contains("nvmegate stopped");
         }
+    }
+
+    /**
+     * Issue 13, defect 5: two children at once each serve their own metrics/health and management API (the
+     * children used to bind the standalone defaults 8080 and 9420, so the second one served neither, and the
+     * first one's API answered on the machine's 8080).
+     */
+    @Test
+    void twoChildrenAtOnceServeTheirOwnMetricsAndManagementApi() throws Exception {
+        String other = NQN + "-second";
+        NvmegateProcess a = child(0).managementApi(true).build();
+        NvmegateProcess b = NvmegateProcess.builder().namespace(other, 1, 16L << 20, 4096, Backend.MEMORY)
+                .listener("127.0.0.1", 0).managementApi(true).build();
+        try (a; b) {
+            CompletableFuture<NvmegateProcess> first = a.start().toCompletableFuture(), second = b.start().toCompletableFuture();
+            first.get(3, TimeUnit.MINUTES);
+            second.get(3, TimeUnit.MINUTES);
+            assertThat(List.of(a.apiPort(), a.metricsPort(), b.apiPort(), b.metricsPort())).allSatisfy(p -> assertThat(p).isPositive())
+                    .doesNotHaveDuplicates().doesNotContain(8080, 9420);
+            for (NvmegateProcess p : List.of(a, b)) {
+                String nqn = p == a ? NQN : other;
+                HttpResponse<String> subsystems = get(p.apiPort(), "/api/v1/subsystems");
+                assertThat(subsystems.statusCode()).isEqualTo(200);
+                assertThat(subsystems.body()).as("each child's API serves its own catalog").contains(nqn)
+                        .doesNotContain(p == a ? other : NQN + "\"");
+                assertThat(get(p.metricsPort(), "/health/ready").statusCode()).isEqualTo(200);
+                assertThat(get(p.metricsPort(), "/metrics").body()).contains("nvmegate_");
+                assertThat(Files.readString(p.logFile())).doesNotContain("NOT served").doesNotContain("management API not started");
+            }
+        }
+        assertThat(a.apiPort()).as("not running: no port").isEqualTo(-1);
+    }
+
+    @Test
+    void httpPortsAreOffUnlessAskedFor() {
+        try (NvmegateProcess p = child(0).metrics(false).build().startAndAwait()) {
+            assertThat(p.apiPort()).isEqualTo(-1);
+            assertThat(p.metricsPort()).isEqualTo(-1);
+            assertThat(p.tail()).contains("metrics port -1, management API port -1");
+        }
+    }
+
+    static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(java.time.Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

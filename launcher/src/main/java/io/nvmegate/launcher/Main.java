@@ -13,11 +13,14 @@ import picocli.CommandLine.Parameters;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code java -jar nvmegate.jar [all|gateway|worker|discovery] [options]}: runs the chosen roles until SIGTERM /
@@ -45,7 +48,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:NVMEGATE_PORT:-4420}", description = "NVMe/TCP I/O port of the default configuration. Env NVMEGATE_PORT. Default: ${DEFAULT-VALUE}")
     int port;
 
-    @Option(names = "--discovery-port", defaultValue = "${env:NVMEGATE_DISCOVERY_PORT:-8009}", description = "Discovery service port. Env NVMEGATE_DISCOVERY_PORT. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--discovery-port", defaultValue = "${env:NVMEGATE_DISCOVERY_PORT:-8009}", description = "Discovery service port "
+            + "(0: a free port, -1: no discovery service, also in role all). Env NVMEGATE_DISCOVERY_PORT. Default: ${DEFAULT-VALUE}")
     int discoveryPort;
 
     @Option(names = "--advertise", defaultValue = "${env:NVMEGATE_ADVERTISE}", description = "TRADDR published in discovery log entries "
@@ -109,7 +113,9 @@ public final class Main implements Callable<Integer> {
     String catalogStore;
 
     @Option(names = "--start-timeout", defaultValue = "${env:NVMEGATE_START_TIMEOUT:-120}", description = "Seconds the node may "
-            + "take to start (cluster join, catalog load, listeners) before it gives up. Env NVMEGATE_START_TIMEOUT. Default: ${DEFAULT-VALUE}")
+            + "take to start (cluster join, catalog load, listeners) before it gives up; a gateway or discovery member "
+            + "waiting for a block worker to bring the catalog waits without limit (not ready meanwhile). "
+            + "Env NVMEGATE_START_TIMEOUT. Default: ${DEFAULT-VALUE}")
     int startTimeoutSeconds;
 
     public static void main(String[] args) {
@@ -151,25 +157,42 @@ public final class Main implements Callable<Integer> {
         NvmegateNode.DiscoveryIdentity discovery;
         try {
             discovery = discoveryIdentity();
-            new io.nvmegate.discovery.DiscoveryService.Options(bind, discoveryPort, TransportConfig.defaults(),
-                    discovery.nqn(), discovery.advertisedAddress(), discovery.advertisedPort()); // validates
+            if (o.runsDiscovery()) {
+                new io.nvmegate.discovery.DiscoveryService.Options(bind, discoveryPort, TransportConfig.defaults(),
+                        discovery.nqn(), discovery.advertisedAddress(), discovery.advertisedPort()); // validates
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("nvmegate: " + e.getMessage());
             return 2;
         }
-        NvmegateNode node;
+        // --start-timeout bounds the join, and the roles' start when the catalog is there; a gateway or discovery
+        // member whose cluster has no catalog yet waits for it as long as it takes (health: not ready)
+        NvmegateNode node = NvmegateNode.begin(o, api, discovery);
         try {
-            node = NvmegateNode.start(o, api, discovery, Duration.ofSeconds(startTimeoutSeconds));
-        } catch (Exception e) {
-            System.err.println("nvmegate: failed to start: " + e);
+            node.started().toCompletableFuture().get(startTimeoutSeconds, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            System.err.println("nvmegate: failed to start: " + (e instanceof ExecutionException ? e.getCause() : e));
+            node.close();
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean failed = new AtomicBoolean(), shuttingDown = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown.set(true);
             node.close();
             stopped.countDown();
         }, "nvmegate-shutdown"));
+        node.serving().whenComplete((n, e) -> {
+            if (e == null || shuttingDown.get()) return;
+            System.err.println("nvmegate: failed to start: " + e);
+            failed.set(true);
+            stopped.countDown();
+        });
         stopped.await();
+        if (failed.get()) {
+            node.close();
+            return 1;
+        }
         return 0;
     }
 

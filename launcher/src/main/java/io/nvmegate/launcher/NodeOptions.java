@@ -17,7 +17,8 @@ import java.nio.file.Path;
  * @param workerId      this process's block worker ID (namespaces name their worker)
  * @param gatewayId     this process's gateway ID (ports may name their gateway)
  * @param discoveryHost discovery listener address
- * @param discoveryPort discovery listener port (8009)
+ * @param discoveryPort discovery listener port (8009; 0: a free port; negative: no discovery service, even in
+ *                      role {@code all})
  * @param transport     NVMe/TCP limits
  * @param observability where {@code /metrics} and the health endpoints are served (meters are always recorded)
  */
@@ -29,5 +30,22 @@ public record NodeOptions(Role role, ClusterOptions cluster, CatalogConfig confi
                        String gatewayId, String discoveryHost, int discoveryPort, TransportConfig transport) {
         this(role, cluster, config, dataDir, workerId, gatewayId, discoveryHost, discoveryPort, transport,
                 ObservabilityOptions.disabled());
+    }
+
+    /** @return whether this process runs a discovery service (its role has one and the port is not negative) */
+    public boolean runsDiscovery() {
+        return role.runsDiscovery() && discoveryPort >= 0;
+    }
+
+    /**
+     * Whether this member puts the catalog into the cluster when no member has
+     * ({@link io.nvmegate.catalog.CatalogAvailability#provide}): a member that runs a block worker (it holds the
+     * durable catalog, {@code <data>/catalog}, or with {@code --catalog-store none} is where the configuration
+     * lives) or that joins no other member (a cluster of its own). Any other member (gateway or discovery only,
+     * with {@code --members}) waits for a provider, serving nothing and reporting not ready, so members may start
+     * in any order.
+     */
+    public boolean providesCatalog() {
+        return role.runsWorker() || cluster.members().isEmpty();
     }
 }

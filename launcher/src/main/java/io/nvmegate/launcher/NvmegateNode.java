@@ -1,39 +1,80 @@
 package io.nvmegate.launcher;
 
+import com.hazelcast.core.HazelcastInstance;
+import io.nvmegate.catalog.CatalogAvailability;
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.cluster.Cluster;
+import io.nvmegate.cluster.ClusterMetrics;
+import io.nvmegate.cluster.CntlidRanges;
+import io.nvmegate.control.ApiOptions;
+import io.nvmegate.control.ApiServer;
+import io.nvmegate.control.CatalogService;
 import io.nvmegate.discovery.DiscoveryService;
 import io.nvmegate.gateway.Gateway;
 import io.nvmegate.launcher.observability.NodeObservability;
-import io.nvmegate.cluster.ClusterMetrics;
 import io.nvmegate.metrics.NodeMetrics;
 import io.nvmegate.worker.BlockWorker;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
- * One nvmegate process: joins the cluster, seeds the catalog, and starts the roles of {@link NodeOptions#role()}
- * (block worker first, so the gateway's first I/O finds it). {@link #close()} stops the listeners, destroys
- * controllers, flushes and closes RocksDB, and leaves the cluster.
+ * One nvmegate member: the single bootstrap of the launcher ({@link Main}) and of the embedded target
+ * ({@code io.nvmegate.embedded.NvmegateTarget}). {@link #begin} starts, in this order:
+ * <ol>
+ *   <li>observability: meters, and health answering "not ready" from now on ({@link NodeObservability});</li>
+ *   <li>the cluster member ({@link Cluster#start}; on worker members the durable catalog store and its full
+ *       local copy);</li>
+ *   <li>the catalog: a member that {@link NodeOptions#providesCatalog() provides} it puts it into the cluster
+ *       unless another member has ({@link CatalogAvailability#provide}: its local copy, else the configuration as
+ *       a seed); any other member waits until one has, serving nothing, its health in state
+ *       {@code AWAITING_CATALOG} (so gateways, discovery services and workers may start in any order);</li>
+ *   <li>the local catalog view ({@link CatalogView});</li>
+ *   <li>the roles of {@link NodeOptions#role()}: block worker first (so the gateway's first I/O finds it;
+ *       refreshed on every catalog change), gateway with its cluster-wide CNTLID range
+ *       ({@link CntlidRanges#claim}), discovery service with its range ({@link CntlidRanges#claimDiscovery}), and
+ *       the management API on gateway members;</li>
+ *   <li>ready: health READY and the log line {@code nvmegate ready: ...} (with the metrics and API ports).</li>
+ * </ol>
+ * A failed step releases what the earlier ones started. {@link #stop()} (and {@link #close()}) stops the
+ * listeners, destroys the controllers, flushes and closes RocksDB, leaves the cluster and closes Vert.x (every
+ * thread of the node ends); it may be called at any time, also while the node starts or waits for the catalog.
  */
 public final class NvmegateNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NvmegateNode.class);
 
     private final NodeOptions options;
-    private Cluster.Node node;
-    private CatalogView catalog;
-    private String workerDeployment;
-    private Gateway gateway;
-    private DiscoveryService discovery;
-    private NodeObservability observability;
-    private io.nvmegate.control.ApiOptions apiOptions = io.nvmegate.control.ApiOptions.disabled();
-    private io.nvmegate.control.ApiServer api;
+    private final ApiOptions apiOptions;
     /** Unique discovery NQN and advertised address of the discovery service (null: well-known NQN, as reached). */
-    private DiscoveryIdentity discoveryIdentity = DiscoveryIdentity.DEFAULT;
+    private final DiscoveryIdentity discoveryIdentity;
+    private final NodeObservability observability;
+    /** Failed by {@link #stop()}: ends a wait for the catalog. */
+    private final Promise<Void> stopRequested = Promise.promise();
+    /** Serving, or joined and waiting for the catalog. */
+    private final CompletableFuture<NvmegateNode> started = new CompletableFuture<>();
+    private final CompletableFuture<NvmegateNode> serving = new CompletableFuture<>();
+    /** The start sequence ended (served, or failed and released what it had started). */
+    private final CompletableFuture<Void> startEnded = new CompletableFuture<>();
+    private volatile boolean stopping;
+    /** Guarded by {@code this}. */
+    private CompletableFuture<Void> released;
+
+    private volatile Cluster.Node node;
+    private volatile CatalogView catalog;
+    private volatile String workerDeployment;
+    private volatile Gateway gateway;
+    private volatile DiscoveryService discovery;
+    private volatile ApiServer api;
 
     /**
      * How the discovery service presents itself.
@@ -46,29 +87,48 @@ public final class NvmegateNode implements AutoCloseable {
         public static final DiscoveryIdentity DEFAULT = new DiscoveryIdentity(null, null, 0);
     }
 
-    private NvmegateNode(NodeOptions options) {
+    private NvmegateNode(NodeOptions options, ApiOptions api, DiscoveryIdentity discovery) {
         this.options = options;
+        this.apiOptions = api;
+        this.discoveryIdentity = discovery;
+        this.observability = NodeObservability.start(options.observability()); // health answers during the join
     }
 
-    /** Starts a node and waits for it; throws if any role fails to start. */
+    /**
+     * Starts a node without waiting: returns at once; {@link #started()} and {@link #serving()} tell how far it
+     * got. A failed start releases everything it had started (both futures then fail).
+     *
+     * @param api       the management API (served on members that run a gateway, if enabled)
+     * @param discovery how the discovery service presents itself
+     */
+    public static NvmegateNode begin(NodeOptions options, ApiOptions api, DiscoveryIdentity discovery) {
+        NvmegateNode n = new NvmegateNode(options, api, discovery);
+        n.run();
+        return n;
+    }
+
+    /** Starts a node and waits until it serves; throws (after releasing it) if a step fails or times out. */
     public static NvmegateNode start(NodeOptions options, Duration timeout) throws Exception {
-        return start(options, io.nvmegate.control.ApiOptions.disabled(), timeout);
+        return start(options, ApiOptions.disabled(), timeout);
     }
 
     /** As {@link #start(NodeOptions, Duration)}, with the management API on nodes that run a gateway. */
-    public static NvmegateNode start(NodeOptions options, io.nvmegate.control.ApiOptions api, Duration timeout) throws Exception {
+    public static NvmegateNode start(NodeOptions options, ApiOptions api, Duration timeout) throws Exception {
         return start(options, api, DiscoveryIdentity.DEFAULT, timeout);
     }
 
-    /** As {@link #start(NodeOptions, io.nvmegate.control.ApiOptions, Duration)}, with the discovery service's identity. */
-    public static NvmegateNode start(NodeOptions options, io.nvmegate.control.ApiOptions api, DiscoveryIdentity discovery,
-                                     Duration timeout) throws Exception {
-        NvmegateNode n = new NvmegateNode(options);
-        n.apiOptions = api;
-        n.discoveryIdentity = discovery;
-        n.observability = NodeObservability.start(options.observability()); // health answers during the join
+    /**
+     * As {@link #start(NodeOptions, ApiOptions, Duration)}, with the discovery service's identity.
+     *
+     * @throws ExecutionException the failure of a start step (its cause)
+     * @throws TimeoutException   if the node does not serve within {@code timeout} (e.g. no member provides the
+     *                            catalog)
+     */
+    public static NvmegateNode start(NodeOptions options, ApiOptions api, DiscoveryIdentity discovery, Duration timeout)
+            throws Exception {
+        NvmegateNode n = begin(options, api, discovery);
         try {
-            n.startAsync().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            n.serving.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             n.close();
             throw e;
@@ -76,97 +136,209 @@ public final class NvmegateNode implements AutoCloseable {
         return n;
     }
 
-    private Future<Void> startAsync() {
+    /** @return completes when the node serves, or when it has joined and waits for the catalog; fails as {@link #serving()} */
+    public CompletionStage<NvmegateNode> started() { return started; }
+
+    /**
+     * @return completes when every role serves (health READY); fails if a start step failed or the node was
+     *         stopped before, after what it had started is released
+     */
+    public CompletionStage<NvmegateNode> serving() { return serving; }
+
+    private void run() {
+        step(this::join).compose(v -> step(this::provideOrAwaitCatalog)).compose(v -> step(this::startCatalogView))
+                .compose(v -> step(this::startWorker)).compose(v -> step(this::startGateway))
+                .compose(v -> step(this::startDiscovery)).compose(v -> step(this::startApi))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        observability.health().ready();
+                        log.info("nvmegate ready: role {}, cluster member {}, data {}, metrics port {}, management API port {}",
+                                options.role(), node.hazelcast().getCluster().getLocalMember().getAddress(),
+                                options.dataDir().toAbsolutePath(), observability.port(), api == null ? -1 : api.port());
+                        started.complete(this);
+                        serving.complete(this);
+                        startEnded.complete(null);
+                        return;
+                    }
+                    Throwable cause = ar.cause();
+                    if (!stopping) log.error("nvmegate failed to start: {}", cause.toString());
+                    release().whenComplete((x, e) -> {
+                        started.completeExceptionally(cause);
+                        serving.completeExceptionally(cause);
+                        startEnded.complete(null);
+                    });
+                });
+    }
+
+    /** Runs {@code next} unless a stop was requested meanwhile. */
+    private Future<Void> step(Supplier<Future<Void>> next) {
+        if (stopping) return Future.failedFuture(new IllegalStateException("nvmegate node stopped while starting"));
+        try {
+            return next.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private Future<Void> join() {
         NodeMetrics metrics = observability.metrics();
-        return Cluster.start(options.cluster(), observability.vertxMetricsFactory(), observability.vertxMetricsOptions()).compose(started -> {
-            node = started;
-            metrics.attach(node.vertx());
-            ClusterMetrics.register(metrics.registry(), node.hazelcast());
-            observability.health().joined(node.hazelcast());
-            catalog = new CatalogView(node.vertx(), node.hazelcast());
-            return node.vertx().executeBlocking(() -> {
-                catalog.catalog().seed(options.config()); // a seed: ignored once the (persisted) catalog exists
-                return null;
-            }, false);
-        }).compose(v -> catalog.start()).compose(s -> {
-            if (!options.role().runsWorker()) return Future.succeededFuture();
-            BlockWorker w = new BlockWorker(options.workerId(), options.dataDir(), () -> catalog.current().namespaces());
-            catalog.onChange(snap -> w.refresh());
-            return node.vertx().deployVerticle(w).map(id -> workerDeployment = id).mapEmpty();
-        }).compose(v -> {
-            if (!options.role().runsGateway()) return Future.succeededFuture();
-            metrics.role(NodeMetrics.GATEWAY); // its gauges exist (0) before the first connection
-            // CNTLIDs unique across the gateways of the cluster (Reservation Reports and the host rely on it)
-            return node.vertx().executeBlocking(() -> io.nvmegate.cluster.CntlidRanges.claim(node.hazelcast(), options.gatewayId()), false)
-                    .compose(range -> {
-                        gateway = new Gateway(node.vertx(), catalog, new Gateway.Options(options.gatewayId(), options.transport(), range[0], range[1]));
-                        return gateway.start();
-                    });
-        }).compose(v -> {
-            if (!options.role().runsDiscovery()) return Future.succeededFuture();
-            metrics.discoveryListensOn(options.discoveryPort());
-            metrics.role(NodeMetrics.DISCOVERY);
-            // CNTLIDs unique across discovery-service instances (they may share a unique discovery NQN)
-            return node.vertx().executeBlocking(() -> io.nvmegate.cluster.CntlidRanges.claimDiscovery(node.hazelcast()), false)
-                    .compose(range -> {
-                        discovery = new DiscoveryService(node.vertx(), catalog,
-                                new DiscoveryService.Options(options.discoveryHost(), options.discoveryPort(), options.transport(),
-                                        discoveryIdentity.nqn(), discoveryIdentity.advertisedAddress(), discoveryIdentity.advertisedPort()),
-                                range[0], range[1]);
-                        return discovery.start().onSuccess(d -> metrics.discoveryListensOn(discovery.port()));
-                    });
-        }).compose(v -> {
-            if (!options.role().runsGateway() || !apiOptions.enabled()) return Future.succeededFuture();
-            api = new io.nvmegate.control.ApiServer(node.vertx(), new io.nvmegate.control.CatalogService(catalog.catalog()), apiOptions);
-            return api.start().<Void>mapEmpty().recover(e -> { // a busy API port must not stop the storage target
-                if (e instanceof IllegalArgumentException) return Future.failedFuture(e);
-                log.error("management API not started: cannot listen on {}:{}: {}", apiOptions.host(), apiOptions.port(), e.toString());
-                api = null;
-                return Future.succeededFuture();
-            });
-        }).onSuccess(v -> observability.health().ready()).onSuccess(v -> log.info("nvmegate ready: role {}, cluster member {}, data {}", options.role(),
-                node.hazelcast().getCluster().getLocalMember().getAddress(), options.dataDir().toAbsolutePath()));
+        return Cluster.start(options.cluster(), observability.vertxMetricsFactory(), observability.vertxMetricsOptions())
+                .map(joined -> {
+                    node = joined;
+                    metrics.attach(joined.vertx());
+                    ClusterMetrics.register(metrics.registry(), joined.hazelcast());
+                    observability.health().joined(joined.hazelcast());
+                    return null;
+                });
+    }
+
+    private Future<Void> provideOrAwaitCatalog() {
+        Vertx vertx = node.vertx();
+        HazelcastInstance hz = node.hazelcast();
+        if (options.providesCatalog()) {
+            return vertx.executeBlocking(() -> CatalogAvailability.provide(hz, options.config(), options.cluster().catalogStore()), false)
+                    .mapEmpty();
+        }
+        return vertx.executeBlocking(() -> CatalogAvailability.isAvailable(hz), false).compose(available -> {
+            if (available) return Future.succeededFuture();
+            observability.health().awaitingCatalog();
+            log.warn("waiting for the catalog: no member of cluster {} has provided it yet (a block worker does, role "
+                    + "worker or all); role {} serves nothing until then", options.cluster().name(), options.role());
+            started.complete(this);
+            return CatalogAvailability.await(vertx, hz, stopRequested.future())
+                    .onSuccess(v -> log.info("catalog available: starting role {}", options.role()));
+        });
+    }
+
+    private Future<Void> startCatalogView() {
+        CatalogView view = new CatalogView(node.vertx(), node.hazelcast());
+        catalog = view;
+        return view.start().mapEmpty();
+    }
+
+    private Future<Void> startWorker() {
+        if (!options.role().runsWorker()) return Future.succeededFuture();
+        CatalogView view = catalog;
+        BlockWorker w = new BlockWorker(options.workerId(), options.dataDir(), () -> view.current().namespaces());
+        view.onChange(snap -> w.refresh());
+        return node.vertx().deployVerticle(w).map(id -> {
+            workerDeployment = id;
+            return null;
+        });
+    }
+
+    private Future<Void> startGateway() {
+        if (!options.role().runsGateway()) return Future.succeededFuture();
+        NodeMetrics metrics = observability.metrics();
+        metrics.role(NodeMetrics.GATEWAY); // its gauges exist (0) before the first connection
+        // CNTLIDs unique across the gateways of the cluster (Reservation Reports and the host rely on it)
+        return node.vertx().executeBlocking(() -> CntlidRanges.claim(node.hazelcast(), options.gatewayId()), false)
+                .compose(range -> {
+                    gateway = new Gateway(node.vertx(), catalog,
+                            new Gateway.Options(options.gatewayId(), options.transport(), range[0], range[1]));
+                    return gateway.start();
+                });
+    }
+
+    private Future<Void> startDiscovery() {
+        if (!options.runsDiscovery()) return Future.succeededFuture();
+        NodeMetrics metrics = observability.metrics();
+        metrics.discoveryListensOn(options.discoveryPort());
+        metrics.role(NodeMetrics.DISCOVERY);
+        // CNTLIDs unique across discovery-service instances (they may share a unique discovery NQN)
+        return node.vertx().executeBlocking(() -> CntlidRanges.claimDiscovery(node.hazelcast()), false)
+                .compose(range -> {
+                    discovery = new DiscoveryService(node.vertx(), catalog,
+                            new DiscoveryService.Options(options.discoveryHost(), options.discoveryPort(), options.transport(),
+                                    discoveryIdentity.nqn(), discoveryIdentity.advertisedAddress(), discoveryIdentity.advertisedPort()),
+                            range[0], range[1]);
+                    return discovery.start().onSuccess(d -> metrics.discoveryListensOn(discovery.port()));
+                });
+    }
+
+    private Future<Void> startApi() {
+        if (!options.role().runsGateway() || !apiOptions.enabled()) return Future.succeededFuture();
+        ApiServer server = new ApiServer(node.vertx(), new CatalogService(catalog.catalog()), apiOptions);
+        api = server;
+        return server.start().<Void>mapEmpty().recover(e -> { // a busy API port must not stop the storage target
+            if (e instanceof IllegalArgumentException) return Future.failedFuture(e);
+            log.error("management API not started: cannot listen on {}:{}: {}", apiOptions.host(), apiOptions.port(), e.toString());
+            api = null;
+            return Future.succeededFuture();
+        });
     }
 
     public CatalogView catalog() { return catalog; }
 
     public Gateway gateway() { return gateway; }
 
-    /** The management API server, or null (not a gateway node, or disabled). */
-    public io.nvmegate.control.ApiServer api() { return api; }
+    /** The management API server, or null (not a gateway node, disabled, or not started yet). */
+    public ApiServer api() { return api; }
 
     public DiscoveryService discovery() { return discovery; }
 
     public Cluster.Node cluster() { return node; }
 
+    public NodeOptions options() { return options; }
+
     /** Meters, health and their HTTP server. */
     public NodeObservability observability() { return observability; }
 
-    @Override
-    public synchronized void close() {
-        if (observability != null) observability.health().stopping();
-        if (node == null) {
-            closeObservability();
-            return;
-        }
-        try {
-            Future<Void> f = Future.succeededFuture();
-            if (api != null) f = f.compose(v -> api.stop());
-            if (discovery != null) f = f.compose(v -> discovery.stop());
-            if (gateway != null) f = f.compose(v -> gateway.stop());
-            if (workerDeployment != null) f = f.compose(v -> node.vertx().undeploy(workerDeployment));
-            f.eventually(() -> node.close()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            log.info("nvmegate stopped");
-        } catch (Exception e) {
-            log.warn("unclean shutdown: {}", e.toString());
-        } finally {
-            node = null;
-            closeObservability();
-        }
+    /**
+     * Stops the node (see the class comment); a start in progress ends first (a wait for the catalog at once).
+     *
+     * @return completes when everything is released; never fails (problems are logged). Idempotent.
+     */
+    public CompletionStage<Void> stop() {
+        stopping = true;
+        observability.health().stopping();
+        stopRequested.tryFail("nvmegate node stopped");
+        return startEnded.thenCompose(v -> release());
     }
 
-    private void closeObservability() {
-        if (observability != null) observability.close();
-        observability = null;
+    /** Stops what was started, in reverse start order, once; never fails. */
+    private synchronized CompletableFuture<Void> release() {
+        if (released != null) return released;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        released = done;
+        Cluster.Node n = node;
+        if (n == null) {
+            observability.close();
+            done.complete(null);
+            return done;
+        }
+        Future<Void> f = Future.succeededFuture();
+        ApiServer a = api;
+        DiscoveryService d = discovery;
+        Gateway g = gateway;
+        String w = workerDeployment;
+        if (a != null) f = f.compose(v -> a.stop()).recover(NvmegateNode::logged);
+        if (d != null) f = f.compose(v -> d.stop()).recover(NvmegateNode::logged);
+        if (g != null) f = f.compose(v -> g.stop()).recover(NvmegateNode::logged);
+        if (w != null) f = f.compose(v -> n.vertx().undeploy(w)).recover(NvmegateNode::logged);
+        f.eventually(n::close).recover(NvmegateNode::logged).onComplete(ar -> {
+            node = null;
+            observability.close();
+            log.info("nvmegate stopped");
+            done.complete(null);
+        });
+        return done;
+    }
+
+    private static Future<Void> logged(Throwable e) {
+        log.warn("unclean shutdown: {}", e.toString());
+        return Future.succeededFuture();
+    }
+
+    /** {@link #stop()} and wait (at most 60 s). */
+    @Override
+    public void close() {
+        try {
+            stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("unclean shutdown: {}", e.toString());
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.nvmegate.embedded;
+package io.nvmegate.cluster;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -11,10 +11,10 @@ import java.util.concurrent.ExecutorService;
 /**
  * Works around a thread leak of vertx-hazelcast 5.0.10: every {@code HazelcastClusterManager} starts a
  * "vertx-hazelcast-service-throttling-thread" executor ({@code SubsMapHelper.throttling.executorService}) that
- * its {@code close()} never shuts down, so each embedded target started and stopped would leave one idle thread
- * behind. {@link #executorOf} finds that executor (by reflection, before the cluster is left);
- * the target shuts it down after the Vert.x instance is closed. If the library's internals differ, nothing
- * happens.
+ * its {@code close()} never shuts down, so each node started and stopped in one JVM (embedded targets, tests)
+ * would leave one idle thread behind. {@link #executorOf} finds that executor (by reflection, before the cluster
+ * is left); {@link Cluster.Node#close()} shuts it down after the Vert.x instance is closed. If the library's
+ * internals differ, nothing happens.
  */
 final class HazelcastThreadLeak {
     private static final Logger log = LoggerFactory.getLogger(HazelcastThreadLeak.class);
