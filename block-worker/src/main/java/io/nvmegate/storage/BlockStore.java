@@ -10,8 +10,9 @@ import java.util.UUID;
  *
  * <p>Units: {@code blockSize} is the namespace's logical block size in bytes (512 or 4096); {@code slba} is a
  * 0-based logical block address ({@code >= 0}); {@code nlb} is a number of blocks ({@code >= 1}); a range
- * covers blocks {@code [slba, slba + nlb)} and must satisfy {@code slba + nlb <= Long.MAX_VALUE}. The store
- * does not know namespace capacities: the caller checks the range against the namespace size.
+ * covers blocks {@code [slba, slba + nlb)} and must lie in the store's key space ({@code slba + nlb <=
+ * Long.MAX_VALUE}). The store does not know namespace capacities: the block worker checks every range against
+ * the namespace once, at entry ({@link io.nvmegate.blockio.LbaRange}), before it calls a store.
  *
  * <p>Errors (all unchecked): {@link IllegalArgumentException} for a malformed call (bad block size, count,
  * negative LBA, wrong data length), {@link IllegalStateException} after {@link #close()}, and

@@ -1,16 +1,25 @@
 package io.nvmegate.storage;
 
+import io.nvmegate.blockio.LbaRange;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.Objects;
 import java.util.UUID;
 
-/** Argument checks shared by the {@link BlockStore} implementations. */
+/**
+ * Argument sanity shared by the {@link BlockStore} implementations. A store does not know namespace sizes: the
+ * block worker checks every range against the namespace once, at entry ({@link LbaRange}). A store only refuses
+ * (with {@link IllegalArgumentException}) what it cannot represent: a block count below 1, a range outside its key
+ * space (LBAs {@code 0 .. Long.MAX_VALUE - 1}, the same {@link LbaRange} rule with that capacity), a byte length
+ * beyond a buffer, data of another length than the blocks.
+ */
 final class Blocks {
     private Blocks() {}
 
     /** Largest block size accepted (NVMe allows larger LBA formats; nvmegate uses 512 and 4096). */
     static final int MAX_BLOCK_SIZE = 64 * 1024;
+    /** Blocks a store can address: LBAs stay below 2^63 (see the key layout of {@link RocksDbBlockStore}). */
+    static final long KEY_SPACE_BLOCKS = Long.MAX_VALUE;
 
     static void checkBlockSize(int blockSize) {
         if (blockSize < 512 || blockSize > MAX_BLOCK_SIZE || Integer.bitCount(blockSize) != 1) {
@@ -18,23 +27,17 @@ final class Blocks {
         }
     }
 
-    /** @return {@code nlb * blockSize} (the byte length of the range) */
-    static int checkRange(UUID ns, int blockSize, long slba, int nlb) {
+    /** @return {@code nlb * blockSize}, the byte length of the blocks */
+    static int byteLength(UUID ns, int blockSize, long slba, int nlb) {
         Objects.requireNonNull(ns, "namespace");
         checkBlockSize(blockSize);
         if (nlb < 1) throw new IllegalArgumentException("nlb must be >= 1, got " + nlb);
-        checkLbas(slba, nlb);
-        if ((long) nlb * blockSize > Integer.MAX_VALUE - 64) {
+        requireKeySpace(slba, nlb);
+        long bytes = LbaRange.bytes(nlb, blockSize);
+        if (bytes > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("range too large: " + nlb + " blocks of " + blockSize + " bytes");
         }
-        return nlb * blockSize;
-    }
-
-    static void checkLbas(long slba, long nlb) {
-        if (slba < 0) throw new IllegalArgumentException("slba must be >= 0, got " + slba);
-        if (nlb < 0 || slba > Long.MAX_VALUE - nlb) {
-            throw new IllegalArgumentException("bad range slba=" + slba + " nlb=" + nlb);
-        }
+        return (int) bytes;
     }
 
     static void checkData(Buffer data, int len) {
@@ -49,6 +52,12 @@ final class Blocks {
         Objects.requireNonNull(ranges, "ranges");
         checkBlockSize(blockSize);
         if (ranges.length % 2 != 0) throw new IllegalArgumentException("ranges must be {slba, nlb} pairs, length " + ranges.length);
-        for (int i = 0; i < ranges.length; i += 2) checkLbas(ranges[i], ranges[i + 1]);
+        for (int i = 0; i < ranges.length; i += 2) requireKeySpace(ranges[i], ranges[i + 1]);
+    }
+
+    private static void requireKeySpace(long slba, long nlb) {
+        if (!LbaRange.contains(slba, nlb, KEY_SPACE_BLOCKS)) {
+            throw new IllegalArgumentException("blocks " + slba + "+" + nlb + " outside the store's key space");
+        }
     }
 }

@@ -46,7 +46,7 @@ public final class MemoryBlockStore implements BlockStore {
 
     @Override
     public Buffer read(UUID ns, int blockSize, long slba, int nlb) {
-        int len = Blocks.checkRange(ns, blockSize, slba, nlb);
+        int len = Blocks.byteLength(ns, blockSize, slba, nlb);
         Namespace b = blocks(ns);
         byte[] out = new byte[len];
         b.lock.readLock().lock();
@@ -66,7 +66,7 @@ public final class MemoryBlockStore implements BlockStore {
 
     @Override
     public void write(UUID ns, int blockSize, long slba, int nlb, Buffer data, boolean sync) {
-        int len = Blocks.checkRange(ns, blockSize, slba, nlb);
+        int len = Blocks.byteLength(ns, blockSize, slba, nlb);
         Blocks.checkData(data, len);
         byte[][] copies = new byte[nlb][];
         for (int i = 0; i < nlb; i++) copies[i] = data.getBytes(i * blockSize, (i + 1) * blockSize); // outside the lock
@@ -81,7 +81,7 @@ public final class MemoryBlockStore implements BlockStore {
 
     @Override
     public void writeZeroes(UUID ns, int blockSize, long slba, int nlb) {
-        Blocks.checkRange(ns, blockSize, slba, nlb);
+        Blocks.byteLength(ns, blockSize, slba, nlb);
         remove(ns, new long[] {slba, nlb});
     }
 

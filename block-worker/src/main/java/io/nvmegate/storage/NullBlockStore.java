@@ -15,17 +15,17 @@ public final class NullBlockStore implements BlockStore {
 
     @Override
     public Buffer read(UUID ns, int blockSize, long slba, int nlb) {
-        return ZeroBlocks.of(Blocks.checkRange(ns, blockSize, slba, nlb));
+        return ZeroBlocks.of(Blocks.byteLength(ns, blockSize, slba, nlb));
     }
 
     @Override
     public void write(UUID ns, int blockSize, long slba, int nlb, Buffer data, boolean sync) {
-        Blocks.checkData(data, Blocks.checkRange(ns, blockSize, slba, nlb));
+        Blocks.checkData(data, Blocks.byteLength(ns, blockSize, slba, nlb));
     }
 
     @Override
     public void writeZeroes(UUID ns, int blockSize, long slba, int nlb) {
-        Blocks.checkRange(ns, blockSize, slba, nlb);
+        Blocks.byteLength(ns, blockSize, slba, nlb);
     }
 
     @Override

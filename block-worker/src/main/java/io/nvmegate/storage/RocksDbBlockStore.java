@@ -1,7 +1,6 @@
 package io.nvmegate.storage;
 
 import io.netty.buffer.ByteBuf;
-import io.nvmegate.storage.RocksDbMetrics;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -46,7 +45,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <h2>Reservation state</h2>
  * One key per namespace, {@code UUID (16) | FFFFFFFFFFFFFFFFh (8) | "resv"} (28 bytes): it sorts after every
  * block key of its namespace (LBAs stay below 2^63), so no block read, range delete or scan ever touches it. The
- * value is {@link io.nvmegate.worker.reservation.ReservationState#encode()}; written with {@code sync=true}.
+ * value is the reservation engine's encoding (opaque here, see {@link ReservationStateStore}); written with
+ * {@code sync=true}.
  *
  * <h2>Value</h2>
  * One logical block, exactly {@code blockSize} bytes. A block without a key reads as zeroes (never written,
@@ -88,7 +88,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Thread safety: all methods may be called concurrently; {@link #close()} waits for calls in progress.
  */
-public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Source {
+public final class RocksDbBlockStore implements BlockStore, ReservationStateStore, RocksDbMetrics.Source {
     /** Key length in bytes. */
     public static final int KEY_LEN = 24;
     /** Ranges of at most this many blocks are deleted with point deletes instead of a range tombstone. */
@@ -203,7 +203,7 @@ public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Sourc
 
     @Override
     public Buffer read(UUID ns, int blockSize, long slba, int nlb) {
-        int len = Blocks.checkRange(ns, blockSize, slba, nlb);
+        int len = Blocks.byteLength(ns, blockSize, slba, nlb);
         byte[] out = new byte[len];
         lock.readLock().lock();
         try {
@@ -248,7 +248,7 @@ public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Sourc
 
     @Override
     public void write(UUID ns, int blockSize, long slba, int nlb, Buffer data, boolean sync) {
-        int len = Blocks.checkRange(ns, blockSize, slba, nlb);
+        int len = Blocks.byteLength(ns, blockSize, slba, nlb);
         Blocks.checkData(data, len);
         lock.readLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
@@ -281,7 +281,7 @@ public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Sourc
 
     @Override
     public void writeZeroes(UUID ns, int blockSize, long slba, int nlb) {
-        Blocks.checkRange(ns, blockSize, slba, nlb);
+        Blocks.byteLength(ns, blockSize, slba, nlb);
         delete("writeZeroes", ns, new long[] {slba, nlb});
     }
 
@@ -366,6 +366,7 @@ public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Sourc
     }
 
     /** @return the stored reservation state of {@code ns}, or null if none is stored */
+    @Override
     public byte[] reservationState(UUID ns) {
         lock.readLock().lock();
         try {
@@ -379,6 +380,7 @@ public final class RocksDbBlockStore implements BlockStore, RocksDbMetrics.Sourc
     }
 
     /** Stores (WAL fsynced) the reservation state of {@code ns}; {@code state} null deletes it. */
+    @Override
     public void putReservationState(UUID ns, byte[] state) {
         lock.readLock().lock();
         try {

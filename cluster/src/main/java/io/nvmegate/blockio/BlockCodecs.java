@@ -9,17 +9,41 @@ import java.util.UUID;
 /**
  * Event-bus codecs for {@link BlockRequest} and {@link BlockReply}. Local delivery passes the object itself
  * ({@link MessageCodec#transform} is the identity), so buffers are never copied inside one JVM; clustered
- * delivery uses the wire forms below (big-endian, Vert.x {@link Buffer} conventions).
+ * delivery uses the wire forms below: big-endian (Vert.x {@link Buffer} conventions), offsets relative to the
+ * position the event bus gives the codec. The layout has no version field: every member of a cluster must run
+ * the same build.
  *
  * <pre>
- * BlockRequest: op u8, uuid msb i64, uuid lsb i64, blockSize i32, slba i64, nlb i32, fua u8,
- *               dataLen i32 (-1 = none), data, rangeCount i32 (-1 = none), ranges i64[rangeCount],
- *               host present u8, [host msb i64, host lsb i64], cntlid i32
- * BlockReply:   status i32, dataLen i32 (-1 = none), data
+ * BlockRequest
+ * offset  size       field
+ *  0      1          op: {@link BlockOp} ordinal (an unknown value decodes to op null, which the worker refuses)
+ *  1      8          namespace UUID most significant bits
+ *  9      8          namespace UUID least significant bits
+ * 17      4          blockSize (bytes)
+ * 21      8          slba (blocks)
+ * 29      4          nlb (blocks, 1's based)
+ * 33      1          fua (0 / 1)
+ * 34      4          cdw10
+ * 38      4          cdw11
+ * 42      4          dataLen D (bytes; -1 = no data)
+ * 46      max(D, 0)  data
+ *  p      4          rangeCount R (longs, i.e. 2 x number of ranges; -1 = no ranges)
+ *  p+4    8 x R      ranges: slba, nlb, slba, nlb, ...
+ *  q      1          host present (0 / 1)
+ *  q+1    16         host UUID msb, lsb (only if present)
+ *  r      4          cntlid
+ *
+ * BlockReply
+ *  0      4          status (NVMe status field, see {@link BlockReply#status()})
+ *  4      4          dataLen D (-1 = no data)
+ *  8      max(D, 0)  data
  * </pre>
  */
 public final class BlockCodecs {
     private BlockCodecs() {}
+
+    /** Bytes of the fixed part of a request, before the data length. */
+    static final int REQUEST_HEADER = 42;
 
     /** Registers both codecs as the default codecs of their classes; safe to call more than once. */
     public static void register(EventBus bus) {
@@ -32,11 +56,14 @@ public final class BlockCodecs {
     }
 
     static final class RequestCodec implements MessageCodec<BlockRequest, BlockRequest> {
+        private static final BlockOp[] OPS = BlockOp.values();
+
         @Override
         public void encodeToWire(Buffer b, BlockRequest r) {
-            b.appendByte((byte) r.op().ordinal()).appendLong(r.namespace().getMostSignificantBits())
-                    .appendLong(r.namespace().getLeastSignificantBits()).appendInt(r.blockSize()).appendLong(r.slba())
-                    .appendInt(r.nlb()).appendByte((byte) (r.fua() ? 1 : 0));
+            b.appendByte((byte) (r.op() == null ? -1 : r.op().ordinal()))
+                    .appendLong(r.namespace().getMostSignificantBits()).appendLong(r.namespace().getLeastSignificantBits())
+                    .appendInt(r.blockSize()).appendLong(r.slba()).appendInt(r.nlb()).appendByte((byte) (r.fua() ? 1 : 0))
+                    .appendInt(r.cdw10()).appendInt(r.cdw11());
             appendData(b, r.data());
             if (r.ranges() == null) {
                 b.appendInt(-1);
@@ -54,13 +81,16 @@ public final class BlockCodecs {
 
         @Override
         public BlockRequest decodeFromWire(int pos, Buffer b) {
-            BlockOp op = BlockOp.values()[b.getByte(pos)];
+            int opIndex = b.getUnsignedByte(pos);
+            BlockOp op = opIndex < OPS.length ? OPS[opIndex] : null;
             UUID ns = new UUID(b.getLong(pos + 1), b.getLong(pos + 9));
             int bs = b.getInt(pos + 17);
             long slba = b.getLong(pos + 21);
             int nlb = b.getInt(pos + 29);
             boolean fua = b.getByte(pos + 33) != 0;
-            int p = pos + 34;
+            int cdw10 = b.getInt(pos + 34);
+            int cdw11 = b.getInt(pos + 38);
+            int p = pos + REQUEST_HEADER;
             int dl = b.getInt(p);
             p += 4;
             Buffer data = null;
@@ -80,7 +110,7 @@ public final class BlockCodecs {
                 host = new UUID(b.getLong(p), b.getLong(p + 8));
                 p += 16;
             }
-            return new BlockRequest(op, ns, bs, slba, nlb, fua, data, ranges, host, b.getInt(p));
+            return new BlockRequest(op, ns, bs, slba, nlb, fua, data, ranges, cdw10, cdw11, host, b.getInt(p));
         }
 
         @Override

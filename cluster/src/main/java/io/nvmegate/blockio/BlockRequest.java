@@ -6,44 +6,60 @@ import java.util.UUID;
 
 /**
  * A block I/O request from a gateway to the block worker owning namespace {@code namespace}, sent on the event
- * bus to {@code "nvmegate.block.<namespace uuid>"} (see {@link io.nvmegate.catalog.NamespaceSpec#address()}).
- * The gateway has already checked the LBA range; the reply is a {@link BlockReply}.
+ * bus to {@code "nvmegate.block.<namespace uuid>"} (see {@link io.nvmegate.catalog.NamespaceSpec#address()});
+ * the reply is a {@link BlockReply}. Which op uses which field, and who checks what: {@code package-info}.
  *
  * @param op        the operation
  * @param namespace namespace UUID (storage key)
- * @param blockSize logical block size in bytes (512 or 4096)
- * @param slba      first logical block
- * @param nlb       number of logical blocks (1-based)
- * @param fua       Force Unit Access: for WRITE, durable (WAL synced) before the reply
- * @param data      WRITE and COMPARE payload, {@code nlb * blockSize} bytes; COMPARE_AND_WRITE: compare then write
- *                  data, {@code 2 * nlb * blockSize} bytes; {@code null} otherwise
- * @param ranges    DEALLOCATE ranges as pairs {slba, nlb}; {@code null} otherwise
+ * @param blockSize logical block size in bytes (512 or 4096); 0 for FLUSH and the reservation ops
+ * @param slba      first logical block (a block address, not bytes); 0 where unused
+ * @param nlb       number of logical blocks, 1's based (NLB + 1 of the command); 0 where unused
+ * @param fua       Force Unit Access: for WRITE and COMPARE_AND_WRITE, durable (WAL synced) before the reply
+ * @param data      WRITE and COMPARE: {@code nlb * blockSize} bytes; COMPARE_AND_WRITE: compare then write data,
+ *                  {@code 2 * nlb * blockSize} bytes; the reservation ops: the command's data (see {@link BlockOp});
+ *                  {@code null} otherwise
+ * @param ranges    DEALLOCATE ranges as pairs {slba, nlb} (blocks); {@code null} otherwise
+ * @param cdw10     reservation ops: the command's CDW10 as the host sent it (e.g. RREGA / IEKEY / CPTPL of a
+ *                  Register, NUMD of a Report); 0 otherwise
+ * @param cdw11     RESERVATION_REPORT: the command's CDW11 (bit 0 EDS); 0 otherwise
  * @param host      128-bit host identifier of the controller that issued the command, for the reservation access
  *                  check and the reservation commands; {@code null} for requests of the gateway itself (e.g. the
  *                  flush of a controller shutdown), which are not checked
  * @param cntlid    CNTLID of that controller (0 when {@code host} is null)
- *
- * <p>Reservation operations ({@code RESERVATION_*}) reuse {@code slba} for the command's CDW10 and {@code nlb}
- * for its CDW11; {@code data} is the command's data (Register / Acquire 16 bytes, Release 8 bytes).
  */
 public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
-                           long[] ranges, UUID host, int cntlid) {
-    /** A request without host (not subject to reservations). */
+                           long[] ranges, int cdw10, int cdw11, UUID host, int cntlid) {
+    /** A block request (no CDW10/CDW11) of controller {@code cntlid} of {@code host}. */
+    public BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
+                        long[] ranges, UUID host, int cntlid) {
+        this(op, namespace, blockSize, slba, nlb, fua, data, ranges, 0, 0, host, cntlid);
+    }
+
+    /** A block request without host (not subject to reservations). */
     public BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data, long[] ranges) {
-        this(op, namespace, blockSize, slba, nlb, fua, data, ranges, null, 0);
+        this(op, namespace, blockSize, slba, nlb, fua, data, ranges, 0, 0, null, 0);
     }
 
     /** @return this request issued by controller {@code cntlid} of host {@code host} */
     public BlockRequest withHost(UUID host, int cntlid) {
-        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, host, cntlid);
+        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid);
     }
 
     /**
      * A reservation command ({@code op} one of the {@code RESERVATION_*} operations) from controller {@code cntlid}
      * of host {@code host}.
+     *
+     * @param cdw10 the command's CDW10
+     * @param cdw11 the command's CDW11 (used by RESERVATION_REPORT)
+     * @param data  the command's data (see {@link BlockOp}), or null
      */
     public static BlockRequest reservation(BlockOp op, UUID ns, int cdw10, int cdw11, Buffer data, UUID host, int cntlid) {
-        return new BlockRequest(op, ns, 0, Integer.toUnsignedLong(cdw10), cdw11, false, data, null, host, cntlid);
+        return new BlockRequest(op, ns, 0, 0, 0, false, data, null, cdw10, cdw11, host, cntlid);
+    }
+
+    /** Controller {@code cntlid} of {@code host} is gone (see {@link BlockOp#CONTROLLER_GONE}). */
+    public static BlockRequest controllerGone(UUID ns, UUID host, int cntlid) {
+        return new BlockRequest(BlockOp.CONTROLLER_GONE, ns, 0, 0, 0, false, null, null, 0, 0, host, cntlid);
     }
 
     public static BlockRequest read(UUID ns, int blockSize, long slba, int nlb) {

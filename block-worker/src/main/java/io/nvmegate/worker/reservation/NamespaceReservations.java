@@ -1,20 +1,13 @@
 package io.nvmegate.worker.reservation;
 
-import io.nvmegate.worker.BlockWorker;
-import io.nvmegate.catalog.NamespaceSpec;
-import io.nvmegate.protocol.Status;
-import io.nvmegate.worker.reservation.ReservationEngine;
-import io.nvmegate.blockio.ReservationNotice;
-import io.nvmegate.worker.reservation.ReservationOutcome;
-import io.nvmegate.worker.reservation.ReservationState;
-import io.nvmegate.worker.reservation.ReservationType;
 import io.nvmegate.blockio.BlockOp;
 import io.nvmegate.blockio.BlockReply;
 import io.nvmegate.blockio.BlockRequest;
-import io.nvmegate.blockio.ReservationEvents;
-import io.nvmegate.storage.RocksDbBlockStore;
+import io.nvmegate.blockio.ReservationNotice;
+import io.nvmegate.catalog.NamespaceSpec;
+import io.nvmegate.protocol.Status;
+import io.nvmegate.storage.ReservationStateStore;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
@@ -23,73 +16,85 @@ import org.slf4j.LoggerFactory;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The reservations of a block worker's namespaces (NVMe Base 2.0 section 8.19): one {@link ReservationEngine} per
- * served namespace, so every gateway of the cluster sees one truth. Everything but storage runs on the worker
- * verticle's event loop, in the order requests arrive.
+ * served namespace, so every gateway of the cluster sees one truth. The package's contract with the worker is in
+ * its {@code package-info}; in short:
  *
  * <ul>
+ *   <li>{@link #load} / {@link #unload}: the worker starts / stops serving a namespace.</li>
  *   <li>{@link #check}: the access check of every block request carrying a host (NVM Command Set 1.0 Figure 5):
  *       Read/Compare/Verify are the read group, Write/Write Zeroes/Deallocate/Flush/Compare and Write the write
  *       group; a denied request gets Reservation Conflict | DNR (SCT 0 SC 83h) without touching the store.</li>
- *   <li>{@link #execute}: the {@code RESERVATION_*} operations and {@code CONTROLLER_GONE}. Notifications are
- *       published on {@link ReservationEvents#ADDRESS}.</li>
- *   <li>Persistence: namespaces with backend {@code rocksdb} support PTPL (RESCAP bit 0). While PTPL is set, the
- *       state is written (WAL fsynced, on the ordered storage executor) after each change and before the reply,
- *       and loaded when the worker starts serving the namespace; clearing PTPL deletes the stored copy, so a
- *       restart (the worker's "power loss") starts with no registrants (section 8.19.9).</li>
+ *   <li>{@link #execute}: the {@code RESERVATION_*} operations and {@code CONTROLLER_GONE}, already validated by
+ *       the worker (host present, data lengths). Notifications go to the {@link NoticePublisher}.</li>
+ *   <li>Persistence: namespaces loaded with a {@link ReservationStateStore} support PTPL (RESCAP bit 0). While
+ *       PTPL is set, the state is written (synced, on the ordered storage executor) after each change and before
+ *       the reply, and loaded when the worker starts serving the namespace; clearing PTPL deletes the stored
+ *       copy, so a restart (the worker's "power loss") starts with no registrants (section 8.19.9).</li>
  *   <li>Preempt and Abort: commands of the preempted hosts that reach the worker after the preempt are checked
  *       against the new state (Reservation Conflict where the reservation type denies them). Commands already
  *       handed to the storage executor cannot be taken back: they complete; no command is aborted.</li>
  * </ul>
+ * Threads: {@link #check} and {@link #execute} run on the worker verticle's event loop, in the order requests
+ * arrive (the engines are not thread-safe); {@link #load} blocks (it reads the store) and runs on a storage thread.
  */
 public final class NamespaceReservations {
     private static final Logger log = LoggerFactory.getLogger(NamespaceReservations.class);
 
+    /** Where notices go: the worker publishes them to every gateway ({@link io.nvmegate.blockio.ReservationEvents}). */
+    @FunctionalInterface
+    public interface NoticePublisher {
+        void publish(NamespaceSpec ns, ReservationNotice notice);
+    }
+
     private final String workerId;
-    private final Vertx vertx;
+    private final NoticePublisher notices;
     private final Map<UUID, Entry> byNamespace = new ConcurrentHashMap<>();
 
+    /** One namespace: its engine, where its state persists (null: no PTPL), whether a copy is stored now. */
     private static final class Entry {
         final ReservationEngine engine;
+        final ReservationStateStore persistence;
         boolean stored;
 
-        Entry(ReservationEngine engine, boolean stored) {
+        Entry(ReservationEngine engine, ReservationStateStore persistence, boolean stored) {
             this.engine = engine;
+            this.persistence = persistence;
             this.stored = stored;
         }
     }
 
-    public NamespaceReservations(String workerId, Vertx vertx) {
+    public NamespaceReservations(String workerId, NoticePublisher notices) {
         this.workerId = workerId;
-        this.vertx = vertx;
+        this.notices = notices;
     }
 
     /**
-     * Blocking: the state of a newly served namespace, from RocksDB if it was stored with PTPL, else empty.
-     * A stored state that cannot be decoded is logged and dropped (the namespace starts without reservations).
+     * Blocking: the state of a newly served namespace, from {@code persistence} if it was stored with PTPL, else
+     * empty. A stored state that cannot be decoded is logged and dropped (the namespace starts without
+     * reservations). A namespace already loaded keeps its state.
+     *
+     * @param persistence where the state persists with PTPL; null if the namespace's data does not survive a
+     *                    restart (then PTPL is not supported: Set PTPL fails with Invalid Field | DNR)
      */
-    public void load(NamespaceSpec ns, RocksDbBlockStore rocks) {
+    public void load(NamespaceSpec ns, ReservationStateStore persistence) {
         if (byNamespace.containsKey(ns.uuid())) return;
-        boolean persistent = BlockWorker.BACKEND_ROCKSDB.equals(ns.backend()) && rocks != null;
         ReservationState state = new ReservationState();
         boolean stored = false;
-        if (persistent) {
-            byte[] b = rocks.reservationState(ns.uuid());
-            if (b != null) {
-                try {
-                    state = ReservationState.decode(b);
-                    stored = true;
-                    log.info("block worker {}: namespace {} (nsid {}): reservation state restored (PTPL): {} registrant(s), type {}, generation {}",
-                            workerId, ns.uuid(), ns.nsid(), state.registrants().size(), state.type(), state.generation());
-                } catch (IllegalArgumentException e) {
-                    log.warn("block worker {}: namespace {}: stored reservation state unreadable, dropped: {}", workerId, ns.uuid(), e.getMessage());
-                }
+        byte[] b = persistence == null ? null : persistence.reservationState(ns.uuid());
+        if (b != null) {
+            try {
+                state = ReservationState.decode(b);
+                stored = true;
+                log.info("block worker {}: namespace {} (nsid {}): reservation state restored (PTPL): {} registrant(s), type {}, generation {}",
+                        workerId, ns.uuid(), ns.nsid(), state.registrants().size(), state.type(), state.generation());
+            } catch (IllegalArgumentException e) {
+                log.warn("block worker {}: namespace {}: stored reservation state unreadable, dropped: {}", workerId, ns.uuid(), e.getMessage());
             }
         }
-        byNamespace.put(ns.uuid(), new Entry(new ReservationEngine(state, persistent), stored));
+        byNamespace.put(ns.uuid(), new Entry(new ReservationEngine(state, persistence != null), persistence, stored));
     }
 
     /** The namespace is no longer served: its in-memory state goes (a stored PTPL copy stays). */
@@ -97,22 +102,12 @@ public final class NamespaceReservations {
         byNamespace.remove(ns);
     }
 
-    /** @return whether {@code op} is one of the operations {@link #execute} handles */
-    public static boolean handles(BlockOp op) {
-        switch (op) {
-            case RESERVATION_REGISTER:
-            case RESERVATION_ACQUIRE:
-            case RESERVATION_RELEASE:
-            case RESERVATION_REPORT:
-            case RESERVATION_PERSISTENCE:
-            case CONTROLLER_GONE:
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /** @return {@code Status.SUCCESS}, or Reservation Conflict | DNR if the reservation denies {@code r}'s host */
+    /**
+     * The access check of a block request (not a reservation op). Remembers the CNTLID of a registrant's
+     * controller for the Reservation Report.
+     *
+     * @return {@code Status.SUCCESS}, or Reservation Conflict | DNR if the reservation denies {@code r}'s host
+     */
     public int check(NamespaceSpec ns, BlockRequest r) {
         if (r.host() == null) return Status.SUCCESS;
         Entry e = byNamespace.get(ns.uuid());
@@ -140,68 +135,72 @@ public final class NamespaceReservations {
     }
 
     /**
-     * Runs a reservation operation; the reply carries its status (Invalid Field | DNR for a request without host
-     * or with short data) and, for a Report / Get PTPL, its data.
+     * Runs a reservation operation ({@link BlockOp#reservation()}); the reply carries its status and, for a
+     * Report / Get PTPL, its data. The worker has validated {@code r}: a host for every op but
+     * RESERVATION_PERSISTENCE, and the data lengths of {@link BlockOp}.
      *
-     * @param storage the ordered executor for RocksDB writes; {@code rocks} supplies the open store
+     * @param storage the executor for writes of the persistent copy, used ordered
+     * @return the reply; Namespace Not Ready if {@code ns} is not loaded, Internal Error if storing the state failed
      */
-    public Future<BlockReply> execute(NamespaceSpec ns, BlockRequest r, WorkerExecutor storage, Supplier<RocksDbBlockStore> rocks) {
+    public Future<BlockReply> execute(NamespaceSpec ns, BlockRequest r, WorkerExecutor storage) {
         Entry e = byNamespace.get(ns.uuid());
-        if (e == null) return Future.succeededFuture(new BlockReply(Status.NAMESPACE_NOT_READY, null));
+        if (e == null) return Future.succeededFuture(BlockReply.status(Status.NAMESPACE_NOT_READY));
         ReservationEngine engine = e.engine;
-        int cdw10 = (int) r.slba();
         Buffer d = r.data();
-        if (r.op() == BlockOp.CONTROLLER_GONE) {
-            engine.state().gone(r.host(), r.cntlid());
-            return Future.succeededFuture(BlockReply.OK);
-        }
-        if (r.op() == BlockOp.RESERVATION_PERSISTENCE && d == null) {
-            return Future.succeededFuture(new BlockReply(Status.SUCCESS, Buffer.buffer(new byte[] {(byte) (engine.state().ptpl() ? 1 : 0)})));
-        }
-        int need = r.op() == BlockOp.RESERVATION_RELEASE ? ReservationEngine.RELEASE_DATA
-                : r.op() == BlockOp.RESERVATION_PERSISTENCE || r.op() == BlockOp.RESERVATION_REPORT ? 0 : ReservationEngine.REGISTER_DATA;
-        if ((r.host() == null && r.op() != BlockOp.RESERVATION_PERSISTENCE) || (need > 0 && (d == null || d.length() < need))) {
-            return Future.succeededFuture(new BlockReply(Status.dnr(Status.INVALID_FIELD), null));
-        }
         boolean ptplBefore = engine.state().ptpl();
         ReservationOutcome o;
         switch (r.op()) {
+            case CONTROLLER_GONE:
+                engine.state().gone(r.host(), r.cntlid());
+                return Future.succeededFuture(BlockReply.OK);
             case RESERVATION_REGISTER:
-                o = engine.register(r.host(), r.cntlid(), cdw10, d.getLongLE(0), d.getLongLE(8));
+                o = engine.register(r.host(), r.cntlid(), r.cdw10(), d.getLongLE(0), d.getLongLE(8));
                 break;
             case RESERVATION_ACQUIRE:
-                o = engine.acquire(r.host(), r.cntlid(), cdw10, d.getLongLE(0), d.getLongLE(8));
+                o = engine.acquire(r.host(), r.cntlid(), r.cdw10(), d.getLongLE(0), d.getLongLE(8));
                 break;
             case RESERVATION_RELEASE:
-                o = engine.release(r.host(), r.cntlid(), cdw10, d.getLongLE(0));
+                o = engine.release(r.host(), r.cntlid(), r.cdw10(), d.getLongLE(0));
                 break;
             case RESERVATION_REPORT:
-                o = engine.report(r.host(), r.cntlid(), cdw10, r.nlb());
+                o = engine.report(r.host(), r.cntlid(), r.cdw10(), r.cdw11());
+                break;
+            case RESERVATION_PERSISTENCE:
+                if (d == null) {
+                    return Future.succeededFuture(new BlockReply(Status.SUCCESS, Buffer.buffer(new byte[] {(byte) (engine.state().ptpl() ? 1 : 0)})));
+                }
+                o = engine.setPersistence((d.getByte(0) & 1) != 0);
                 break;
             default:
-                o = engine.setPersistence(d.length() > 0 && (d.getByte(0) & 1) != 0);
-                break;
+                throw new IllegalArgumentException(r.op() + " is not a reservation op");
         }
-        for (ReservationNotice n : o.notices()) {
-            vertx.eventBus().publish(ReservationEvents.ADDRESS, ReservationEvents.encode(ns.subsystemNqn(), ns.nsid(), n));
-        }
+        for (ReservationNotice n : o.notices()) notices.publish(ns, n);
         if (!o.aborted().isEmpty()) {
             log.info("block worker {}: namespace {} (nsid {}): preempt and abort of host(s) {}: their later commands are checked against the new reservation",
                     workerId, ns.uuid(), ns.nsid(), o.aborted());
         }
         BlockReply reply = new BlockReply(o.status(), o.data() == null ? null : Buffer.buffer(o.data()));
-        ReservationState s = engine.state();
+        return persist(ns, e, o, ptplBefore, storage).map(stored -> stored ? reply : BlockReply.status(Status.INTERNAL_ERROR));
+    }
+
+    /**
+     * Writes or deletes the persistent copy when the outcome requires it: while PTPL is set after every state
+     * change (and when PTPL was just set), and once more to delete the copy when PTPL was cleared.
+     *
+     * @return true if nothing had to be stored or storing succeeded
+     */
+    private Future<Boolean> persist(NamespaceSpec ns, Entry e, ReservationOutcome o, boolean ptplBefore, WorkerExecutor storage) {
+        ReservationState s = e.engine.state();
         boolean write = o.succeeded() && (s.ptpl() ? o.persist() || !ptplBefore || !e.stored : e.stored);
-        RocksDbBlockStore store = rocks.get();
-        if (!write || store == null) return Future.succeededFuture(reply);
+        if (!write || e.persistence == null) return Future.succeededFuture(true);
         byte[] snapshot = s.ptpl() ? s.encode() : null;
         e.stored = snapshot != null;
         return storage.executeBlocking(() -> {
-            store.putReservationState(ns.uuid(), snapshot);
-            return reply;
+            e.persistence.putReservationState(ns.uuid(), snapshot);
+            return true;
         }, true).recover(t -> {
             log.warn("block worker {}: namespace {}: storing the reservation state failed: {}", workerId, ns.uuid(), t.toString());
-            return Future.succeededFuture(new BlockReply(Status.INTERNAL_ERROR, null));
+            return Future.succeededFuture(false);
         });
     }
 }

@@ -1,0 +1,9 @@
+/**
+ * Block stores of a block worker, one per catalog backend ({@link io.nvmegate.storage.StorageBackend}):
+ * {@link io.nvmegate.storage.RocksDbBlockStore} (key layout in its class comment, also the
+ * {@link io.nvmegate.storage.ReservationStateStore} of PTPL), {@link io.nvmegate.storage.MemoryBlockStore},
+ * {@link io.nvmegate.storage.NullBlockStore}; blocking calls behind {@link io.nvmegate.storage.BlockStore}, and
+ * the RocksDB gauges ({@link io.nvmegate.storage.RocksDbMetrics}). Stores know nothing of namespaces' sizes,
+ * reservations or NVMe statuses: the worker validates requests before they reach a store.
+ */
+package io.nvmegate.storage;

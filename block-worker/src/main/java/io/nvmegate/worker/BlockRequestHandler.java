@@ -1,0 +1,114 @@
+package io.nvmegate.worker;
+
+import io.nvmegate.blockio.BlockOp;
+import io.nvmegate.blockio.BlockReply;
+import io.nvmegate.blockio.BlockRequest;
+import io.nvmegate.catalog.NamespaceSpec;
+import io.nvmegate.metrics.StorageMetrics;
+import io.nvmegate.protocol.Status;
+import io.nvmegate.worker.reservation.NamespaceReservations;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+
+/**
+ * The lifecycle of one block request on a worker, on the worker verticle's event loop:
+ * <ol>
+ *   <li>decode the event-bus message ({@link BlockCall#decode}: not a request → Internal Error);</li>
+ *   <li>validate it once ({@link RequestCheck});</li>
+ *   <li>route it: a reservation op ({@link BlockOp#reservation()}) to {@link NamespaceReservations#execute}; a
+ *       storage op through the reservation access check ({@link NamespaceReservations#check}, Reservation
+ *       Conflict | DNR) to {@link StorageCommands} on the store the namespace is bound to
+ *       ({@link ServedNamespace#store()});</li>
+ *   <li>reply exactly once through {@link BlockCall#reply}.</li>
+ * </ol>
+ * Storage ops of a blocking store run on the worker's storage executor (unordered: requests of one namespace may
+ * complete in any order) and the storage thread replies itself, so the reply goes straight to the sender's
+ * context (one thread hand-off less per command); a non-blocking store (backend {@code null}) is answered on the
+ * event loop. A store failure is logged (WARN, namespace and op) and answered with Internal Error.
+ */
+final class BlockRequestHandler {
+    private static final Logger log = LoggerFactory.getLogger(BlockRequestHandler.class);
+
+    private final String workerId;
+    private final NamespaceReservations reservations;
+    private final WorkerExecutor executor;
+    private final StorageMetrics metrics;
+    private final StorageCommands storage = new StorageCommands();
+
+    BlockRequestHandler(String workerId, NamespaceReservations reservations, WorkerExecutor executor, StorageMetrics metrics) {
+        this.workerId = workerId;
+        this.reservations = reservations;
+        this.executor = executor;
+        this.metrics = metrics;
+    }
+
+    /** Handles {@code msg}, sent to the address of namespace {@code served}. */
+    void handle(ServedNamespace served, Message<Object> msg) {
+        BlockCall call = BlockCall.decode(msg, served);
+        if (call.done()) return;
+        BlockRequest r = call.request();
+        int status = RequestCheck.check(served.spec(), r);
+        if (status != Status.SUCCESS) {
+            rejected(served.spec(), r, status);
+            call.reply(status);
+            return;
+        }
+        try {
+            if (r.op().reservation()) reservation(call);
+            else storage(call);
+        } catch (RuntimeException e) { // a bug: answer rather than leave the gateway waiting for the timeout
+            log.warn("block worker {}: namespace {} {} failed: {}", workerId, served.spec().uuid(), r.op(), e.toString(), e);
+            if (!call.done()) call.reply(Status.INTERNAL_ERROR);
+        }
+    }
+
+    private void reservation(BlockCall call) {
+        reservations.execute(call.served().spec(), call.request(), executor)
+                .onComplete(ar -> call.reply(ar.succeeded() ? ar.result() : BlockReply.status(Status.INTERNAL_ERROR)));
+    }
+
+    private void storage(BlockCall call) {
+        ServedNamespace served = call.served();
+        int access = reservations.check(served.spec(), call.request());
+        if (access != Status.SUCCESS) {
+            call.reply(access);
+            return;
+        }
+        if (!served.backend().blocking()) {
+            call.reply(run(call));
+            return;
+        }
+        executor.executeBlocking(() -> {
+            call.reply(run(call));
+            return null;
+        }, false).onFailure(e -> { // not run, e.g. the executor is closing
+            if (call.done()) return;
+            log.warn("block worker {}: namespace {} {} not run: {}", workerId, served.spec().uuid(), call.request().op(), e.toString());
+            call.reply(Status.INTERNAL_ERROR);
+        });
+    }
+
+    /** Runs the storage op (timed); a store failure becomes Internal Error (logged). */
+    private BlockReply run(BlockCall call) {
+        ServedNamespace served = call.served();
+        BlockRequest r = call.request();
+        try {
+            return metrics.time(r.op(), served.spec().backend(), () -> storage.execute(served.store(), r));
+        } catch (Exception e) {
+            log.warn("block worker {}: namespace {} {} slba {} nlb {} failed: {}", workerId, served.spec().uuid(), r.op(),
+                    r.slba(), r.nlb(), e.toString());
+            return BlockReply.status(Status.INTERNAL_ERROR);
+        }
+    }
+
+    private void rejected(NamespaceSpec ns, BlockRequest r, int status) {
+        log.warn("block worker {}: namespace {} {} rejected ({}): request namespace {} slba {} nlb {} blockSize {}{}",
+                workerId, ns.uuid(), r.op(), Status.describe(status), r.namespace(), r.slba(), r.nlb(), r.blockSize(),
+                r.op() == BlockOp.DEALLOCATE ? " ranges " + (r.ranges() == null ? "null" : Arrays.toString(r.ranges()))
+                        : r.data() != null ? " data " + r.data().length() + " bytes" : "");
+    }
+}
