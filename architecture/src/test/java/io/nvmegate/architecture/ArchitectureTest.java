@@ -6,6 +6,11 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -41,6 +46,38 @@ class ArchitectureTest {
     @Test
     void noPackageCycles() {
         slices().matching("io.nvmegate.(**)").should().beFreeOfCycles().check(classes);
+    }
+
+    /** The same over the main sources of every module: catches a dependency through an inlined constant. */
+    @Test
+    void noPackageCyclesInSources() {
+        Map<String, Set<String>> g = SourceDependencies.of(Path.of(".."));
+        assertThat(g).as("packages read from ../*/src/main/java").containsKeys("io.nvmegate.protocol", "io.nvmegate.controller",
+                "io.nvmegate.worker", "io.nvmegate.gateway", "io.nvmegate.bench");
+        assertThat(SourceDependencies.cycles(g)).isEmpty();
+    }
+
+    /** The source check finds a cycle, one that only a compile-time constant closes included. */
+    @Test
+    void theSourceCheckFindsCycles() {
+        Map<String, Set<String>> g = new TreeMap<>();
+        SourceDependencies.add(g, "package io.nvmegate.a;\nimport io.nvmegate.b.B;\nclass A { B b; }");
+        SourceDependencies.add(g, "package io.nvmegate.b;\n// io.nvmegate.a.A in a comment does not count\n"
+                + "class B { String s = \"io.nvmegate.c.C\"; int k = io.nvmegate.a.A.CONSTANT; }");
+        assertThat(g.get("io.nvmegate.b")).containsExactly("io.nvmegate.a");
+        assertThat(SourceDependencies.cycles(g)).containsExactly("io.nvmegate.a -> io.nvmegate.b -> io.nvmegate.a");
+    }
+
+    /** Inside the block worker: stores know neither the worker nor reservations; reservations do not know the worker. */
+    @Test
+    void blockWorkerLayering() {
+        noClasses().that().resideInAPackage("io.nvmegate.storage..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.nvmegate.worker..").check(classes);
+        noClasses().that().resideInAPackage("io.nvmegate.worker.reservation..")
+                .should().dependOnClassesThat().resideInAPackage("io.nvmegate.worker").check(classes);
+        noClasses().that().resideInAPackage("io.nvmegate.blockio..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.nvmegate.worker..", "io.nvmegate.storage..", "io.nvmegate.gateway..")
+                .check(classes);
     }
 
     @Test

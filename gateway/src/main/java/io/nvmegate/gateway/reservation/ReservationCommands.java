@@ -86,7 +86,7 @@ public final class ReservationCommands {
      */
     public void controllerGone(Controller c) {
         for (NamespaceSpec ns : catalog.current().namespaces(c.subsystem().nqn())) {
-            blocks.post(ns, new BlockRequest(BlockOp.CONTROLLER_GONE, ns.uuid(), 0, 0, 0, false, null, null, c.hostId(), c.cntlid()));
+            blocks.post(ns, BlockRequest.controllerGone(ns.uuid(), c.hostId(), c.cntlid()));
         }
     }
 
