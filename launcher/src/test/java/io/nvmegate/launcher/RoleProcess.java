@@ -6,18 +6,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One nvmegate role in its own JVM (the launcher's {@code Main}, on the test class path), logging to a file. */
-final class RoleProcess implements AutoCloseable {
+/**
+ * One nvmegate role (or compose service) in its own JVM: the launcher's {@code Main} on the test class path, with
+ * Hazelcast's JVM flags, phone-home off, logging to {@code DIR/NAME.log}.
+ */
+public final class RoleProcess implements AutoCloseable {
     static final List<String> HAZELCAST_JVM_FLAGS = List.of("--add-modules", "java.se",
             "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
             "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
             "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
-    final String name;
-    final Path log;
-    final Process process;
+    public final String name;
+    public final Path log;
+    public final Process process;
 
     private RoleProcess(String name, Path log, Process process) {
         this.name = name;
@@ -25,22 +29,35 @@ final class RoleProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static RoleProcess start(String name, Path dir, List<String> args) throws IOException {
+    public static RoleProcess start(String name, Path dir, List<String> args) throws IOException {
+        return start(name, dir, args, List.of("-Xmx512m"), null);
+    }
+
+    /**
+     * @param jvmFlags heap and JIT flags for this JVM (e.g. {@code -Xmx256m})
+     * @param env      when not null, the environment: the inherited one without {@code NVMEGATE_*} variables, plus these
+     */
+    public static RoleProcess start(String name, Path dir, List<String> args, List<String> jvmFlags, Map<String, String> env) throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(HAZELCAST_JVM_FLAGS);
-        cmd.addAll(List.of("-Xmx512m", "-Dhazelcast.phone.home.enabled=false", "-Djava.net.preferIPv4Stack=true",
-                "-cp", cp, Main.class.getName()));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-Dhazelcast.phone.home.enabled=false", "-Djava.net.preferIPv4Stack=true", "-cp", cp, Main.class.getName()));
         cmd.addAll(args);
         Path log = dir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("HZ_PHONE_HOME_ENABLED", "false");
+        Map<String, String> e = pb.environment();
+        if (env != null) {
+            e.keySet().removeIf(k -> k.startsWith("NVMEGATE_"));
+            e.putAll(env);
+        }
+        e.put("HZ_PHONE_HOME_ENABLED", "false");
         return new RoleProcess(name, log, pb.start());
     }
 
     /** Waits for the "nvmegate ready" line; fails with the log tail if the process dies or times out. */
-    RoleProcess awaitReady(Duration timeout) throws Exception {
+    public RoleProcess awaitReady(Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             if (Files.exists(log) && Files.readString(log).contains("nvmegate ready")) return this;
@@ -50,15 +67,25 @@ final class RoleProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not ready after " + timeout + ":\n" + tail());
     }
 
-    String tail() throws IOException {
-        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    /** The last 40 lines of the log (or the error reading it). */
+    public String tail() {
+        try {
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     /** SIGKILL (kill -9): no shutdown hook runs. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM (as `docker stop`), without waiting. */
+    public void terminate() {
+        process.destroy();
     }
 
     /** SIGTERM, as Ctrl-C or `docker stop`: the shutdown hook stops the roles cleanly. */

@@ -1,5 +1,6 @@
 package io.nvmegate.launcher.observability;
 
+import io.nvmegate.launcher.RoleProcess;
 import io.nvmegate.client.ConnectOptions;
 import io.nvmegate.client.DiscoveryLog;
 import io.nvmegate.client.DiscoveryLogEntry;
@@ -46,7 +47,7 @@ class ComposeWithoutDockerTest {
     private final Map<String, Integer> clusterPorts = new LinkedHashMap<>();
     private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
     private final Map<Integer, Integer> nvmePorts = new LinkedHashMap<>(); // compose port -> test port
-    private final List<ServiceProcess> running = new ArrayList<>();
+    private final List<RoleProcess> running = new ArrayList<>();
 
     @Test
     void composeServicesAsProcessesScrapedByPrometheus() throws Exception {
@@ -128,9 +129,9 @@ class ComposeWithoutDockerTest {
             }
 
             // SIGTERM: every service is not ready (503) while it shuts down, then gone
-            for (ServiceProcess p : running) p.terminate();
+            for (RoleProcess p : running) p.terminate();
             Map<String, List<Integer>> after = new LinkedHashMap<>();
-            for (ServiceProcess p : running) after.put(p.name, new ArrayList<>());
+            for (RoleProcess p : running) after.put(p.name, new ArrayList<>());
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
             while (after.values().stream().anyMatch(l -> l.isEmpty() || l.get(l.size() - 1) != -1) && System.nanoTime() < end) {
                 for (Map.Entry<String, List<Integer>> e : after.entrySet()) {
@@ -141,7 +142,7 @@ class ComposeWithoutDockerTest {
                 }
                 Thread.sleep(5);
             }
-            for (ServiceProcess p : running) {
+            for (RoleProcess p : running) {
                 List<Integer> statuses = after.get(p.name);
                 if (!statuses.isEmpty() && statuses.get(0) == 200) statuses.remove(0); // polled before the JVM handled the signal
                 assertThat(statuses).as("%s /health/ready after SIGTERM", p.name).containsExactly(503, -1);
@@ -150,12 +151,12 @@ class ComposeWithoutDockerTest {
             }
         } catch (Throwable t) {
             StringBuilder logs = new StringBuilder();
-            for (ServiceProcess p : running) logs.append("---- ").append(p.name).append('\n').append(p.tail()).append('\n');
+            for (RoleProcess p : running) logs.append("---- ").append(p.name).append('\n').append(p.tail()).append('\n');
             Path pl = dir.resolve("prometheus.log");
             if (Files.exists(pl)) logs.append("---- prometheus\n").append(Files.readString(pl));
             throw new AssertionError(t.getMessage() + "\n" + logs, t);
         } finally {
-            for (ServiceProcess p : running) p.close();
+            for (RoleProcess p : running) p.close();
             if (prom != null) {
                 prom.destroy();
                 if (!prom.waitFor(20, TimeUnit.SECONDS)) prom.destroyForcibly();
@@ -206,10 +207,10 @@ class ComposeWithoutDockerTest {
         env.put("NVMEGATE_CLUSTER_NAME", "it-compose-" + discoveryPort);
         List<String> args = new ArrayList<>();
         for (Object a : (List<?>) s.get("command")) args.add(a.toString());
-        running.add(ServiceProcess.start(name, dir, args, env));
+        running.add(RoleProcess.start(name, dir, args, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), env));
     }
 
-    private ServiceProcess process(String name) {
+    private RoleProcess process(String name) {
         return running.stream().filter(p -> p.name.equals(name)).findFirst().orElseThrow();
     }
 
