@@ -15,6 +15,8 @@ E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$E2E/.." && pwd)
 jar=${NVMEGATE_JAR:-$ROOT/launcher/target/nvmegate.jar}
 classes=$ROOT/embedded/target/classes
+# the embedded module's own dependencies that the launcher jar does not carry (testkit: its FreePorts)
+testkit=$ROOT/testkit/target/classes
 port=${EMBEDDED_PORT:-24420}
 dport=${EMBEDDED_DISCOVERY_PORT:-28009}
 nqn=nqn.2026-11.io.nvmegate:embedded-demo
@@ -37,6 +39,7 @@ results=$(cd "$results" && pwd)
 [ "$(id -u)" = 0 ] || die "run as root (QEMU guest)"
 [ -f "$jar" ] || die "no $jar: run mvn -B package (or verify) first"
 [ -d "$classes/io/nvmegate/embedded" ] || die "no $classes: run mvn -B package first"
+[ -d "$testkit/io/nvmegate/testkit" ] || die "no $testkit: run mvn -B package first"
 for p in "$port" "$dport"; do ! port_open "$p" || die "127.0.0.1:$p is already in use"; done
 
 
@@ -45,7 +48,7 @@ hz=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
     --add-opens java.management/sun.management=ALL-UNNAMED
     --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
 cmd=("${JAVA:-java}" "${hz[@]}" -Xmx1g -Dhazelcast.phone.home.enabled=false -Djava.net.preferIPv4Stack=true
-     -cp "$classes:$jar" io.nvmegate.embedded.EmbeddedDemo
+     -cp "$classes:$testkit:$jar" io.nvmegate.embedded.EmbeddedDemo
      --host 127.0.0.1 --port "$port" --discovery-port "$dport" --advertise 10.0.2.2 --nqn "$nqn" --size 256M)
 log "starting: ${cmd[*]}"
 "${cmd[@]}" > "$results/target.log" 2>&1 < /dev/null &
