@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArchitectureTest {
     /** The controller core shared by the gateway and the discovery controller (module common). */
     static final String[] CORE = {"io.nvmegate.controller..", "io.nvmegate.fabrics..", "io.nvmegate.admin..",
-            "io.nvmegate.transport..", "io.nvmegate.metrics.."};
+            "io.nvmegate.transport..", "io.nvmegate.metrics..", "io.nvmegate.auth.."};
 
     static JavaClasses classes;
 
