@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  *       in common: HASH_UNUSABLE (04h) / DHGROUP_UNUSABLE (05h). No DH-HMAC-CHAP descriptor: INCORRECT_PAYLOAD.</li>
  *   <li>A Reply whose HL or DH value does not fit: INCORRECT_PAYLOAD; a DH value the group rejects:
  *       DHGROUP_UNUSABLE; a wrong R1: FAILED (01h); a host asking for bidirectional authentication when no
- *       controller key is configured: FAILED when Success1 is due (nvmet); a C2 equal to C1 (a reflected challenge):
+ *       controller key is configured: FAILED (nvmet answers it at Success1; the host sees the same Failure1); a C2 equal to C1 (a reflected challenge):
  *       FAILED (a guard of our own).</li>
  *   <li>{@link #authenticated()} turns true at a verified Reply without controller authentication (as nvmet), or at
  *       Success2 after bidirectional authentication; false again on any failure.</li>
@@ -299,6 +299,7 @@ public final class DhchapTransaction {
         Arrays.fill(kt, (byte) 0);
         if (!DhchapResponse.matches(expected, r.response())) return fail(DhchapFailureReason.FAILED);
         if (r.bidirectional()) {
+            if (!creds.hasCtrlKey()) return fail(DhchapFailureReason.FAILED);
             byte[] hostChallenge = r.challenge();
             if (Arrays.equals(hostChallenge, c1)) return fail(DhchapFailureReason.FAILED);
             s2 = r.seqnum();
@@ -315,11 +316,6 @@ public final class DhchapTransaction {
             clear();
             step = Step.AUTHENTICATED;
             return s.encode();
-        }
-        if (!creds.hasCtrlKey()) {
-            fail(DhchapFailureReason.FAILED);
-            step = Step.FAILED;
-            return AuthFailure.failure1(tid, failure).encode();
         }
         byte[] kt = creds.ctrlKey().transform(creds.subsysNqn());
         byte[] r2 = DhchapResponse.controller(hash, kt, DhchapResponse.challenge(hash, sessionKey, c2), s2, tid, scC,
