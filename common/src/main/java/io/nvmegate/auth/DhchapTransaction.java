@@ -46,7 +46,8 @@ import java.util.function.Supplier;
  *       controller key is configured: FAILED (nvmet answers it at Success1; the host sees the same Failure1); a C2 equal to C1 (a reflected challenge):
  *       FAILED (a guard of our own).</li>
  *   <li>{@link #authenticated()} turns true at a verified Reply without controller authentication (as nvmet), or at
- *       Success2 after bidirectional authentication; false again on any failure.</li>
+ *       Success2 after bidirectional authentication; false again on any failure. A new AUTH_Negotiate
+ *       (re-authentication) leaves it as it is until the new transaction fails or succeeds (nvmet).</li>
  *   <li>{@link #failed()}: the transaction ended in failure (Failure1 delivered or Failure2 received); nvmet then
  *       ends the controller ({@code nvmet_ctrl_fatal_error}). The caller decides.</li>
  *   <li>Timeout: while {@link #awaitingHost()}, the caller arms a timer of {@link #stepTimeoutMillis()} (KATO, or
@@ -238,7 +239,8 @@ public final class DhchapTransaction {
 
     private Step negotiate(AuthNegotiate n) {
         clear();
-        authenticated = false;
+        // authenticated stays as it is during a re-authentication (nvmet): commands in flight on a live queue are
+        // not refused while the host re-authenticates; a failure clears it
         failure = null;
         failureFromHost = false;
         tid = n.tid();

@@ -292,6 +292,11 @@ class DhchapTransactionTest {
         assertThat(t.authenticated()).isTrue();
         DhchapSecret rotated = DhchapSecret.generate(2, 48, RANDOM);
         current.set(new DhchapCredentials(HOST_NQN, SUBSYS_NQN, rotated, null, DhchapHash.SHA256, DhGroup.FFDHE2048));
+        // while a re-authentication runs, the queue stays usable
+        DhchapHost again = host(rotated, null, 7);
+        t.send(again.negotiate());
+        assertThat(t.step()).isEqualTo(Step.CHALLENGE);
+        assertThat(t.authenticated()).as("during re-authentication").isTrue();
         // re-authentication with the old key fails; with the new one it succeeds
         assertThat(run(host(HOST_KEY, null, 2), t)).isPresent();
         assertThat(t.authenticated()).isFalse();
