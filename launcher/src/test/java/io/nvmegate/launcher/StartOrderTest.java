@@ -70,9 +70,17 @@ class StartOrderTest {
             assertThat(api(apiPort, "POST", "/subsystems", JsonObject.of("nqn", LIVE_NQN)).statusCode()).isEqualTo(201);
             assertThat(api(apiPort, "POST", "/subsystems/" + enc + "/namespaces", JsonObject.of("nsid", 1, "size", "16M",
                     "blockSize", BLOCK)).statusCode()).isEqualTo(201);
-            try (NvmeController c = connect(ioPort, LIVE_NQN)) {
-                c.write(1, 24, pattern, BLOCK, false);
-                c.flush(1);
+            // the catalog change reaches the gateway's view and the worker asynchronously: retry as a host would
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                try (NvmeController c = connect(ioPort, LIVE_NQN)) {
+                    c.write(1, 24, pattern, BLOCK, false);
+                    c.flush(1);
+                    break;
+                } catch (RuntimeException e) {
+                    if (System.nanoTime() > deadline) throw e;
+                    Thread.sleep(200);
+                }
             }
         } finally {
             if (gateway != null) gateway.close();
