@@ -15,7 +15,7 @@ import java.util.function.Function;
  * record (so every member reads the same bytes whatever its classpath). Reads go to the distributed maps;
  * callers that need a consistent view should read once per operation.
  */
-public final class Catalog {
+public final class Catalog implements CatalogState {
     public static final String SUBSYSTEMS = "nvmegate.subsystems";
     public static final String NAMESPACES = "nvmegate.namespaces";
     public static final String PORTS = "nvmegate.ports";

@@ -1,6 +1,7 @@
 package io.nvmegate.control;
 
 import io.nvmegate.catalog.Catalog;
+import io.nvmegate.catalog.CatalogState;
 import io.nvmegate.catalog.GlobalSpec;
 import io.nvmegate.catalog.HostSpec;
 import io.nvmegate.catalog.NamespaceSpec;
@@ -39,7 +40,7 @@ public final class CatalogService {
     private final Catalog cluster;
 
     public CatalogService(Catalog catalog) {
-        this(new LiveCatalog(catalog), catalog);
+        this(catalog, catalog);
     }
 
     private CatalogService(CatalogState state, Catalog cluster) {
@@ -583,11 +584,7 @@ public final class CatalogService {
         try {
             JsonObject global = object(doc, "global");
             if (global != null) at("global", () -> staged.updateGlobal(global));
-            List<JsonObject> hosts = objects(doc, "hosts");
-            for (int i = 0; i < hosts.size(); i++) {
-                JsonObject h = hosts.get(i);
-                at("hosts[" + i + "]", () -> staged.createHost(h));
-            }
+            createEach(doc, "hosts", staged::createHost);
             List<JsonObject> subs = objects(doc, "subsystems");
             for (int i = 0; i < subs.size(); i++) {
                 String where = "subsystems[" + i + "]";
@@ -602,16 +599,8 @@ public final class CatalogService {
                     at(nsWhere, () -> staged.createNamespace(nqn, nj));
                 }
             }
-            List<JsonObject> ports = objects(doc, "ports");
-            for (int i = 0; i < ports.size(); i++) {
-                JsonObject p = ports.get(i);
-                at("ports[" + i + "]", () -> staged.createPort(p));
-            }
-            List<JsonObject> refs = objects(doc, "referrals");
-            for (int i = 0; i < refs.size(); i++) {
-                JsonObject r = refs.get(i);
-                at("referrals[" + i + "]", () -> staged.createReferral(r));
-            }
+            createEach(doc, "ports", staged::createPort);
+            createEach(doc, "referrals", staged::createReferral);
         } catch (IllegalArgumentException e) {
             throw ApiException.from(e);
         } catch (ClassCastException e) {
@@ -626,6 +615,15 @@ public final class CatalogService {
     }
 
     /** Runs one create operation of a restore; a refusal keeps its status and field and says where it is. */
+    /** Runs {@code create} on each object of array {@code field}, naming the failing one ({@code field[i]: ...}). */
+    private static void createEach(JsonObject doc, String field, java.util.function.Function<JsonObject, JsonObject> create) {
+        List<JsonObject> items = objects(doc, field);
+        for (int i = 0; i < items.size(); i++) {
+            JsonObject item = items.get(i);
+            at(field + "[" + i + "]", () -> create.apply(item));
+        }
+    }
+
     private static JsonObject at(String where, Supplier<JsonObject> create) {
         try {
             return create.get();

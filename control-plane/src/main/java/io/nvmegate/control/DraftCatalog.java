@@ -1,5 +1,6 @@
 package io.nvmegate.control;
 
+import io.nvmegate.catalog.CatalogState;
 import io.nvmegate.catalog.GlobalSpec;
 import io.nvmegate.catalog.HostSpec;
 import io.nvmegate.catalog.NamespaceSpec;

@@ -1,23 +1,17 @@
-package io.nvmegate.control;
+package io.nvmegate.catalog;
 
-import io.nvmegate.catalog.GlobalSpec;
-import io.nvmegate.catalog.HostSpec;
-import io.nvmegate.catalog.NamespaceSpec;
-import io.nvmegate.catalog.PortSpec;
-import io.nvmegate.catalog.ReferralSpec;
-import io.nvmegate.catalog.SubsystemSpec;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The catalog as {@link CatalogService} reads and writes it: the cluster's {@link LiveCatalog}, or a
- * {@link DraftCatalog} in memory that a restore fills through the same create operations (and so the same
+ * The catalog as the management API reads and writes it: the cluster's {@link Catalog} (Hazelcast maps), or the
+ * control plane's in-memory draft that a restore fills through the same create operations (and so the same
  * checks) as the API's create endpoints before anything reaches the cluster. Lists are ordered as the cluster
  * catalog orders them (NQN, subsystem then NSID, ID).
  */
-interface CatalogState {
+public interface CatalogState {
     /** Runs {@code body} so that no other writer interleaves (the cluster-wide catalog lock for the live catalog). */
     <T> T locked(Supplier<T> body);
 
