@@ -42,6 +42,7 @@ public final class Controller {
     private final ChangedNamespaces changedNamespaces = new ChangedNamespaces();
     private final Map<Integer, QueueTransport> queues = new ConcurrentHashMap<>();
     private volatile boolean destroyed;
+    private volatile boolean authRequired;
 
     Controller(int cntlid, Subsystem subsystem, String hostNqn, UUID hostId, int katoMs, TransportConfig transport,
                ControllerRegistry registry, Vertx vertx) {
@@ -78,6 +79,15 @@ public final class Controller {
     public boolean ready() { return registers.ready(); }
     public boolean destroyed() { return destroyed; }
 
+    /**
+     * True when the host must complete DH-HMAC-CHAP on every queue of this controller (decided at the admin
+     * Connect, which then sets AUTHREQ.ATR; nvmet's {@code ctrl->host_key != NULL}): I/O-queue Connects set ATR too.
+     */
+    public boolean authRequired() { return authRequired; }
+
+    /** Set by the admin Connect (see {@link #authRequired()}). */
+    public void authRequired(boolean required) { authRequired = required; }
+
     /** The admin queue's transport (the address the host reached, for discovery TRADDR). */
     public QueueTransport adminQueue() { return queues.get(0); }
 
@@ -93,8 +103,16 @@ public final class Controller {
      * @param cattr Connect CATTR: bit 2 disables SQ flow control (NVMe-oF 1.1 Figure 20)
      */
     public ControllerQueue attach(int qid, int sqsize, int cattr, QueueTransport transport) {
+        return attach(qid, sqsize, cattr, transport, null);
+    }
+
+    /**
+     * Binds queue {@code qid} with its in-band authentication state ({@code auth}, null: none); returns null if
+     * that QID is already connected.
+     */
+    public ControllerQueue attach(int qid, int sqsize, int cattr, QueueTransport transport, QueueAuthentication auth) {
         if (queues.putIfAbsent(qid, transport) != null) return null;
-        return new BoundQueue(qid, sqsize, (cattr & 1 << 2) != 0, transport);
+        return new BoundQueue(qid, sqsize, (cattr & 1 << 2) != 0, transport, auth);
     }
 
     public boolean hasQueue(int qid) { return queues.containsKey(qid); }
@@ -136,20 +154,23 @@ public final class Controller {
         final int sqsize;
         final boolean sqFlowControlDisabled;
         final QueueTransport transport;
+        final QueueAuthentication auth;
         /** The first command of a fused operation waiting for its second (event loop of this queue only). */
         NvmeRequest fusedFirst;
 
-        BoundQueue(int qid, int sqsize, boolean sqFlowControlDisabled, QueueTransport transport) {
+        BoundQueue(int qid, int sqsize, boolean sqFlowControlDisabled, QueueTransport transport, QueueAuthentication auth) {
             this.qid = qid;
             this.sqsize = sqsize;
             this.sqFlowControlDisabled = sqFlowControlDisabled;
             this.transport = transport;
+            this.auth = auth;
         }
 
         @Override public int qid() { return qid; }
         @Override public int sqsize() { return sqsize; }
         @Override public boolean sqFlowControlDisabled() { return sqFlowControlDisabled; }
         @Override public Controller controller() { return Controller.this; }
+        @Override public QueueAuthentication authentication() { return auth; }
 
         @Override
         public boolean accept(NvmeRequest r) {
@@ -170,6 +191,7 @@ public final class Controller {
 
         @Override
         public void closed() {
+            if (auth != null) auth.closed();
             queues.remove(qid, transport);
             if (qid == 0) destroy("admin queue closed");
         }

@@ -13,6 +13,13 @@ public interface ControllerQueue {
     Controller controller();
 
     /**
+     * The queue's in-band authentication (DH-HMAC-CHAP transaction and gate), or {@code null} when the controller
+     * was created without an authentication policy (e.g. the discovery controller, which nvmet never
+     * authenticates).
+     */
+    default QueueAuthentication authentication() { return null; }
+
+    /**
      * Takes command {@code r} in: binds it to this queue's controller (its SQID, its failures to the controller's
      * Error Information log). @return false if the controller is gone ({@code r} completed with Command Aborted due
      * to SQ Deletion)

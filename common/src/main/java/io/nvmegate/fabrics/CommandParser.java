@@ -1,10 +1,12 @@
 package io.nvmegate.fabrics;
 
+import io.nvmegate.auth.AuthCommands;
 import io.nvmegate.controller.CommandSet;
 import io.nvmegate.controller.Controller;
 import io.nvmegate.controller.ControllerQueue;
 import io.nvmegate.controller.ErrorLocation;
 import io.nvmegate.controller.NvmeRequest;
+import io.nvmegate.controller.QueueAuthentication;
 import io.nvmegate.controller.StatusException;
 import io.nvmegate.controller.TransportConfig;
 import io.nvmegate.protocol.Opcodes;
@@ -26,7 +28,10 @@ import java.util.function.Consumer;
  * PSDT); the SGL length must not exceed MDTS (Invalid Field | DNR at SGL Length) for data the host sends and for
  * data returned on I/O queues (admin pages are generated here and returned up to the SGL length); a command other
  * than Connect before Connect, or a Connect on a connected queue → Command Sequence Error | DNR; admin and I/O
- * commands before CC.EN = 1 and CSTS.RDY = 1 → Command Sequence Error | DNR. Command-specific checks (NSID,
+ * commands before CC.EN = 1 and CSTS.RDY = 1 → Command Sequence Error | DNR; admin and I/O commands on a queue
+ * whose host must authenticate and has not (yet) completed DH-HMAC-CHAP on it → Authentication Required | DNR
+ * (nvmet {@code nvmet_check_auth_status} in {@code nvmet_parse_admin_cmd}/{@code nvmet_parse_io_cmd}: every Fabrics
+ * command — Property Get/Set, Disconnect, Authentication Send/Receive — passes, nothing else). Command-specific checks (NSID,
  * transfer length against NLB and MDTS, LBA range) are the command set's parse.
  *
  * <p>Fused operations (NVMe Base 2.0 section 3.4.2) on I/O queues: a first command (FUSE 01b) waits for the next
@@ -86,14 +91,18 @@ public final class CommandParser {
             };
         }
         Controller c = queue.controller();
-        if (sqe.opcode() == Opcodes.FABRICS) return fabrics(c, sqe);
+        if (sqe.opcode() == Opcodes.FABRICS) return fabrics(queue, r);
+        QueueAuthentication auth = queue.authentication();
+        if (auth != null && !auth.authenticated()) throw StatusException.dnr(Status.AUTHENTICATION_REQUIRED, ErrorLocation.NONE);
         if (!c.ready()) throw StatusException.dnr(Status.COMMAND_SEQUENCE_ERROR, ErrorLocation.NONE);
         CommandSet cs = c.subsystem().commandSet();
         return queue.qid() == 0 ? cs.parseAdmin(c, r) : io(queue, c, cs, r);
     }
 
     /** Fabrics commands on a connected queue (NVMe-oF 1.1 section 3). */
-    private static NvmeRequest.Handler fabrics(Controller c, Sqe sqe) throws StatusException {
+    private static NvmeRequest.Handler fabrics(ControllerQueue queue, NvmeRequest r) throws StatusException {
+        Controller c = queue.controller();
+        Sqe sqe = r.sqe();
         switch (sqe.fctype()) {
             case Opcodes.FCTYPE_PROPERTY_GET:
             case Opcodes.FCTYPE_PROPERTY_SET:
@@ -104,8 +113,7 @@ public final class CommandParser {
                 throw StatusException.dnr(Status.COMMAND_SEQUENCE_ERROR, ErrorLocation.FCTYPE);
             case Opcodes.FCTYPE_AUTH_SEND:
             case Opcodes.FCTYPE_AUTH_RECEIVE:
-                // In-band authentication (NVMe Base 2.0 section 8.13, DH-HMAC-CHAP) is not supported yet: its
-                // handlers go here, next to Connect, when it is.
+                return AuthCommands.parse(queue, r); // DH-HMAC-CHAP, every queue (fabrics-cmd-auth.c)
             default:
                 throw StatusException.dnr(Status.INVALID_OPCODE, ErrorLocation.FCTYPE);
         }

@@ -1,6 +1,7 @@
 package io.nvmegate.fabrics;
 
 import io.nvmegate.admin.Features;
+import io.nvmegate.auth.DhchapAuthenticator;
 import io.nvmegate.controller.Controller;
 import io.nvmegate.controller.ControllerQueue;
 import io.nvmegate.controller.ControllerRegistry;
@@ -9,6 +10,7 @@ import io.nvmegate.controller.Subsystem;
 import io.nvmegate.controller.SubsystemResolver;
 import io.nvmegate.controller.TransportConfig;
 import io.nvmegate.protocol.ConnectData;
+import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
 import io.vertx.core.Vertx;
@@ -39,6 +41,13 @@ import java.util.UUID;
  * Connect Invalid Host (IPO 512) where an access list applies, like any host not on the list. Either way the
  * reason is logged. An anonymous host's I/O-queue Connects must also carry the admin queue's HOSTID, since the NQN
  * cannot tell two anonymous hosts apart.
+ *
+ * <p>In-band authentication ({@link DhchapAuthenticator}, NVMe Base 2.x section 8.3.4.5): when the host has a
+ * DH-HMAC-CHAP key, the admin Connect's DW0 also sets AUTHREQ.ATR (bit 17, {@link #AUTHREQ_ATR}), and so does every
+ * I/O-queue Connect of that controller (nvmet {@code nvmet_connect_result}); each queue gets its own transaction.
+ * A host without a key on a subsystem that requires authentication is refused with Connect Invalid Host | DNR
+ * (IATTR 1, IPO 512), as nvmet refuses a host whose authentication it cannot set up ({@code nvmet_setup_auth}
+ * returning -EPERM in {@code nvmet_execute_admin_connect}). The discovery subsystem never authenticates (nvmet).
  */
 public final class FabricsConnect {
     private static final Logger log = LoggerFactory.getLogger(FabricsConnect.class);
@@ -47,17 +56,28 @@ public final class FabricsConnect {
             OFF_SUBNQN = ConnectData.OFF_SUBNQN, OFF_HOSTNQN = ConnectData.OFF_HOSTNQN;
     /** SQE offsets of the Connect fields (IPO with IATTR 0). */
     public static final int SQE_RECFMT = 40, SQE_QID = 42, SQE_SQSIZE = 44, SQE_CATTR = 46, SQE_KATO = 48;
+    /** Connect response DW0 bit 17: AUTHREQ.ATR, the host must authenticate (Linux {@code NVME_CONNECT_AUTHREQ_ATR}). */
+    public static final int AUTHREQ_ATR = 1 << 17;
 
     private final SubsystemResolver resolver;
     private final ControllerRegistry registry;
     private final TransportConfig transport;
     private final Vertx vertx;
+    private final DhchapAuthenticator auth;
 
+    /** A target that authenticates no host (the discovery service). */
     public FabricsConnect(SubsystemResolver resolver, ControllerRegistry registry, TransportConfig transport, Vertx vertx) {
+        this(resolver, registry, transport, vertx, DhchapAuthenticator.NONE);
+    }
+
+    /** @param auth who must authenticate, with which keys ({@link DhchapAuthenticator#NONE}: nobody) */
+    public FabricsConnect(SubsystemResolver resolver, ControllerRegistry registry, TransportConfig transport, Vertx vertx,
+                          DhchapAuthenticator auth) {
         this.resolver = resolver;
         this.registry = registry;
         this.transport = transport;
         this.vertx = vertx;
+        this.auth = auth;
     }
 
     /** The controllers Connect creates and joins. */
@@ -117,17 +137,32 @@ public final class FabricsConnect {
             invalid(r, true, OFF_CNTLID, "admin CNTLID " + cd.cntlid() + " (only the dynamic model, 0xFFFF)");
             return null;
         }
+        boolean authenticates = authenticates(s);
+        DhchapAuthenticator.Decision decision = authenticates ? auth.atConnect(cd.hostnqn(), s.nqn()) : DhchapAuthenticator.Decision.NONE;
+        if (decision == DhchapAuthenticator.Decision.REFUSE) {
+            auth.refused(vertx, cd.hostnqn(), s.nqn(), r.queue().remoteAddress());
+            r.complete(Status.dnr(Status.CONNECT_INVALID_HOST), 1 << 16 | OFF_HOSTNQN);
+            return null;
+        }
         Controller c = registry.create(s, cd.hostnqn(), cd.hostId(), kato, transport, vertx);
         if (c == null) {
             r.complete(Status.CONNECT_CONTROLLER_BUSY);
             return null;
         }
-        ControllerQueue q = c.attach(0, sqsize, cattr, r.queue());
+        boolean required = decision == DhchapAuthenticator.Decision.AUTHENTICATE;
+        c.authRequired(required);
+        ControllerQueue q = c.attach(0, sqsize, cattr, r.queue(), authenticates ? auth.queue(c, 0, required) : null);
         c.keepAlive().start();
-        log.info("{}: created for {} from {} (KATO {} ms)", c, s.nqn(), r.queue().remoteAddress(), kato);
+        log.info("{}: created for {} from {} (KATO {} ms{})", c, s.nqn(), r.queue().remoteAddress(), kato,
+                required ? ", DH-HMAC-CHAP required" : "");
         q.accept(r);
-        r.complete(Status.SUCCESS, c.cntlid());
+        r.complete(Status.SUCCESS, c.cntlid() | (required ? AUTHREQ_ATR : 0));
         return q;
+    }
+
+    /** Authentication applies to this subsystem: a target with a policy, and not the discovery subsystem (nvmet). */
+    private boolean authenticates(Subsystem s) {
+        return auth != DhchapAuthenticator.NONE && !Opcodes.DISCOVERY_NQN.equals(s.nqn());
     }
 
     private ControllerQueue io(NvmeRequest r, Subsystem s, ConnectData cd, int qid, int sqsize, int cattr) {
@@ -145,14 +180,15 @@ public final class FabricsConnect {
             invalid(r, false, SQE_QID, "QID " + qid + " > " + queues + " I/O queues");
             return null;
         }
-        ControllerQueue q = c.attach(qid, sqsize, cattr, r.queue());
+        boolean required = c.authRequired();
+        ControllerQueue q = c.attach(qid, sqsize, cattr, r.queue(), authenticates(s) ? auth.queue(c, qid, required) : null);
         if (q == null) {
             r.fail(Status.COMMAND_SEQUENCE_ERROR);
             return null;
         }
         log.debug("{}: I/O queue {} connected from {} (SQSIZE {})", c, qid, r.queue().remoteAddress(), sqsize);
         q.accept(r); // the response carries the new queue's SQID
-        r.complete(Status.SUCCESS, c.cntlid());
+        r.complete(Status.SUCCESS, c.cntlid() | (required ? AUTHREQ_ATR : 0));
         return q;
     }
 

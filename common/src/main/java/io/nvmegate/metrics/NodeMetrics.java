@@ -34,6 +34,7 @@ public final class NodeMetrics implements Shareable {
     private final Map<String, TargetMetrics> targets = new ConcurrentHashMap<>();
     private final Set<Integer> discoveryPorts = ConcurrentHashMap.newKeySet();
     private final Map<String, Counter> keepAliveExpiries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
     private final EventBusMetrics eventBus;
     private final StorageMetrics storage;
 
@@ -80,6 +81,17 @@ public final class NodeMetrics implements Shareable {
         keepAliveExpiries.computeIfAbsent(commands.subsystem(nqn), s -> Counter.builder("nvmegate.keepalive.expiries")
                 .description("Controllers destroyed by keep-alive timeout (KATO), by subsystem")
                 .tag("subsystem", s).register(registry)).increment();
+    }
+
+    /**
+     * A DH-HMAC-CHAP transaction failed ({@code nvmegate_auth_failures_total{reason}}). {@code reason} is one of a
+     * small fixed set (the AUTH_Failure reason code explanations in lower case, {@code timeout},
+     * {@code no_key}), so the label cannot grow without bound; never a host NQN or a key.
+     */
+    public void authFailed(String reason) {
+        authFailures.computeIfAbsent(reason, r -> Counter.builder("nvmegate.auth.failures")
+                .description("Failed in-band authentications (DH-HMAC-CHAP), by reason")
+                .tag("reason", r).register(registry)).increment();
     }
 
     public EventBusMetrics eventBus() { return eventBus; }

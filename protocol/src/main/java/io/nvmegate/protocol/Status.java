@@ -56,6 +56,12 @@ public final class Status {
     public static final int CONNECT_INVALID_PARAMETERS = sct(SCT_COMMAND_SPECIFIC, 0x82);
     public static final int CONNECT_RESTART_DISCOVERY = sct(SCT_COMMAND_SPECIFIC, 0x83);
     public static final int CONNECT_INVALID_HOST = sct(SCT_COMMAND_SPECIFIC, 0x84);
+    /**
+     * Authentication Required (SCT 1, SC 91h; NVMe Base 2.x Figure 101, Linux {@code NVME_SC_AUTH_REQUIRED}): a
+     * command other than a Fabrics command on a queue whose host has not completed DH-HMAC-CHAP. nvmet returns it
+     * with DNR ({@code nvmet_parse_admin_cmd}/{@code nvmet_parse_io_cmd}).
+     */
+    public static final int AUTHENTICATION_REQUIRED = sct(SCT_COMMAND_SPECIFIC, 0x91);
     // Media and data integrity errors (SCT 2), NVMe Base 2.0 Figure 102.
     /** Compare command: the data did not match (NVM Command Set 1.0 section 3.2.1). */
     public static final int COMPARE_FAILURE = sct(SCT_MEDIA, 0x85);
@@ -113,6 +119,7 @@ public final class Status {
             case 0x105: return "Asynchronous Event Request Limit Exceeded";
             case 0x100 | 0x82: return "Connect Invalid Parameters";
             case 0x100 | 0x84: return "Connect Invalid Host";
+            case 0x100 | 0x91: return "Authentication Required";
             default: return null;
         }
     }
