@@ -10,16 +10,25 @@ import io.vertx.core.json.JsonObject;
  * @param ana                report Asymmetric Namespace Access (ANA groups, ANA log page)
  * @param crossPortReferrals the discovery controller on each gateway port also lists every other port as a referral
  *                           (SUBTYPE 1, EFLAGS EPCSD; {@link io.nvmegate.discovery.DiscoveryCommandSet})
+ * @param requireAuth        every host of every NVM subsystem must authenticate with DH-HMAC-CHAP: a host without
+ *                           a {@link HostSpec#dhchapKey()} is refused at Connect (Connect Invalid Host). The stricter
+ *                           of this and {@link SubsystemSpec#requireAuth()} applies (a subsystem cannot opt out).
+ *                           Hosts with a key always authenticate, whatever this says. Default false.
  */
-public record GlobalSpec(boolean enabled, String baseNqn, boolean ana, boolean crossPortReferrals) {
+public record GlobalSpec(boolean enabled, String baseNqn, boolean ana, boolean crossPortReferrals, boolean requireAuth) {
     public static final String KEY = "global";
     public static final String DEFAULT_BASE_NQN = "nqn.2026-11.io.nvmegate";
 
-    public static GlobalSpec defaults() { return new GlobalSpec(true, DEFAULT_BASE_NQN, false, false); }
+    /** Settings without required authentication. */
+    public GlobalSpec(boolean enabled, String baseNqn, boolean ana, boolean crossPortReferrals) {
+        this(enabled, baseNqn, ana, crossPortReferrals, false);
+    }
+
+    public static GlobalSpec defaults() { return new GlobalSpec(true, DEFAULT_BASE_NQN, false, false, false); }
 
     public JsonObject toJson() {
         return new JsonObject().put("enabled", enabled).put("baseNqn", baseNqn).put("ana", ana)
-                .put("crossPortReferrals", crossPortReferrals);
+                .put("crossPortReferrals", crossPortReferrals).put("requireAuth", requireAuth);
     }
 
     /** Fields missing from {@code j} keep the value of {@code base}. @throws IllegalArgumentException naming the field */
@@ -29,6 +38,6 @@ public record GlobalSpec(boolean enabled, String baseNqn, boolean ana, boolean c
             throw new IllegalArgumentException("global.baseNqn must look like nqn.yyyy-mm.reverse-domain (no ':', ≤ 200 bytes), got " + baseNqn);
         }
         return new GlobalSpec(j.getBoolean("enabled", base.enabled), baseNqn, j.getBoolean("ana", base.ana),
-                j.getBoolean("crossPortReferrals", base.crossPortReferrals));
+                j.getBoolean("crossPortReferrals", base.crossPortReferrals), j.getBoolean("requireAuth", base.requireAuth));
     }
 }

@@ -17,27 +17,37 @@ import java.util.regex.Pattern;
  * @param hosts        host NQNs allowed to connect
  * @param ieeeOui      IEEE OUI reported in Identify Controller (bytes 73..75), 0..0xFFFFFF; JSON: 6 hex digits
  * @param maxNamespaces highest NSID the subsystem may use, 1..1024 (Identify Controller NN and MNAN)
+ * @param requireAuth  every host must authenticate with DH-HMAC-CHAP (a host without a key is refused at Connect
+ *                     with Connect Invalid Host); the stricter of this and {@link GlobalSpec#requireAuth()} applies.
+ *                     Hosts with a key always authenticate. Default false.
  */
 public record SubsystemSpec(String nqn, String serial, String model, String firmware, boolean allowAnyHost,
-                            List<String> hosts, int ieeeOui, int maxNamespaces) {
+                            List<String> hosts, int ieeeOui, int maxNamespaces, boolean requireAuth) {
     private static final Pattern NQN = Pattern.compile("nqn\\.\\d{4}-\\d{2}\\.[^:]+(:.+)?");
     /** Most namespaces a subsystem may have (NN/MNAN upper bound, as nvmet's NVMET_MAX_NAMESPACES). */
     public static final int MAX_NAMESPACES = 1024;
 
     /** A subsystem with no IEEE OUI and the maximum number of namespaces. */
     public SubsystemSpec(String nqn, String serial, String model, String firmware, boolean allowAnyHost, List<String> hosts) {
-        this(nqn, serial, model, firmware, allowAnyHost, hosts, 0, MAX_NAMESPACES);
+        this(nqn, serial, model, firmware, allowAnyHost, hosts, 0, MAX_NAMESPACES, false);
+    }
+
+    /** A subsystem that does not itself require authentication. */
+    public SubsystemSpec(String nqn, String serial, String model, String firmware, boolean allowAnyHost, List<String> hosts,
+                         int ieeeOui, int maxNamespaces) {
+        this(nqn, serial, model, firmware, allowAnyHost, hosts, ieeeOui, maxNamespaces, false);
     }
 
     /** @return this subsystem with another host list. */
     public SubsystemSpec withHosts(List<String> newHosts) {
-        return new SubsystemSpec(nqn, serial, model, firmware, allowAnyHost, newHosts, ieeeOui, maxNamespaces);
+        return new SubsystemSpec(nqn, serial, model, firmware, allowAnyHost, newHosts, ieeeOui, maxNamespaces, requireAuth);
     }
 
     public JsonObject toJson() {
         return new JsonObject().put("nqn", nqn).put("serial", serial).put("model", model).put("firmware", firmware)
                 .put("allowAnyHost", allowAnyHost).put("hosts", new JsonArray(hosts))
-                .put("ieeeOui", String.format("%06x", ieeeOui)).put("maxNamespaces", maxNamespaces);
+                .put("ieeeOui", String.format("%06x", ieeeOui)).put("maxNamespaces", maxNamespaces)
+                .put("requireAuth", requireAuth);
     }
 
     /** @throws IllegalArgumentException naming the bad field */
@@ -65,7 +75,8 @@ public record SubsystemSpec(String nqn, String serial, String model, String firm
         if (oui < 0 || oui > 0xFFFFFF) throw new IllegalArgumentException("subsystem.ieeeOui must be 0..ffffff");
         int maxNs = j.getInteger("maxNamespaces", MAX_NAMESPACES);
         if (maxNs < 1 || maxNs > MAX_NAMESPACES) throw new IllegalArgumentException("subsystem.maxNamespaces must be 1.." + MAX_NAMESPACES + ", got " + maxNs);
-        return new SubsystemSpec(nqn, serial, model, fw, j.getBoolean("allowAnyHost", true), hl, oui, maxNs);
+        return new SubsystemSpec(nqn, serial, model, fw, j.getBoolean("allowAnyHost", true), hl, oui, maxNs,
+                j.getBoolean("requireAuth", false));
     }
 
     /** @return a serial number derived from the NQN (stable, 16 hex digits). */

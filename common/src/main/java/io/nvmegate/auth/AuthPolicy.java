@@ -18,12 +18,16 @@ public interface AuthPolicy {
      */
     DhchapCredentials credentials(String hostNqn, String subsysNqn);
 
-    /** @return true when every host of the subsystem must authenticate (a host without a key cannot connect) */
-    boolean required(String subsysNqn);
+    /**
+     * @return true when this host must authenticate on the subsystem even though {@link #credentials} gave none:
+     *         the subsystem (or the whole target) requires authentication, or the host's configured key is unusable.
+     *         Such a host cannot connect.
+     */
+    boolean required(String hostNqn, String subsysNqn);
 
     /** No host authenticates (the discovery controller: nvmet never authenticates discovery, {@code nvmet_setup_auth}). */
     AuthPolicy NONE = new AuthPolicy() {
         @Override public DhchapCredentials credentials(String hostNqn, String subsysNqn) { return null; }
-        @Override public boolean required(String subsysNqn) { return false; }
+        @Override public boolean required(String hostNqn, String subsysNqn) { return false; }
     };
 }

@@ -49,7 +49,7 @@ public final class DhchapAuthenticator {
     /** @return whether the admin Connect of {@code hostNqn} to {@code subsysNqn} authenticates, or is refused */
     public Decision atConnect(String hostNqn, String subsysNqn) {
         if (policy.credentials(hostNqn, subsysNqn) != null) return Decision.AUTHENTICATE;
-        return policy.required(subsysNqn) ? Decision.REFUSE : Decision.NONE;
+        return policy.required(hostNqn, subsysNqn) ? Decision.REFUSE : Decision.NONE;
     }
 
     /**

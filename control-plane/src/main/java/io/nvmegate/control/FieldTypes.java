@@ -13,9 +13,10 @@ enum FieldTypes {
     STRING, INT, BOOL, STRINGS, SIZE;
 
     static final Map<String, FieldTypes> GLOBAL = Map.of("enabled", BOOL, "baseNqn", STRING, "ana", BOOL,
-            "crossPortReferrals", BOOL);
+            "crossPortReferrals", BOOL, "requireAuth", BOOL);
     static final Map<String, FieldTypes> SUBSYSTEM = Map.of("nqn", STRING, "name", STRING, "serial", STRING,
-            "model", STRING, "firmware", STRING, "allowAnyHost", BOOL, "hosts", STRINGS, "ieeeOui", STRING, "maxNamespaces", INT);
+            "model", STRING, "firmware", STRING, "allowAnyHost", BOOL, "hosts", STRINGS, "ieeeOui", STRING, "maxNamespaces", INT,
+            "requireAuth", BOOL);
     static final Map<String, FieldTypes> NAMESPACE = Map.of("subsystem", STRING, "nsid", INT, "uuid", STRING,
             "size", SIZE, "blockSize", INT, "backend", STRING, "worker", STRING, "enabled", BOOL, "anaGroup", INT);
     static final Map<String, FieldTypes> PORT = Map.of("id", INT, "trtype", STRING, "adrfam", STRING,

@@ -32,7 +32,7 @@ class ApiCrudTest {
         ApiFixture.Reply r = api.call("PUT", V + "/global", JsonObject.of("enabled", false, "baseNqn", "nqn.2026-11.com.example"));
         assertThat(r.status()).isEqualTo(200);
         assertThat(api.get(V + "/global").json()).isEqualTo(JsonObject.of("enabled", false, "baseNqn", "nqn.2026-11.com.example",
-                "ana", false, "crossPortReferrals", false));
+                "ana", false, "crossPortReferrals", false, "requireAuth", false));
         api.patch(V + "/global", JsonObject.of("enabled", true, "ana", true));
         assertThat(api.get(V + "/global").json().getBoolean("ana")).isTrue();
         assertThat(api.get(V + "/global").json().getString("baseNqn")).isEqualTo("nqn.2026-11.com.example");

@@ -1,5 +1,7 @@
 package io.nvmegate.gateway;
 
+import io.nvmegate.auth.AuthThrottle;
+import io.nvmegate.auth.DhchapAuthenticator;
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.catalog.PortSpec;
 import io.nvmegate.catalog.SubsystemSpec;
@@ -27,7 +29,8 @@ import java.util.List;
 /**
  * The I/O gateway: one NVMe/TCP listener per catalog port it serves, I/O controllers for the subsystems exported
  * there, and the well-known discovery subsystem on the same ports (as the kernel target does) listing that
- * port's subsystems. Block I/O goes to block workers over the event bus.
+ * port's subsystems. Block I/O goes to block workers over the event bus. Hosts authenticate with DH-HMAC-CHAP as
+ * {@link CatalogAuthPolicy} decides, with one failure throttle for all the gateway's ports.
  */
 public final class Gateway {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -50,6 +53,7 @@ public final class Gateway {
     private final ControllerRegistry registry;
     private final NvmCommandSet commandSet;
     private final ReservationNotices reservationNotices;
+    private final DhchapAuthenticator auth;
     private PortListeners listeners;
 
     public Gateway(Vertx vertx, CatalogView catalog, Options options) {
@@ -57,6 +61,7 @@ public final class Gateway {
         this.catalog = catalog;
         this.options = options;
         this.registry = new ControllerRegistry(options.cntlidMin(), options.cntlidMax());
+        this.auth = new DhchapAuthenticator(new CatalogAuthPolicy(catalog), AuthThrottle.defaults());
         this.reservationNotices = new ReservationNotices(registry);
         BlockClient blocks = new BlockClient(vertx);
         this.commandSet = new NvmCommandSet(catalog, new IoCommands(catalog, blocks), new ReservationCommands(catalog, blocks),
@@ -73,7 +78,7 @@ public final class Gateway {
         catalog.onChange(new NamespaceNotices(registry, catalog.current()));
         catalog.onChange(new io.nvmegate.discovery.DiscoveryNotices(registry, catalog.current())); // port discovery controllers
         listeners = new PortListeners(vertx, options.id(), options.transport(),
-                p -> new FabricsConnect(resolver(p), registry, PortListeners.transport(p, options.transport()), vertx));
+                p -> new FabricsConnect(resolver(p), registry, PortListeners.transport(p, options.transport()), vertx, auth));
         catalog.onChange(snap -> { // live reconfiguration: listeners and existing controllers follow the catalog
             boolean enabled = catalog.global().enabled();
             HostAccess.enforce(registry, snap, enabled, listeners); // first: the listeners still tell each connection's port

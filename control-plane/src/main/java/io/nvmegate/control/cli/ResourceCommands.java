@@ -12,7 +12,7 @@ import static io.nvmegate.control.cli.ApiClient.seg;
 final class ResourceCommands {
     private ResourceCommands() {}
 
-    @Command(name = "global", description = "Cluster-wide settings (enabled, base NQN, ANA, cross-port referrals).")
+    @Command(name = "global", description = "Cluster-wide settings (enabled, base NQN, ANA, cross-port referrals, required authentication).")
     static final class Global {
         @Command(name = "get", description = "Show the global settings.")
         int get(@Mixin Connection c) { return c.run(a -> a.get("/global")); }
@@ -22,8 +22,11 @@ final class ResourceCommands {
                 @Option(names = "--enabled", arity = "1", description = "true: serve hosts; false: stop serving") Boolean enabled,
                 @Option(names = "--base-nqn", description = "prefix of subsystem NQNs created by --name") String baseNqn,
                 @Option(names = "--ana", arity = "1", description = "report ANA") Boolean ana,
-                @Option(names = "--cross-port-referrals", arity = "1") Boolean xref) {
-            return c.run(a -> a.put("/global", Body.of("enabled", enabled, "baseNqn", baseNqn, "ana", ana, "crossPortReferrals", xref)));
+                @Option(names = "--cross-port-referrals", arity = "1") Boolean xref,
+                @Option(names = "--require-auth", arity = "1", description = "true: every host of every subsystem must "
+                        + "authenticate with DH-HMAC-CHAP (hosts without a key are refused)") Boolean requireAuth) {
+            return c.run(a -> a.put("/global", Body.of("enabled", enabled, "baseNqn", baseNqn, "ana", ana, "crossPortReferrals", xref,
+                    "requireAuth", requireAuth)));
         }
     }
 
@@ -41,9 +44,11 @@ final class ResourceCommands {
                    @Option(names = "--firmware") String firmware,
                    @Option(names = "--allow-any-host", arity = "1", description = "true (default) or false") Boolean any,
                    @Option(names = "--ieee-oui", description = "6 hex digits") String oui,
-                   @Option(names = "--max-namespaces", description = "1..1024 (default 1024)") Integer maxNs) {
+                   @Option(names = "--max-namespaces", description = "1..1024 (default 1024)") Integer maxNs,
+                   @Option(names = "--require-auth", arity = "1", description = "true: every host must authenticate "
+                           + "with DH-HMAC-CHAP (default false; the global setting also applies)") Boolean requireAuth) {
             return c.run(a -> a.post("/subsystems", Body.of("nqn", nqn, "name", name, "serial", serial, "model", model,
-                    "firmware", firmware, "allowAnyHost", any, "ieeeOui", oui, "maxNamespaces", maxNs)));
+                    "firmware", firmware, "allowAnyHost", any, "ieeeOui", oui, "maxNamespaces", maxNs, "requireAuth", requireAuth)));
         }
 
         @Command(name = "update", description = "Change a subsystem.")
@@ -51,9 +56,10 @@ final class ResourceCommands {
                    @Option(names = "--serial") String serial, @Option(names = "--model") String model,
                    @Option(names = "--firmware") String firmware,
                    @Option(names = "--allow-any-host", arity = "1") Boolean any,
-                   @Option(names = "--ieee-oui") String oui, @Option(names = "--max-namespaces") Integer maxNs) {
+                   @Option(names = "--ieee-oui") String oui, @Option(names = "--max-namespaces") Integer maxNs,
+                   @Option(names = "--require-auth", arity = "1") Boolean requireAuth) {
             return c.run(a -> a.patch("/subsystems/" + seg(nqn), Body.of("serial", serial, "model", model, "firmware", firmware,
-                    "allowAnyHost", any, "ieeeOui", oui, "maxNamespaces", maxNs)));
+                    "allowAnyHost", any, "ieeeOui", oui, "maxNamespaces", maxNs, "requireAuth", requireAuth)));
         }
 
         @Command(name = "delete", description = "Delete a subsystem.")
