@@ -67,6 +67,22 @@ public final class CommandBuilders {
         return fabrics(Opcodes.FCTYPE_DISCONNECT);
     }
 
+    /** DH-HMAC-CHAP security protocol (SECP E9h) and its SPSP0/SPSP1 (01h), NVMe Base 2.x section 8.3.4.5. */
+    public static final int SECP_DHCHAP = 0xE9, SPSP_DHCHAP = 0x01;
+
+    /**
+     * Authentication Send (FCTYPE 05h): {@code SPSP0 u8 @41 = 01h, SPSP1 u8 @42 = 01h, SECP u8 @43 = E9h, TL le32 @44}
+     * (the length of the message sent as data).
+     */
+    public static Sqe authSend(int tl) {
+        return fabrics(Opcodes.FCTYPE_AUTH_SEND).u8(41, SPSP_DHCHAP).u8(42, SPSP_DHCHAP).u8(43, SECP_DHCHAP).u32(44, tl);
+    }
+
+    /** Authentication Receive (FCTYPE 06h): as {@link #authSend} with {@code AL le32 @44} (bytes to receive). */
+    public static Sqe authReceive(int al) {
+        return fabrics(Opcodes.FCTYPE_AUTH_RECEIVE).u8(41, SPSP_DHCHAP).u8(42, SPSP_DHCHAP).u8(43, SECP_DHCHAP).u32(44, al);
+    }
+
     private static Sqe fabrics(int fctype) {
         return Sqe.allocate().opcode(Opcodes.FABRICS).fctype(fctype);
     }

@@ -1,7 +1,11 @@
 package io.nvmegate.client;
 
 import io.nvmegate.protocol.Opcodes;
+import io.nvmegate.protocol.auth.DhGroup;
+import io.nvmegate.protocol.auth.DhchapHash;
+import io.nvmegate.protocol.auth.DhchapSecret;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -19,6 +23,13 @@ import java.util.UUID;
  * queue of 128 entries, KATO 10000 ms, no digests, connect timeout 10 s, command timeout 30 s, SQ flow control on.
  * The subsystem NQN has no default for {@link NvmeTcpHost#connect}; {@link NvmeTcpHost#discover} uses the
  * well-known discovery NQN when none is set.
+ *
+ * <p>In-band authentication (DH-HMAC-CHAP, NVMe Base 2.x section 8.3.4.5): with {@link Builder#dhchapSecret} set, a
+ * queue whose Connect response has AUTHREQ.ATR authenticates before any other command, as the Linux host does with
+ * {@code nvme connect --dhchap-secret}; with {@link Builder#dhchapCtrlSecret} too, the host also authenticates the
+ * controller ({@code --dhchap-ctrl-secret}, bidirectional). Every hash and DH group is offered unless narrowed with
+ * {@link Builder#dhchapHashes}/{@link Builder#dhchapGroups}. Secrets are checked (format, CRC) by {@link
+ * Builder#build()} and never appear in {@link #toString()}.
  */
 public final class ConnectOptions {
     /** Admin queue size used by this host, as the Linux host does (NVME_AQ_DEPTH): SQSIZE 31 in Connect. */
@@ -41,6 +52,10 @@ public final class ConnectOptions {
     private final int shutdownTimeoutMs;
     private final boolean disableSqFlowControl;
     private final int maxPduLength;
+    private final DhchapSecret dhchapSecret;
+    private final DhchapSecret dhchapCtrlSecret;
+    private final List<DhchapHash> dhchapHashes;
+    private final List<DhGroup> dhchapGroups;
 
     private ConnectOptions(Builder b) {
         this.address = Objects.requireNonNull(b.address, "address");
@@ -58,6 +73,12 @@ public final class ConnectOptions {
         this.shutdownTimeoutMs = b.shutdownTimeoutMs;
         this.disableSqFlowControl = b.disableSqFlowControl;
         this.maxPduLength = b.maxPduLength;
+        this.dhchapSecret = b.dhchapSecret == null ? null : DhchapSecret.parse(b.dhchapSecret);
+        this.dhchapCtrlSecret = b.dhchapCtrlSecret == null ? null : DhchapSecret.parse(b.dhchapCtrlSecret);
+        this.dhchapHashes = List.copyOf(b.dhchapHashes);
+        this.dhchapGroups = List.copyOf(b.dhchapGroups);
+        if (dhchapCtrlSecret != null && dhchapSecret == null) throw new IllegalArgumentException("dhchapCtrlSecret needs a dhchapSecret");
+        if (dhchapHashes.isEmpty() || dhchapGroups.isEmpty()) throw new IllegalArgumentException("offer at least one DH-HMAC-CHAP hash and group");
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port);
         if (ioQueues < 0 || ioQueues > 65534) throw new IllegalArgumentException("ioQueues " + ioQueues);
         if (ioQueueSize < 2 || ioQueueSize > 65536) throw new IllegalArgumentException("ioQueueSize " + ioQueueSize + " (2..65536)");
@@ -99,6 +120,10 @@ public final class ConnectOptions {
         b.shutdownTimeoutMs = shutdownTimeoutMs;
         b.disableSqFlowControl = disableSqFlowControl;
         b.maxPduLength = maxPduLength;
+        b.dhchapSecret = dhchapSecret == null ? null : dhchapSecret.format();
+        b.dhchapCtrlSecret = dhchapCtrlSecret == null ? null : dhchapCtrlSecret.format();
+        b.dhchapHashes = dhchapHashes;
+        b.dhchapGroups = dhchapGroups;
         return b;
     }
 
@@ -132,12 +157,20 @@ public final class ConnectOptions {
     public boolean disableSqFlowControl() { return disableSqFlowControl; }
     /** Largest PDU (PLEN) accepted from the controller, bytes; bounds a single C2HData. */
     public int maxPduLength() { return maxPduLength; }
+    /** The host's DH-HMAC-CHAP secret ({@code nvme connect --dhchap-secret}), or null: the host cannot authenticate. */
+    public DhchapSecret dhchapSecret() { return dhchapSecret; }
+    /** The controller's secret for bidirectional authentication ({@code --dhchap-ctrl-secret}), or null. */
+    public DhchapSecret dhchapCtrlSecret() { return dhchapCtrlSecret; }
+    /** Hashes offered in AUTH_Negotiate, in order of preference (default: SHA-256, SHA-384, SHA-512). */
+    public List<DhchapHash> dhchapHashes() { return dhchapHashes; }
+    /** DH groups offered in AUTH_Negotiate (default: NULL, ffdhe2048 .. ffdhe8192). */
+    public List<DhGroup> dhchapGroups() { return dhchapGroups; }
 
     @Override
     public String toString() {
         return "ConnectOptions[" + address + ":" + port + " subnqn=" + subsystemNqn + " hostnqn=" + hostNqn
                 + " ioQueues=" + ioQueues + "x" + ioQueueSize + " kato=" + keepAliveTimeoutMs + "ms hdgst=" + headerDigest
-                + " ddgst=" + dataDigest + "]";
+                + " ddgst=" + dataDigest + (dhchapSecret != null ? " dhchap=" + (dhchapCtrlSecret != null ? "bidirectional" : "host") : "") + "]";
     }
 
     /** Builder for {@link ConnectOptions}. */
@@ -157,6 +190,10 @@ public final class ConnectOptions {
         private int shutdownTimeoutMs = 5_000;
         private boolean disableSqFlowControl;
         private int maxPduLength = 64 * 1024 * 1024 + 4096;
+        private String dhchapSecret;
+        private String dhchapCtrlSecret;
+        private List<DhchapHash> dhchapHashes = DhchapHost.ALL_HASHES;
+        private List<DhGroup> dhchapGroups = DhchapHost.ALL_GROUPS;
 
         private Builder() {}
 
@@ -177,8 +214,16 @@ public final class ConnectOptions {
         public Builder shutdownTimeoutMs(int v) { shutdownTimeoutMs = v; return this; }
         public Builder disableSqFlowControl(boolean v) { disableSqFlowControl = v; return this; }
         public Builder maxPduLength(int v) { maxPduLength = v; return this; }
+        /** The host's DH-HMAC-CHAP secret, {@code DHHC-1:hh:<base64>:} (null: none). */
+        public Builder dhchapSecret(String v) { dhchapSecret = v; return this; }
+        /** The controller's secret: the host also authenticates the controller (null: unidirectional). */
+        public Builder dhchapCtrlSecret(String v) { dhchapCtrlSecret = v; return this; }
+        /** Hashes to offer, in order of preference. */
+        public Builder dhchapHashes(List<DhchapHash> v) { dhchapHashes = v; return this; }
+        /** DH groups to offer. */
+        public Builder dhchapGroups(List<DhGroup> v) { dhchapGroups = v; return this; }
 
-        /** @throws IllegalArgumentException if a value is out of range or an NQN is malformed */
+        /** @throws IllegalArgumentException if a value is out of range, an NQN is malformed or a secret does not parse */
         public ConnectOptions build() { return new ConnectOptions(this); }
     }
 }

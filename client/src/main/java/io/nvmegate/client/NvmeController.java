@@ -52,6 +52,8 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
     private volatile List<IoQueue> ioQueues = List.of();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** DH-HMAC-CHAP T_ID of the next transaction (Linux: {@code ctrl->transaction++}). */
+    private final AtomicInteger transactionIds = new AtomicInteger();
     private volatile int cntlid = -1;
     private volatile long cap;
     private volatile int vs;
@@ -91,8 +93,10 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
     private void initialize() {
         ConnectOptions o = options;
         int cattr = o.disableSqFlowControl() ? CommandBuilders.CATTR_DISABLE_SQ_FLOW_CONTROL : 0;
-        cntlid = fabricsConnect(admin, ConnectOptions.ADMIN_QUEUE_SIZE - 1, cattr, o.keepAliveTimeoutMs(), CNTLID_DYNAMIC);
+        int result = fabricsConnect(admin, ConnectOptions.ADMIN_QUEUE_SIZE - 1, cattr, o.keepAliveTimeoutMs(), CNTLID_DYNAMIC);
+        cntlid = result & 0xFFFF;
         admin.setController(cntlid);
+        if ((result & AUTHREQ_ATR) != 0) authenticate(admin); // before anything else, as the Linux host
 
         cap = propertyGet(CommandBuilders.PROP_CAP, true);
         vs = (int) propertyGet(CommandBuilders.PROP_VS, false);
@@ -138,8 +142,9 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
                 for (int qid = 1; qid <= n; qid++) {
                     QueueConnection io = QueueConnection.open(o, qid, size - 1, inCapsule, timer);
                     conns.add(io);
-                    fabricsConnect(io, size - 1, cattr, 0, cntlid);
+                    int result = fabricsConnect(io, size - 1, cattr, 0, cntlid);
                     io.setController(cntlid);
+                    if ((result & AUTHREQ_ATR) != 0) authenticate(io); // each I/O queue authenticates on its own
                     views.add(new IoQueue(io, o.commandTimeoutMs()));
                 }
             } catch (RuntimeException e) {
@@ -153,14 +158,14 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
         return n;
     }
 
-    /** Sends Fabrics Connect on {@code q}; returns the CNTLID from CQE DW0 bits 15:0. */
+    /** Sends Fabrics Connect on {@code q}; returns CQE DW0: CNTLID in bits 15:0, AUTHREQ in bits 17 and 18. */
     private int fabricsConnect(QueueConnection q, int sqsize0, int cattr, int katoMs, int cntlidIn) {
         ConnectOptions o = options;
         Sqe sqe = CommandBuilders.connect(q.qid, sqsize0, cattr, katoMs);
         ByteBuffer data = CommandBuilders.connectData(o.hostId(), cntlidIn, o.subsystemNqn(), o.hostNqn());
         try {
             Completion c = Await.get(q.submit(sqe, data, 0, o.connectTimeoutMs(), true));
-            return c.cqe().dw0() & 0xFFFF;
+            return c.cqe().dw0();
         } catch (NvmeStatusException e) {
             Cqe cqe = e.cqe();
             String detail = "";
@@ -173,6 +178,35 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
             throw new NvmeStatusException(String.format("Fabrics Connect (QID %d, SUBNQN %s, HOSTNQN %s, CNTLID 0x%x)%s",
                     q.qid, o.subsystemNqn(), o.hostNqn(), cntlidIn, detail), q.qid, Opcodes.FABRICS, cqe);
         }
+    }
+
+    /** Connect response DW0 bit 17: AUTHREQ.ATR, the queue must authenticate (DH-HMAC-CHAP) before other commands. */
+    public static final int AUTHREQ_ATR = 1 << 17;
+
+    /** One DH-HMAC-CHAP transaction on {@code q} ({@link QueueAuthenticator}). */
+    private void authenticate(QueueConnection q) {
+        QueueAuthenticator.authenticate(q, options, transactionIds.getAndIncrement());
+    }
+
+    /**
+     * Host-initiated re-authentication (NVMe Base 2.x section 8.3.4.5; the Linux host does it when its
+     * {@code dhchap_secret} changes in sysfs): a new DH-HMAC-CHAP transaction on the admin queue, then on each I/O
+     * queue. The queues stay usable meanwhile (nvmet keeps them authenticated until the new transaction ends). Uses
+     * the secrets of {@link #options()}, or those of {@code secrets} when given (key rotation).
+     *
+     * @param secrets options carrying the new secrets (only their DH-HMAC-CHAP settings are used), or null
+     * @throws NvmeAuthenticationException when a transaction fails (the controller then ends the association)
+     */
+    public void reauthenticate(ConnectOptions secrets) {
+        if (QueueConnection.onReaderThread()) throw new IllegalStateException("reauthenticate() cannot run on a reader thread");
+        ConnectOptions o = secrets == null ? options : secrets;
+        QueueAuthenticator.authenticate(admin, o, transactionIds.getAndIncrement());
+        for (QueueConnection q : ioConnections) QueueAuthenticator.authenticate(q, o, transactionIds.getAndIncrement());
+    }
+
+    /** {@link #reauthenticate(ConnectOptions)} with this controller's own secrets. */
+    public void reauthenticate() {
+        reauthenticate(null);
     }
 
     private static String connectDataField(int off) {
