@@ -507,6 +507,27 @@ class DhchapAuthTest {
     }
 
     @Test
+    void aStepNotTakenWithinKatoFailsTheTransaction() throws Exception {
+        double before = failures("timeout");
+        try (RawNvmeTcpHost h = raw(HOST_UNI)) {
+            h.connectAdmin(NQN, 1500); // the step timeout is KATO (nvmet auth_expired_work)
+            DhchapHost dh = host(HOST_UNI, KEY_UNI, 3);
+            send(h, dh.negotiate());
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2300);
+            while (System.nanoTime() < end) { // keep the controller alive (traffic-based keep alive), not the step
+                assertThat(h.propertyGet(RawNvmeTcpHost.PROP_CSTS, false).success()).isTrue();
+                Thread.sleep(250);
+            }
+            assertThat(failures("timeout")).isEqualTo(before + 1);
+            byte[] answer = receive(h);
+            assertThatThrownBy(() -> dh.reply(answer)).isInstanceOfSatisfying(DhchapException.class, e -> {
+                assertThat(e.reportedByPeer()).isTrue();
+                assertThat(e.reason()).isEqualTo(DhchapFailureReason.FAILED);
+            });
+        }
+    }
+
+    @Test
     void theDiscoveryControllerDoesNotAuthenticate() throws Exception {
         try (RawNvmeTcpHost h = raw(HOST_UNI)) {
             Cqe c = h.connectAdmin(Opcodes.DISCOVERY_NQN, 30_000);
