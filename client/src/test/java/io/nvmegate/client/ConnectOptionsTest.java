@@ -36,4 +36,18 @@ class ConnectOptionsTest {
         assertThatThrownBy(() -> NvmeTcpHost.connect(ConnectOptions.builder("h", 4420).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subsystemNqn");
     }
+
+    @Test
+    void dhchapSecretsAreCheckedAndNeverShown() {
+        String key = io.nvmegate.protocol.auth.DhchapSecret.generate(1, 32, new java.security.SecureRandom()).format();
+        ConnectOptions o = ConnectOptions.builder("h", 4420).dhchapSecret(key).dhchapCtrlSecret(key).build();
+        assertThat(o.dhchapSecret().format()).isEqualTo(key);
+        assertThat(o.toString()).doesNotContain(key.substring(10, 30)).contains("dhchap=bidirectional");
+        assertThat(o.toBuilder().build().dhchapCtrlSecret().format()).isEqualTo(key);
+        String badCrc = key.substring(0, 11) + (key.charAt(11) == 'A' ? 'B' : 'A') + key.substring(12);
+        assertThatThrownBy(() -> ConnectOptions.builder("h", 4420).dhchapSecret(badCrc).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(key.substring(10, 30));
+        assertThatThrownBy(() -> ConnectOptions.builder("h", 4420).dhchapCtrlSecret(key).build())
+                .as("a controller secret needs a host secret").isInstanceOf(IllegalArgumentException.class);
+    }
 }
