@@ -56,6 +56,13 @@ class CtlCommandTest {
         assertThat(ctl("host", "create", "--nqn", HOST, "--key", key.out().trim(), "--dh-group", "ffdhe2048").code()).isZero();
         assertThat(ctl("host-subsys", "add", "--nqn", NQN, "--host", HOST).code()).isZero();
         assertThat(ctl("global", "set", "--enabled", "true").code()).isZero();
+        assertThat(ctl("global", "set", "--require-auth", "true").code()).isZero();
+        assertThat(api.service.catalog().global().requireAuth()).isTrue();
+        assertThat(ctl("global", "set", "--require-auth", "false").code()).isZero();
+        assertThat(api.service.catalog().global().requireAuth()).isFalse();
+        assertThat(ctl("subsys", "update", NQN, "--require-auth", "true").code()).isZero();
+        assertThat(api.service.catalog().subsystem(NQN).orElseThrow().requireAuth()).isTrue();
+        assertThat(ctl("global", "get", "--json").out()).contains("\"requireAuth\"");
 
         Run list = ctl("subsys", "list");
         assertThat(list.code()).isZero();
