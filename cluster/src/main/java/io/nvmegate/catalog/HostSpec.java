@@ -34,7 +34,7 @@ public record HostSpec(String nqn, String dhchapKey, String dhchapCtrlKey, Strin
      * Anything shaped like a secret in its interchange form — {@code DHHC-1:hh:...} (DH-HMAC-CHAP) or
      * {@code NVMeTLSkey-1:hh:...} (TLS PSK) — wherever it appears in a text, also misplaced in a non-secret field.
      */
-    private static final Pattern SECRET_TEXT = Pattern.compile("(DHHC-1|NVMeTLSkey-1):[0-9A-Za-z]{0,2}:?[A-Za-z0-9+/=]*:?");
+    private static final Pattern SECRET_TEXT = Pattern.compile("(DHHC-1|NVMeTLSkey-1):[0-9A-Za-z]{1,2}:[A-Za-z0-9+/=]+:?");
 
     /** @return the full JSON form, secrets included: for the catalog maps and a saved configuration only */
     public JsonObject toJson() {

@@ -73,5 +73,7 @@ class HostSpecSecretsTest {
                 .startsWith("host.hash must be one of [sha256], got <set> and <set> and <set>");
         assertThat(HostSpec.scrub("no secret here: nqn.2014-08.org.nvmexpress:uuid:1")).isEqualTo("no secret here: nqn.2014-08.org.nvmexpress:uuid:1");
         assertThat(HostSpec.scrub(null)).isNull();
+        String help = "host.dhchapKey must be a DHHC-1 secret (DHHC-1:<00-03>:<base64>:)";
+        assertThat(HostSpec.scrub(help)).as("the format's description is not a secret").isEqualTo(help);
     }
 }

@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
  * The management REST API (Vert.x Web) over {@link CatalogService}; resources under {@code /api/v1}, the OpenAPI 3
  * document at {@code /api/openapi.json}. Requests and responses are JSON; a refused request is answered
  * {@code {"error": "...", "field": "..."}} with 400 (invalid), 401 (token missing or wrong), 404 (unknown
- * resource), 409 (conflict) or 500. Catalog calls block (Hazelcast), so they run on worker threads.
+ * resource), 409 (conflict) or 500. Catalog calls block (Hazelcast), so they run on worker threads. Host keys
+ * are answered only to an explicit {@code ?secrets=true} ({@code GET /hosts}, {@code /hosts/{nqn}},
+ * {@code /config}), else as {@value io.nvmegate.catalog.HostSpec#SECRET_SET}; no error message carries a key.
  */
 public final class ApiServer {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
