@@ -8,7 +8,6 @@ import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The catalog's small local RocksDB ({@code <data>/catalog}): one key space for every catalog map, key
+ * The catalog's small local RocksDB ({@code <data>/catalog}, a directory readable only by the service user, mode
+ * {@code 0700}, see {@link PrivateFiles}: it holds host keys): one key space for every catalog map, key
  * {@code "<map name>\0<entry key>"} (UTF-8), value the entry's JSON (UTF-8). Writes are synchronous
  * ({@code WriteOptions.setSync(true)}: on disk before the map operation returns). One instance per directory per
  * JVM, shared by the map stores of every catalog map and reference-counted ({@link #open} / {@link #release}).
@@ -35,11 +35,16 @@ public final class CatalogStore {
     private int refs;
 
     private CatalogStore(Path dir) throws IOException, RocksDBException {
-        Files.createDirectories(dir);
+        PrivateFiles.directory(dir); // 0700 from creation; an existing wider one is tightened (warning)
+        PrivateFiles.tightenTree(dir, true); // files left by an older version or copied in: 0600 (warning)
         this.dir = dir;
         this.options = new Options().setCreateIfMissing(true);
         this.sync = new WriteOptions().setSync(true);
         this.db = RocksDB.open(options, dir.toString());
+        // RocksDB creates its files (SST, WAL, MANIFEST, LOG) 0644 minus the umask, with no option to change
+        // that from Java: the 0700 directory is what keeps them private; tightening them too keeps them private
+        // when copied with their modes (cp -p, tar) — quietly, this is expected after every open
+        PrivateFiles.tightenTree(dir, false);
     }
 
     /** Opens (or shares the already open) store in {@code dir}. */

@@ -8,7 +8,13 @@ import java.util.regex.Pattern;
 /**
  * A host known to the target (map {@value Catalog#HOSTS}, key: host NQN; TrueNAS {@code nvmet.host}). Its
  * access to subsystems is the subsystem's {@link SubsystemSpec#hosts()} list. DH-HMAC-CHAP settings (NVMe Base
- * 2.0 section 8.13) are stored for the authentication transaction; they are not enforced yet.
+ * 2.0 section 8.13) are stored for the authentication transaction.
+ *
+ * <p><b>Secrets.</b> The fields named in {@link #SECRET_FIELDS} hold keys. {@link #toJson()} carries them (the
+ * catalog maps, the catalog store and a saved configuration need them); everything meant to be shown —
+ * {@link #toString()}, API answers, CLI tables, log lines — goes through {@link #toRedactedJson()} /
+ * {@link #redact(JsonObject)}, which replace each set secret by {@value #SECRET_SET}. A field added to
+ * {@link #SECRET_FIELDS} is redacted everywhere without further code.
  *
  * @param nqn            host NQN (≤ 223 bytes)
  * @param dhchapKey      host secret, {@code DHHC-1:<hh>:<base64 key + CRC-32>:}, or null
@@ -19,8 +25,18 @@ import java.util.regex.Pattern;
 public record HostSpec(String nqn, String dhchapKey, String dhchapCtrlKey, String hash, String dhGroup) {
     public static final List<String> HASHES = List.of("sha256", "sha384", "sha512");
     public static final List<String> DH_GROUPS = List.of("null", "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192");
+    /** The JSON fields of a host that hold secrets: never shown, logged or echoed (see {@link #redact}). */
+    public static final List<String> SECRET_FIELDS = List.of("dhchapKey", "dhchapCtrlKey");
+    /** What a redacted secret reads as: the field is set, its value is withheld. */
+    public static final String SECRET_SET = "<set>";
     private static final Pattern DHHC = Pattern.compile("DHHC-1:0[0-3]:[A-Za-z0-9+/]+={0,2}:");
+    /**
+     * Anything shaped like a secret in its interchange form — {@code DHHC-1:hh:...} (DH-HMAC-CHAP) or
+     * {@code NVMeTLSkey-1:hh:...} (TLS PSK) — wherever it appears in a text, also misplaced in a non-secret field.
+     */
+    private static final Pattern SECRET_TEXT = Pattern.compile("(DHHC-1|NVMeTLSkey-1):[0-9A-Za-z]{1,2}:[A-Za-z0-9+/=]+:?");
 
+    /** @return the full JSON form, secrets included: for the catalog maps and a saved configuration only */
     public JsonObject toJson() {
         JsonObject j = new JsonObject().put("nqn", nqn).put("hash", hash).put("dhGroup", dhGroup);
         if (dhchapKey != null) j.put("dhchapKey", dhchapKey);
@@ -28,7 +44,38 @@ public record HostSpec(String nqn, String dhchapKey, String dhchapCtrlKey, Strin
         return j;
     }
 
-    /** @throws IllegalArgumentException naming the bad field */
+    /** @return {@link #toJson()} with every set secret replaced by {@value #SECRET_SET} */
+    public JsonObject toRedactedJson() { return redact(toJson()); }
+
+    /**
+     * Replaces, in place, the value of every {@link #SECRET_FIELDS} field present in {@code host} (a host's JSON
+     * form) by {@value #SECRET_SET}; absent or null fields stay as they are.
+     *
+     * @return {@code host}
+     */
+    public static JsonObject redact(JsonObject host) {
+        for (String f : SECRET_FIELDS) {
+            if (host.getValue(f) != null) host.put(f, SECRET_SET);
+        }
+        return host;
+    }
+
+    /** @return true if {@code value} is the redaction marker (a client sent back what it was shown) */
+    public static boolean isRedacted(Object value) { return SECRET_SET.equals(value); }
+
+    /**
+     * @return {@code text} (an error message, a log line) with every secret-shaped substring replaced by
+     * {@value #SECRET_SET}: the last line of defence for messages that echo a value a client put in the wrong field
+     */
+    public static String scrub(String text) {
+        return text == null ? null : SECRET_TEXT.matcher(text).replaceAll(SECRET_SET);
+    }
+
+    /** @return the redacted JSON form: a record's default {@code toString} would print the keys */
+    @Override
+    public String toString() { return "HostSpec" + toRedactedJson().encode(); }
+
+    /** @throws IllegalArgumentException naming the bad field; the message never contains a secret's value */
     public static HostSpec fromJson(JsonObject j) {
         String nqn = j.getString("nqn");
         SubsystemSpec.checkNqn("host.nqn", nqn);
@@ -45,8 +92,11 @@ public record HostSpec(String nqn, String dhchapKey, String dhchapCtrlKey, Strin
     }
 
     private static void checkKey(String field, String key) {
-        if (key != null && !DHHC.matcher(key).matches()) {
-            throw new IllegalArgumentException(field + " must be a DHHC-1 secret (DHHC-1:<00-03>:<base64>:)");
+        if (key == null || DHHC.matcher(key).matches()) return;
+        if (isRedacted(key)) {
+            throw new IllegalArgumentException(field + " is the redaction marker " + SECRET_SET + ", not a key: the document "
+                    + "was read without its secrets (read it with ?secrets=true, or ctl save)");
         }
+        throw new IllegalArgumentException(field + " must be a DHHC-1 secret (DHHC-1:<00-03>:<base64>:)");
     }
 }

@@ -1,5 +1,6 @@
 package io.nvmegate.control;
 
+import io.nvmegate.catalog.HostSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -23,7 +24,9 @@ import java.util.concurrent.Callable;
  * The management REST API (Vert.x Web) over {@link CatalogService}; resources under {@code /api/v1}, the OpenAPI 3
  * document at {@code /api/openapi.json}. Requests and responses are JSON; a refused request is answered
  * {@code {"error": "...", "field": "..."}} with 400 (invalid), 401 (token missing or wrong), 404 (unknown
- * resource), 409 (conflict) or 500. Catalog calls block (Hazelcast), so they run on worker threads.
+ * resource), 409 (conflict) or 500. Catalog calls block (Hazelcast), so they run on worker threads. Host keys
+ * are answered only to an explicit {@code ?secrets=true} ({@code GET /hosts}, {@code /hosts/{nqn}},
+ * {@code /config}), else as {@value io.nvmegate.catalog.HostSpec#SECRET_SET}; no error message carries a key.
  */
 public final class ApiServer {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -99,9 +102,9 @@ public final class ApiServer {
         r.post(v + "/ports/:id/subsystems").handler(ctx -> reply(ctx, 201, () -> service.linkPortSubsystem(p(ctx, "id"), body(ctx))));
         r.delete(v + "/ports/:id/subsystems/:nqn").handler(ctx -> none(ctx, () -> service.unlinkPortSubsystem(p(ctx, "id"), p(ctx, "nqn"), force(ctx))));
 
-        r.get(v + "/hosts").handler(ctx -> reply(ctx, 200, service::hosts));
+        r.get(v + "/hosts").handler(ctx -> reply(ctx, 200, () -> service.hosts(secrets(ctx))));
         r.post(v + "/hosts").handler(ctx -> reply(ctx, 201, () -> service.createHost(body(ctx))));
-        r.get(v + "/hosts/:nqn").handler(ctx -> reply(ctx, 200, () -> service.host(p(ctx, "nqn"))));
+        r.get(v + "/hosts/:nqn").handler(ctx -> reply(ctx, 200, () -> service.host(p(ctx, "nqn"), secrets(ctx))));
         r.patch(v + "/hosts/:nqn").handler(ctx -> reply(ctx, 200, () -> service.updateHost(p(ctx, "nqn"), body(ctx))));
         r.put(v + "/hosts/:nqn").handler(ctx -> reply(ctx, 200, () -> service.updateHost(p(ctx, "nqn"), body(ctx))));
         r.delete(v + "/hosts/:nqn").handler(ctx -> none(ctx, () -> service.deleteHost(p(ctx, "nqn"), force(ctx))));
@@ -115,7 +118,7 @@ public final class ApiServer {
 
         r.post(v + "/generate-key").handler(ctx -> reply(ctx, 200, () -> service.generateKey(body(ctx))));
         r.get(v + "/choices").handler(ctx -> reply(ctx, 200, CatalogService::choices));
-        r.get(v + "/config").handler(ctx -> reply(ctx, 200, service::save));
+        r.get(v + "/config").handler(ctx -> reply(ctx, 200, () -> service.save(secrets(ctx))));
         r.put(v + "/config").handler(ctx -> reply(ctx, 200, () -> service.restore(body(ctx))));
 
         r.route().last().handler(ctx -> error(ctx, new ApiException(404, null, "no such resource: " + ctx.request().method() + " " + ctx.request().path())));
@@ -142,6 +145,9 @@ public final class ApiServer {
 
     private static boolean force(RoutingContext ctx) { return "true".equalsIgnoreCase(ctx.queryParams().get("force")); }
 
+    /** {@code ?secrets=true}: the explicit request for hosts' keys (else they read {@value HostSpec#SECRET_SET}). */
+    private static boolean secrets(RoutingContext ctx) { return "true".equalsIgnoreCase(ctx.queryParams().get("secrets")); }
+
     private static JsonObject body(RoutingContext ctx) {
         String s = ctx.body() == null ? null : ctx.body().asString();
         if (s == null || s.isBlank()) return new JsonObject();
@@ -150,8 +156,19 @@ public final class ApiServer {
             if (v instanceof JsonObject o) return o;
             throw ApiException.invalid("body", "the request body must be a JSON object");
         } catch (DecodeException e) {
-            throw ApiException.invalid("body", "the request body is not valid JSON: " + e.getMessage());
+            // the parser's message may quote the body, which may carry a key: only the position is kept
+            throw ApiException.invalid("body", "the request body is not valid JSON" + position(e));
         }
+    }
+
+    /** @return " (line L, column C)" from a Jackson parse failure, or "" */
+    private static String position(DecodeException e) {
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null) {
+                return " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+            }
+        }
+        return "";
     }
 
     private void reply(RoutingContext ctx, int status, Callable<Object> call) {
@@ -178,13 +195,21 @@ public final class ApiServer {
         if (t instanceof ApiException a) e = a;
         else if (t instanceof IllegalArgumentException iae) e = ApiException.from(iae);
         else {
-            log.warn("management API {} {} failed", ctx.request().method(), ctx.request().path(), t);
+            log.warn("management API {} {} failed", ctx.request().method(), ctx.request().path(), scrubbed(t));
             e = new ApiException(500, null, "internal error: " + t);
         }
-        JsonObject j = new JsonObject().put("error", e.getMessage()).put("field", e.field());
+        // no message carries a key by construction; scrub() also catches a key a client put in the wrong field
+        JsonObject j = new JsonObject().put("error", HostSpec.scrub(e.getMessage())).put("field", e.field());
         if (!ctx.response().ended()) {
             ctx.response().setStatusCode(e.status()).putHeader("content-type", "application/json").end(j.encode());
         }
+    }
+
+    /** @return {@code t} as a logged exception: its text (and its causes') scrubbed of secrets, same stack */
+    private static Throwable scrubbed(Throwable t) {
+        RuntimeException s = new RuntimeException(HostSpec.scrub(t.toString()), t.getCause() == null ? null : scrubbed(t.getCause()));
+        s.setStackTrace(t.getStackTrace());
+        return s;
     }
 
     private static String openApi() {

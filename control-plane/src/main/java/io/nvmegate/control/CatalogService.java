@@ -398,31 +398,50 @@ public final class CatalogService {
 
     // ---- hosts
 
-    public JsonArray hosts() { return new JsonArray(catalog.hosts().stream().map(this::hostJson).toList()); }
+    /**
+     * @param secrets true: each host's keys as stored (an explicit request, {@code ?secrets=true}); false: every
+     *                set key reads {@value HostSpec#SECRET_SET} ({@link HostSpec#redact})
+     */
+    public JsonArray hosts(boolean secrets) { return new JsonArray(catalog.hosts().stream().map(h -> hostJson(h, secrets)).toList()); }
 
-    public JsonObject host(String nqn) { return hostJson(requireHost(nqn)); }
+    /** @see #hosts(boolean) */
+    public JsonObject host(String nqn, boolean secrets) { return hostJson(requireHost(nqn), secrets); }
 
-    private JsonObject hostJson(HostSpec h) {
-        return h.toJson().put("subsystems", new JsonArray(catalog.subsystems().stream()
+    public JsonArray hosts() { return hosts(false); }
+
+    public JsonObject host(String nqn) { return host(nqn, false); }
+
+    private JsonObject hostJson(HostSpec h, boolean secrets) {
+        return (secrets ? h.toJson() : h.toRedactedJson()).put("subsystems", new JsonArray(catalog.subsystems().stream()
                 .filter(s -> s.hosts().contains(h.nqn())).map(SubsystemSpec::nqn).toList()));
     }
 
+    /** @return the created host, its keys redacted (the caller sent them; they are never echoed) */
     public JsonObject createHost(JsonObject body) {
         FieldTypes.check(body, FieldTypes.HOST);
         return write(() -> {
             HostSpec h = HostSpec.fromJson(FieldTypes.withoutNulls(body));
             if (catalog.host(h.nqn()).isPresent()) throw ApiException.conflict("nqn", "host " + h.nqn() + " already exists");
             catalog.putHost(h);
-            return hostJson(h);
+            return hostJson(h, false);
         });
     }
 
+    /**
+     * Changes a host; a new key takes effect for the connections made after it (key rotation). A secret field
+     * sent back as {@value HostSpec#SECRET_SET} (a client that read the host and returns it whole) keeps the
+     * stored key. @return the host, its keys redacted
+     */
     public JsonObject updateHost(String nqn, JsonObject body) {
         FieldTypes.check(body, FieldTypes.HOST);
         return write(() -> {
-            HostSpec h = HostSpec.fromJson(merge(requireHost(nqn).toJson(), body, "nqn"));
+            JsonObject patch = body.copy();
+            for (String f : HostSpec.SECRET_FIELDS) {
+                if (HostSpec.isRedacted(patch.getValue(f))) patch.remove(f);
+            }
+            HostSpec h = HostSpec.fromJson(merge(requireHost(nqn).toJson(), patch, "nqn"));
             catalog.putHost(h);
-            return hostJson(h);
+            return hostJson(h, false);
         });
     }
 
@@ -554,15 +573,23 @@ public final class CatalogService {
 
     // ---- save / restore
 
-    /** The whole configuration as one document (the --config schema plus global, hosts and referrals). */
-    public JsonObject save() {
+    /** {@link #save(boolean) save(true)}: the document {@link #restore} needs, keys included. */
+    public JsonObject save() { return save(true); }
+
+    /**
+     * The whole configuration as one document (the --config schema plus global, hosts and referrals).
+     *
+     * @param secrets true: hosts with their keys (what {@link #restore} needs); false: keys redacted
+     *                ({@value HostSpec#SECRET_SET}), a document to look at that restore refuses for keyed hosts
+     */
+    public JsonObject save(boolean secrets) {
         JsonArray subs = new JsonArray();
         for (SubsystemSpec s : catalog.subsystems()) {
             subs.add(s.toJson().put("namespaces", new JsonArray(catalog.namespaces(s.nqn()).stream()
                     .map(n -> { JsonObject j = n.toJson(); j.remove("subsystem"); return j; }).toList())));
         }
         return new JsonObject().put("global", catalog.global().toJson()).put("subsystems", subs)
-                .put("ports", ports()).put("hosts", new JsonArray(catalog.hosts().stream().map(HostSpec::toJson).toList()))
+                .put("ports", ports()).put("hosts", new JsonArray(catalog.hosts().stream().map(h -> secrets ? h.toJson() : h.toRedactedJson()).toList()))
                 .put("referrals", referrals());
     }
 

@@ -1,5 +1,7 @@
 package io.nvmegate.control;
 
+import io.nvmegate.protocol.auth.DhchapSecret;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
@@ -22,9 +24,7 @@ public final class DhchapKeys {
         if (hash < 0 || hash > 3) throw ApiException.invalid("hash", "hash must be 0..3 or none, sha256, sha384, sha512");
         int len = length != 0 ? length : hash == 2 ? 48 : hash == 3 ? 64 : 32;
         if (len != 32 && len != 48 && len != 64) throw ApiException.invalid("length", "length must be 32, 48 or 64 bytes");
-        byte[] key = new byte[len];
-        RANDOM.nextBytes(key);
-        return encode(hash, key);
+        return DhchapSecret.generate(hash, len, RANDOM).format();
     }
 
     /** @return the DHHC-1 representation of {@code key} with transform {@code hash} (0..3). */

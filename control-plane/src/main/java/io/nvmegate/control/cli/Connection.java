@@ -16,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * Options every {@code ctl} command shares (API URL, token, output format) and the call-and-print step with the
- * exit codes: {@value #OK} done, {@value #REFUSED} the API refused (4xx/5xx), 2 bad command line (picocli),
+ * exit codes: {@value #OK} done, {@value #REFUSED} the API refused (4xx/5xx) or a local file could not be written,
+ * 2 bad command line (picocli),
  * {@value #UNREACHABLE} the API could not be reached.
  */
 public final class Connection {
@@ -48,6 +49,10 @@ public final class Connection {
             return OK;
         } catch (ApiClient.Refused e) {
             err.println("error " + e.status + ": " + e.getMessage() + (e.field == null ? "" : " (field: " + e.field + ")"));
+            err.flush();
+            return REFUSED;
+        } catch (java.io.UncheckedIOException e) { // a local file (ctl save --output)
+            err.println("error: " + e.getMessage());
             err.flush();
             return REFUSED;
         } catch (ApiClient.Unreachable e) {

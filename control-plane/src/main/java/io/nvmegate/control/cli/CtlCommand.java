@@ -1,5 +1,6 @@
 package io.nvmegate.control.cli;
 
+import io.nvmegate.catalog.PrivateFiles;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
@@ -41,10 +42,23 @@ public final class CtlCommand implements Runnable {
     @Command(name = "choices", description = "Accepted values (address families, DH groups, hashes, ...).")
     int choices(@Mixin Connection c) { return c.run(a -> a.get("/choices")); }
 
-    @Command(name = "save", description = "Print the whole configuration as one JSON document (ctl save > nvmegate.json).")
-    int save(@Mixin Connection c) {
+    @Command(name = "save", description = "The whole configuration as one JSON document, host keys included (what "
+            + "restore needs): to --output FILE (created readable only by you, 0600) or stdout.")
+    int save(@Mixin Connection c,
+             @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write to FILE, mode 0600 (replaced atomically)") Path output,
+             @Option(names = "--without-secrets", description = "host keys as <set> (a document to read; restore refuses its keyed hosts)") boolean withoutSecrets) {
         c.json = true;
-        return c.run(a -> a.get("/config"));
+        String path = withoutSecrets ? "/config" : "/config?secrets=true";
+        if (output == null) return c.run(a -> a.get(path));
+        return c.run(a -> {
+            Object doc = a.get(path);
+            try {
+                PrivateFiles.write(output, Connection.pretty(doc) + "\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+            }
+            return null;
+        });
     }
 
     @Command(name = "restore", description = "Replace the whole configuration with a saved document.")

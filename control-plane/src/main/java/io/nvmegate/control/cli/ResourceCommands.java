@@ -157,28 +157,34 @@ final class ResourceCommands {
         }
     }
 
-    @Command(name = "host", description = "Hosts (host NQN and DH-HMAC-CHAP settings).")
+    @Command(name = "host", description = "Hosts (host NQN and DH-HMAC-CHAP settings). Keys are shown as <set> unless --secrets.")
     static final class Host {
         @Command(name = "list", description = "List hosts.")
-        int list(@Mixin Connection c) { return c.run(a -> a.get("/hosts")); }
-
-        @Command(name = "get", description = "Show one host.")
-        int get(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn) { return c.run(a -> a.get("/hosts/" + seg(nqn))); }
-
-        @Command(name = "create", description = "Create a host.")
-        int create(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn,
-                   @Option(names = "--key", description = "DHHC-1 host secret") String key,
-                   @Option(names = "--ctrl-key", description = "DHHC-1 controller secret") String ctrlKey,
-                   @Option(names = "--hash", description = "sha256, sha384, sha512") String hash,
-                   @Option(names = "--dh-group", description = "null, ffdhe2048 .. ffdhe8192") String group) {
-            return c.run(a -> a.post("/hosts", Body.of("nqn", nqn, "dhchapKey", key, "dhchapCtrlKey", ctrlKey, "hash", hash, "dhGroup", group)));
+        int list(@Mixin Connection c, @Option(names = "--secrets", description = "show the keys (else <set>)") boolean secrets) {
+            return c.run(a -> a.get("/hosts" + (secrets ? "?secrets=true" : "")));
         }
 
-        @Command(name = "update", description = "Change a host.")
-        int update(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn, @Option(names = "--key") String key,
-                   @Option(names = "--ctrl-key") String ctrlKey, @Option(names = "--hash") String hash,
-                   @Option(names = "--dh-group") String group) {
-            return c.run(a -> a.patch("/hosts/" + seg(nqn), Body.of("dhchapKey", key, "dhchapCtrlKey", ctrlKey, "hash", hash, "dhGroup", group)));
+        @Command(name = "get", description = "Show one host.")
+        int get(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn,
+                @Option(names = "--secrets", description = "show the keys (else <set>)") boolean secrets) {
+            return c.run(a -> a.get("/hosts/" + seg(nqn) + (secrets ? "?secrets=true" : "")));
+        }
+
+        @Command(name = "create", description = "Create a host. --generate-key / --generate-ctrl-key make the secrets "
+                + "(DHHC-1, transformed with --hash, as nvme gen-dhchap-key) and print them this once.")
+        int create(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn, @Mixin Keys keys,
+                   @Option(names = "--hash", description = "sha256 (default), sha384, sha512") String hash,
+                   @Option(names = "--dh-group", description = "null, ffdhe2048 .. ffdhe8192") String group) {
+            return keys.send(c, hash, (a, key, ctrlKey) -> a.post("/hosts",
+                    Body.of("nqn", nqn, "dhchapKey", key, "dhchapCtrlKey", ctrlKey, "hash", hash, "dhGroup", group)));
+        }
+
+        @Command(name = "update", description = "Change a host; a new key (--dhchap-key, --generate-key) is used by "
+                + "connections made from now on (key rotation).")
+        int update(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn, @Mixin Keys keys,
+                   @Option(names = "--hash") String hash, @Option(names = "--dh-group") String group) {
+            return keys.send(c, hash, (a, key, ctrlKey) -> a.patch("/hosts/" + seg(nqn),
+                    Body.of("dhchapKey", key, "dhchapCtrlKey", ctrlKey, "hash", hash, "dhGroup", group)));
         }
 
         @Command(name = "delete", description = "Delete a host.")

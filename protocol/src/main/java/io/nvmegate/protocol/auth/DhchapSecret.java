@@ -29,6 +29,8 @@ public final class DhchapSecret {
     /** The 17 ASCII bytes appended to the NQN in the key transformation (no NUL). */
     static final byte[] TRANSFORM_SUFFIX = "NVMe-over-Fabrics".getBytes(StandardCharsets.US_ASCII);
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final int transformHashId;
     private final byte[] key;
 
@@ -50,6 +52,34 @@ public final class DhchapSecret {
             throw new InvalidSecretException("DH-HMAC-CHAP secret: key is " + key.length + " bytes, must be 32, 48 or 64");
         }
         return new DhchapSecret(transformHashId, key.clone());
+    }
+
+    /**
+     * The key length {@code nvme gen-dhchap-key} uses for a transformation hash when none is given: 32 bytes for
+     * hh 00 and 01 (SHA-256), 48 for 02 (SHA-384), 64 for 03 (SHA-512) — the length of the hash's digest, which
+     * nvme-cli also requires for hh 01..03.
+     *
+     * @throws InvalidSecretException for an hh other than 00..03
+     */
+    public static int defaultKeyLength(int transformHashId) {
+        return switch (transformHashId) {
+            case 0, 1 -> 32;
+            case 2 -> 48;
+            case 3 -> 64;
+            default -> throw new InvalidSecretException("DH-HMAC-CHAP secret: transformation hash " + transformHashId + " is not 00..03");
+        };
+    }
+
+    /**
+     * A new random secret of {@link #defaultKeyLength} bytes from a {@link SecureRandom}, as
+     * {@code nvme gen-dhchap-key --hmac=hh} makes it. (nvme-cli passes the random bytes through the key
+     * transformation with the host NQN before encoding them for hh 01..03; the HMAC of uniformly random bytes is
+     * itself uniformly random to anyone without them, so drawing the key directly gives secrets of the same
+     * distribution, and they are not tied to a host NQN.) {@link #format()} gives the {@code DHHC-1} text with its
+     * CRC-32.
+     */
+    public static DhchapSecret generate(int transformHashId) {
+        return generate(transformHashId, defaultKeyLength(transformHashId), RANDOM);
     }
 
     /** @return a new random secret (what {@code nvme gen-dhchap-key} makes) */
