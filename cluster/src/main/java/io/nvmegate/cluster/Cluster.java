@@ -22,7 +22,10 @@ import java.util.List;
 /**
  * Starts a clustered Vert.x over Hazelcast with nvmegate's cluster hygiene: phone-home off, multicast and
  * auto-detection off, explicit TCP-IP members, one explicit interface ({@code hazelcast.socket.bind.any=false}),
- * so a member never contacts any address but the configured ones.
+ * so a member never contacts any address but the configured ones. With {@link ClusterOptions#tls()} the event bus
+ * (block requests and replies) runs TLS 1.3 with mutual authentication ({@link ClusterTls}); Hazelcast's member
+ * protocol (membership, the catalog) stays plain TCP (Community Edition has no TLS), with host secrets sealed by
+ * {@link ClusterOptions#seal()} ({@link io.nvmegate.catalog.SecretSeal}).
  */
 public final class Cluster {
     private Cluster() {}
@@ -63,6 +66,7 @@ public final class Cluster {
         c.getMapConfig("__vertx.haInfo").setBackupCount(1);
         c.getMapConfig("__vertx.nodeInfo").setBackupCount(1);
         if (o.catalogStore() != null) persistCatalog(c, o.catalogStore());
+        o.seal().install(c); // Catalog seals host secrets with it (the key itself never enters Hazelcast)
         return c;
     }
 
@@ -117,6 +121,7 @@ public final class Cluster {
         HazelcastClusterManager mgr = new HazelcastClusterManager(hazelcastConfig(o));
         VertxOptions vo = new VertxOptions().setPreferNativeTransport(NATIVE_TRANSPORT);
         vo.getEventBusOptions().setHost(o.host()).setPort(0).setClusterPublicHost(o.host());
+        if (o.tls() != null) o.tls().applyTo(vo.getEventBusOptions());
         if (metricsOptions != null) vo.setMetricsOptions(metricsOptions);
         VertxBuilder b = Vertx.builder().with(vo).withClusterManager(mgr);
         if (metrics != null) b = b.withMetrics(metrics);
