@@ -77,6 +77,21 @@ class SealedCatalogTest {
                 .hasMessageContaining("no --cluster-secret-key").hasMessageNotContaining("DHHC-1");
     }
 
+    /** Through the clustered Vert.x member the launcher starts (HazelcastClusterManager keeps the user context). */
+    @Test
+    void aClusteredVertxMemberSealsToo() throws Exception {
+        Cluster.Node n = Cluster.start(new ClusterOptions(name, "127.0.0.1", 0, List.of()).withSeal(SecretSeal.of(SecretSeal.newKey())))
+                .toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            new Catalog(n.hazelcast()).putHost(HOST);
+            assertThat(n.hazelcast().<String, String>getMap(Catalog.HOSTS).get(NQN)).contains(SecretSeal.PREFIX)
+                    .doesNotContain(SecretSealTest.KEY);
+            assertThat(new CatalogView(n.vertx(), n.hazelcast()).catalog().hosts()).containsExactly(HOST);
+        } finally {
+            n.close().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void withoutAKeySecretsAreReplicatedAndStoredInClear() {
         HazelcastInstance a = member("a", SecretSeal.NONE), b = member("b", SecretSeal.NONE);
