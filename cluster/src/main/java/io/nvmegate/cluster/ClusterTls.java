@@ -23,7 +23,7 @@ import java.util.Set;
  * dedicated to one nvmegate cluster: every certificate it issues is a member, so a member's identity is "holds a
  * key certified by the cluster CA", not a host name. Do not use a public or company-wide CA here.
  *
- * @param certPath PEM certificate of this member (the chain up to, not including, the CA may follow it)
+ * @param certPath PEM certificate of this member, issued by the cluster CA
  * @param keyPath  PEM private key of {@code certPath} (PKCS#8 {@code PRIVATE KEY}, or PKCS#1 RSA / SEC1 EC)
  * @param caPath   PEM certificate(s) of the cluster CA: the only issuers trusted for peers
  */
