@@ -92,81 +92,80 @@ class ClusterTlsTest {
     /** What a member outside the cluster CA achieved against a worker member and a gateway member. */
     record Intrusion(boolean wroteToWorker, boolean readFromWorker, boolean receivedFromMember) {}
 
-    /**
-     * Worker on member 1, gateway member 2 (both {@code memberTls}), an intruder with {@code intruderTls} joining
-     * Hazelcast. @return what the intruder achieved; the members' own traffic is checked to work before and after.
-     */
-    Intrusion scenario(ClusterTls worker, ClusterTls gateway, ClusterTls intruderTls) throws Exception {
-        Cluster.Node w = start(worker);
-        await(w.vertx().deployVerticle(new BlockWorker("worker-1", dir.resolve("data"), () -> List.of(NS))));
-        Cluster.Node g = start(gateway);
-        // members of the cluster CA: a block write and read through the worker
-        Buffer mine = pattern(1);
-        assertThat(request(g, BlockRequest.write(NS.uuid(), BS, 7, 1, true, mine), 30_000).status()).isZero();
-        assertThat(request(g, BlockRequest.read(NS.uuid(), BS, 7, 1), 30_000).data().getBytes()).isEqualTo(mine.getBytes());
+    Cluster.Node worker, gateway;
+    final Buffer mine = pattern(1);
 
+    /** Worker on member 1, gateway member 2: a block write and read through the worker work. */
+    void members(ClusterTls workerTls, ClusterTls gatewayTls) throws Exception {
+        worker = start(workerTls);
+        await(worker.vertx().deployVerticle(new BlockWorker("worker-1", dir.resolve("data"), () -> List.of(NS))));
+        await(worker.vertx().eventBus().consumer("worker.inbox", m -> m.reply("pong")).completion());
+        gateway = start(gatewayTls);
+        assertThat(request(gateway, BlockRequest.write(NS.uuid(), BS, 7, 1, true, mine), 30_000).status()).isZero();
+        assertThat(request(gateway, BlockRequest.read(NS.uuid(), BS, 7, 1), 30_000).data().getBytes()).isEqualTo(mine.getBytes());
+    }
+
+    /**
+     * An intruder with {@code intruderTls} joins Hazelcast, tries to write and read LBA 7 through the worker and to
+     * receive a message from the gateway, then leaves. @return what it achieved; the members' own traffic is
+     * checked to work after it.
+     */
+    Intrusion intrude(ClusterTls intruderTls) throws Exception {
         Cluster.Node x = start(intruderTls);
-        assertThat(x.hazelcast().getCluster().getMembers()).as("Hazelcast lets the intruder in").hasSize(3);
-        // intruder -> worker: a write of its own data, then a read
-        boolean wrote;
         try {
-            wrote = request(x, BlockRequest.write(NS.uuid(), BS, 7, 1, true, pattern(666)), FAIL_MS).status() == 0;
-        } catch (Exception e) {
-            wrote = false;
+            assertThat(x.hazelcast().getCluster().getMembers()).as("Hazelcast lets the intruder in").hasSize(3);
+            boolean wrote;
+            try {
+                wrote = request(x, BlockRequest.write(NS.uuid(), BS, 7, 1, true, pattern(666)), FAIL_MS).status() == 0;
+            } catch (Exception e) {
+                wrote = false;
+            }
+            boolean read;
+            try {
+                read = request(x, BlockRequest.read(NS.uuid(), BS, 7, 1), FAIL_MS).status() == 0;
+            } catch (Exception e) {
+                read = false;
+            }
+            // gateway -> intruder: the intruder is the only consumer of an address the gateway sends to
+            AtomicInteger delivered = new AtomicInteger();
+            String inbox = "intruder.inbox." + UUID.randomUUID();
+            await(x.vertx().eventBus().consumer(inbox, m -> {
+                delivered.incrementAndGet();
+                m.reply("pong");
+            }).completion());
+            boolean received = answered(gateway, inbox) || delivered.get() > 0;
+            // the cluster's own traffic still works, and LBA 7 holds what it holds
+            assertThat(answered(gateway, "worker.inbox")).as("gateway -> worker member after the intrusion").isTrue();
+            Buffer now = request(gateway, BlockRequest.read(NS.uuid(), BS, 7, 1), 30_000).data();
+            if (!wrote) assertThat(now.getBytes()).as("the intruder's write did not land").isEqualTo(mine.getBytes());
+            return new Intrusion(wrote || !now.equals(mine), read, received);
+        } finally {
+            nodes.remove(x);
+            await(x.close());
         }
-        boolean read;
-        try {
-            read = request(x, BlockRequest.read(NS.uuid(), BS, 7, 1), FAIL_MS).status() == 0;
-        } catch (Exception e) {
-            read = false;
-        }
-        // gateway -> intruder: the intruder is the only consumer of an address the gateway sends to
-        AtomicInteger delivered = new AtomicInteger();
-        await(x.vertx().eventBus().consumer("intruder.inbox", m -> {
-            delivered.incrementAndGet();
-            m.reply("pong");
-        }).completion());
-        boolean replied = answered(g, "intruder.inbox");
-        boolean received = replied || delivered.get() > 0;
-        // the cluster's own traffic still works, and LBA 7 holds what it holds
-        await(w.vertx().eventBus().consumer("worker.inbox", m -> m.reply("pong")).completion());
-        assertThat(answered(g, "worker.inbox")).as("gateway -> worker member after the intrusion").isTrue();
-        Buffer now = request(g, BlockRequest.read(NS.uuid(), BS, 7, 1), 30_000).data();
-        if (!wrote) assertThat(now.getBytes()).as("the intruder's write did not land").isEqualTo(mine.getBytes());
-        return new Intrusion(wrote || !now.equals(mine), read, received);
-    }
-
-    @Test
-    void aMemberWithACertificateOfAnotherCaCanNeitherSendNorReceive() throws Exception {
-        TestCa ca = TestCa.create("cluster", dir.resolve("pki")), other = TestCa.create("other", dir.resolve("pki"));
-        Intrusion i = scenario(ca.member("worker-1"), ca.member("gateway-1"), other.member("intruder"));
-        assertThat(i).isEqualTo(new Intrusion(false, false, false));
-    }
-
-    @Test
-    void aMemberWithoutTlsCanNeitherSendNorReceive() throws Exception {
-        TestCa ca = TestCa.create("cluster", dir.resolve("pki"));
-        Intrusion i = scenario(ca.member("worker-1"), ca.member("gateway-1"), null);
-        assertThat(i).isEqualTo(new Intrusion(false, false, false));
     }
 
     /**
-     * A member that holds the cluster CA as trust anchor but a self-made certificate for itself (a CA of its own
-     * issued it) is refused too: trusting the right CA is not enough, its own certificate must come from it.
+     * Members of the cluster CA; intruders: a certificate of another CA, no TLS at all, and the cluster CA as trust
+     * anchor with its own certificate from elsewhere (trusting the right CA is not enough: its own certificate must
+     * come from it). None can send a block request to the worker or receive from the gateway.
      */
     @Test
-    void trustingTheClusterCaWithACertificateFromElsewhereIsNotEnough() throws Exception {
+    void onlyMembersWithACertificateOfTheClusterCaSendAndReceive() throws Exception {
         TestCa ca = TestCa.create("cluster", dir.resolve("pki")), other = TestCa.create("other", dir.resolve("pki"));
-        ClusterTls own = other.member("intruder");
-        ClusterTls mixed = new ClusterTls(own.certPath(), own.keyPath(), ca.caFile());
-        Intrusion i = scenario(ca.member("worker-1"), ca.member("gateway-1"), mixed);
-        assertThat(i).isEqualTo(new Intrusion(false, false, false));
+        members(ca.member("worker-1"), ca.member("gateway-1"));
+        Intrusion none = new Intrusion(false, false, false);
+        assertThat(intrude(other.member("intruder"))).as("certificate of another CA").isEqualTo(none);
+        assertThat(intrude(null)).as("no TLS").isEqualTo(none);
+        ClusterTls own = other.member("intruder-2");
+        assertThat(intrude(new ClusterTls(own.certPath(), own.keyPath(), ca.caFile()))).as("cluster CA trusted, own certificate from elsewhere")
+                .isEqualTo(none);
     }
 
     /** Without TLS the same intruder writes, reads and receives: the assertions above can fail. */
     @Test
     void withoutTlsAnyHazelcastMemberReadsWritesAndReceives() throws Exception {
-        Intrusion i = scenario(null, null, null);
-        assertThat(i).isEqualTo(new Intrusion(true, true, true));
+        members(null, null);
+        assertThat(intrude(null)).isEqualTo(new Intrusion(true, true, true));
     }
 }
