@@ -42,8 +42,12 @@ public final class Catalog implements CatalogState {
     private final IMap<String, String> hosts;
     private final IMap<String, String> referrals;
     private final IMap<String, String> generation;
+    /** Seals the secret fields of hosts on their way into Hazelcast ({@link SecretSeal#HOST_SECRET_FIELDS}). */
+    private final SecretSeal seal;
 
+    /** The catalog of {@code hz}, sealing host secrets with the {@link SecretSeal} installed in its configuration. */
     public Catalog(HazelcastInstance hz) {
+        this.seal = SecretSeal.of(hz);
         this.subsystems = hz.getMap(SUBSYSTEMS);
         this.namespaces = hz.getMap(NAMESPACES);
         this.ports = hz.getMap(PORTS);
@@ -138,16 +142,25 @@ public final class Catalog implements CatalogState {
         bump();
     }
 
-    public List<HostSpec> hosts() { return read(hosts, HostSpec::fromJson, Comparator.comparing(HostSpec::nqn)); }
+    /**
+     * @return every host, its secrets opened
+     * @throws IllegalStateException when a sealed secret cannot be opened ({@link SecretSeal#open})
+     */
+    public List<HostSpec> hosts() { return read(hosts, this::openHost, Comparator.comparing(HostSpec::nqn)); }
 
     public Optional<HostSpec> host(String nqn) {
         String v = hosts.get(nqn);
-        return v == null ? Optional.empty() : Optional.of(HostSpec.fromJson(new JsonObject(v)));
+        return v == null ? Optional.empty() : Optional.of(openHost(new JsonObject(v)));
     }
 
+    /** Writes {@code h}, its secrets sealed when this member has a cluster secret key. */
     public void putHost(HostSpec h) {
-        hosts.set(h.nqn(), h.toJson().encode());
+        hosts.set(h.nqn(), seal.seal(HOSTS, h.nqn(), h.toJson(), SecretSeal.HOST_SECRET_FIELDS).encode());
         bump();
+    }
+
+    private HostSpec openHost(JsonObject stored) {
+        return HostSpec.fromJson(seal.open(HOSTS, stored.getString("nqn"), stored, SecretSeal.HOST_SECRET_FIELDS));
     }
 
     public void removeHost(String nqn) {

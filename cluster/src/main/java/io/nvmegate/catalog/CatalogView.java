@@ -100,7 +100,7 @@ public final class CatalogView {
             vertx.setTimer(50, id -> vertx.executeBlocking(() -> {
                 refreshQueued.set(false);
                 return rebuild();
-            }, false));
+            }, false).onFailure(e -> log.error("catalog rebuild failed, keeping generation {}: {}", current.generation(), e.getMessage())));
         }
     }
 

@@ -22,7 +22,10 @@ import java.util.List;
 /**
  * Starts a clustered Vert.x over Hazelcast with nvmegate's cluster hygiene: phone-home off, multicast and
  * auto-detection off, explicit TCP-IP members, one explicit interface ({@code hazelcast.socket.bind.any=false}),
- * so a member never contacts any address but the configured ones.
+ * so a member never contacts any address but the configured ones. With {@link ClusterOptions#tls()} the event bus
+ * (block requests and replies) runs TLS 1.3 with mutual authentication ({@link ClusterTls}); Hazelcast's member
+ * protocol (membership, the catalog) stays plain TCP (Community Edition has no TLS), with host secrets sealed by
+ * {@link ClusterOptions#seal()} ({@link io.nvmegate.catalog.SecretSeal}).
  */
 public final class Cluster {
     private Cluster() {}
@@ -63,6 +66,7 @@ public final class Cluster {
         c.getMapConfig("__vertx.haInfo").setBackupCount(1);
         c.getMapConfig("__vertx.nodeInfo").setBackupCount(1);
         if (o.catalogStore() != null) persistCatalog(c, o.catalogStore());
+        o.seal().install(c); // Catalog seals host secrets with it (the key itself never enters Hazelcast)
         return c;
     }
 
@@ -114,9 +118,11 @@ public final class Cluster {
     }
 
     public static Future<Node> start(ClusterOptions o, VertxMetricsFactory metrics, MetricsOptions metricsOptions) {
+        logSecurity(o);
         HazelcastClusterManager mgr = new HazelcastClusterManager(hazelcastConfig(o));
         VertxOptions vo = new VertxOptions().setPreferNativeTransport(NATIVE_TRANSPORT);
         vo.getEventBusOptions().setHost(o.host()).setPort(0).setClusterPublicHost(o.host());
+        if (o.tls() != null) o.tls().applyTo(vo.getEventBusOptions());
         if (metricsOptions != null) vo.setMetricsOptions(metricsOptions);
         VertxBuilder b = Vertx.builder().with(vo).withClusterManager(mgr);
         if (metrics != null) b = b.withMetrics(metrics);
@@ -125,6 +131,27 @@ public final class Cluster {
                     io.nvmegate.catalog.CatalogReplica.attach(mgr.getHazelcastInstance(), o.catalogStore());
                     return new Node(v, mgr.getHazelcastInstance());
                 }, false));
+    }
+
+    /** Says at start what protects the cluster network (a non-loopback event bus without TLS is a warning). */
+    private static void logSecurity(ClusterOptions o) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Cluster.class);
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(o.host()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        if (o.tls() != null) {
+            log.info("cluster event bus: TLS 1.3, mutual authentication, CA {}", o.tls().caPath());
+        } else if (loopback) {
+            log.info("cluster event bus: plain TCP on loopback {} (--cluster-tls-* to encrypt)", o.host());
+        } else {
+            log.warn("cluster event bus: plain TCP on {}: anyone who reaches it can read and write every namespace "
+                    + "(set --cluster-tls-cert, --cluster-tls-key and --cluster-tls-ca)", o.host());
+        }
+        log.info("cluster catalog: Hazelcast on {} (not encrypted, not authenticated: keep it on a private network); "
+                + "host secrets {}", o.host(), o.seal().enabled() ? "sealed, key " + o.seal().kid() : "in clear (no --cluster-secret-key)");
     }
 
     /** The first port in {@code from..from+count-1} that {@code host} can bind now (a probe: Hazelcast binds it next). */

@@ -67,9 +67,30 @@ public final class Main implements Callable<Integer> {
             + "instances. Env NVMEGATE_DISCOVERY_ADVERTISE. Default: --advertise, else the address reached; the port bound.")
     String discoveryAdvertise;
 
-    @Option(names = "--cluster-host", defaultValue = "${env:NVMEGATE_CLUSTER_HOST:-127.0.0.1}", description = "Interface the cluster binds to: "
-            + "an address, or a host name resolved at start (e.g. a compose service name). Env NVMEGATE_CLUSTER_HOST. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--cluster-host", defaultValue = "${env:NVMEGATE_CLUSTER_HOST:-127.0.0.1}", description = "Interface the cluster binds to "
+            + "(Hazelcast and the event bus, never a wildcard): an address, or a host name resolved at start (e.g. a compose "
+            + "service name). Hazelcast is neither encrypted nor authenticated: use an address on a network only nvmegate "
+            + "members reach. Env NVMEGATE_CLUSTER_HOST. Default: ${DEFAULT-VALUE}")
     String clusterHost;
+
+    @Option(names = "--cluster-tls-cert", defaultValue = "${env:NVMEGATE_CLUSTER_TLS_CERT}", description = "PEM certificate of this "
+            + "member, issued by the cluster CA: turns on TLS 1.3 with mutual authentication on the event bus (with "
+            + "--cluster-tls-key and --cluster-tls-ca). Env NVMEGATE_CLUSTER_TLS_CERT. Default: none (plain TCP).")
+    String clusterTlsCert;
+
+    @Option(names = "--cluster-tls-key", defaultValue = "${env:NVMEGATE_CLUSTER_TLS_KEY}", description = "PEM private key of "
+            + "--cluster-tls-cert. Env NVMEGATE_CLUSTER_TLS_KEY.")
+    String clusterTlsKey;
+
+    @Option(names = "--cluster-tls-ca", defaultValue = "${env:NVMEGATE_CLUSTER_TLS_CA}", description = "PEM certificate of the "
+            + "cluster CA, the only issuer trusted for other members. Env NVMEGATE_CLUSTER_TLS_CA.")
+    String clusterTlsCa;
+
+    @Option(names = "--cluster-secret-key", defaultValue = "${env:NVMEGATE_CLUSTER_SECRET_KEY}", description = "File holding "
+            + "the cluster secret key (base64 of 32 random bytes: openssl rand -base64 32), the same on every member: host "
+            + "secrets are sealed with it (AES-256-GCM) before they enter Hazelcast and the catalog store. "
+            + "Env NVMEGATE_CLUSTER_SECRET_KEY. Default: none (host secrets in clear).")
+    String clusterSecretKey;
 
     @Option(names = "--cluster-port", defaultValue = "${env:NVMEGATE_CLUSTER_PORT:-0}", description = "Hazelcast member port (0: first free from 5701). Env NVMEGATE_CLUSTER_PORT.")
     int clusterPort;
@@ -149,9 +170,19 @@ public final class Main implements Callable<Integer> {
             System.err.println("nvmegate: " + e.getMessage());
             return 2;
         }
+        io.nvmegate.cluster.ClusterTls clusterTls;
+        io.nvmegate.catalog.SecretSeal seal;
+        try {
+            clusterTls = io.nvmegate.cluster.ClusterTls.of(clusterTlsCert, clusterTlsKey, clusterTlsCa);
+            seal = clusterSecretKey == null || clusterSecretKey.isBlank() ? io.nvmegate.catalog.SecretSeal.NONE
+                    : io.nvmegate.catalog.SecretSeal.fromKeyFile(Path.of(clusterSecretKey.trim()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("nvmegate: " + e.getMessage());
+            return 2;
+        }
         java.nio.file.Path store = !role.runsWorker() || "none".equals(catalogStore) ? null
                 : catalogStore == null || catalogStore.isBlank() ? data.resolve("catalog") : java.nio.file.Path.of(catalogStore);
-        NodeOptions o = new NodeOptions(role, new ClusterOptions(clusterName, clusterAddress, clusterPort, seeds, store), cfg,
+        NodeOptions o = new NodeOptions(role, new ClusterOptions(clusterName, clusterAddress, clusterPort, seeds, store, clusterTls, seal), cfg,
                 data, workerId, gatewayId, bind, discoveryPort, TransportConfig.defaults(),
                 new ObservabilityOptions(metricsHost == null || metricsHost.isBlank() ? bind : metricsHost, metricsPort));
         NvmegateNode.DiscoveryIdentity discovery;

@@ -150,6 +150,41 @@ class ComposeFileTest {
         }
     }
 
+    /**
+     * Every member runs the event bus with TLS and seals host secrets: its own certificate and key, the cluster CA
+     * and the secret key come from deploy/cluster-certs.sh's files as compose secrets; the CA's private key is
+     * mounted nowhere, and the generated files stay out of git and of the image's build context.
+     */
+    @Test
+    void everyMemberHasItsCertificateTheClusterCaAndTheSecretKey() throws Exception {
+        Map<String, Object> c = compose();
+        Map<String, Object> secrets = map(c.get("secrets"));
+        for (Map.Entry<String, Object> e : secrets.entrySet()) {
+            String file = map(e.getValue()).get("file").toString();
+            assertThat(file).as(e.getKey()).startsWith("./deploy/cluster-tls/").doesNotEndWith("/ca.key");
+        }
+        for (String name : NVMEGATE_SERVICES) {
+            Map<String, Object> s = map(map(c.get("services")).get(name));
+            Map<String, String> mounted = new java.util.HashMap<>(); // /run/secrets/TARGET -> file
+            for (Object o : (List<?>) s.get("secrets")) {
+                Map<String, Object> m = map(o);
+                mounted.put("/run/secrets/" + m.get("target"), map(secrets.get(m.get("source").toString())).get("file").toString());
+            }
+            Map<String, Object> env = map(s.get("environment"));
+            assertThat(mounted.get(env.get("NVMEGATE_CLUSTER_TLS_CERT").toString())).as(name).isEqualTo("./deploy/cluster-tls/" + name + ".crt");
+            assertThat(mounted.get(env.get("NVMEGATE_CLUSTER_TLS_KEY").toString())).as(name).isEqualTo("./deploy/cluster-tls/" + name + ".key");
+            assertThat(mounted.get(env.get("NVMEGATE_CLUSTER_TLS_CA").toString())).as(name).isEqualTo("./deploy/cluster-tls/ca.crt");
+            assertThat(mounted.get(env.get("NVMEGATE_CLUSTER_SECRET_KEY").toString())).as(name).isEqualTo("./deploy/cluster-tls/cluster-secret.key");
+        }
+        assertThat(Files.isExecutable(Repo.root().resolve("deploy/cluster-certs.sh"))).isTrue();
+        assertThat(Files.readAllLines(Repo.root().resolve(".gitignore"))).contains("deploy/cluster-tls/");
+        assertThat(Files.readAllLines(Repo.root().resolve(".dockerignore"))).contains("deploy/cluster-tls/");
+        for (Object svc : map(c.get("services")).values()) {
+            Object ports = map(svc).get("ports");
+            if (ports != null) assertThat(ports.toString()).as("Hazelcast is never published").doesNotContain("5701");
+        }
+    }
+
     /** Every NVMEGATE_* variable compose sets is one the launcher reads (picocli default "${env:NAME...}"). */
     @Test
     void everyEnvironmentVariableIsReadByTheLauncher() throws Exception {

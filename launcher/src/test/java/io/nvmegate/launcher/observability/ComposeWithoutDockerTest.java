@@ -60,6 +60,7 @@ class ComposeWithoutDockerTest {
         }
         int discoveryPort = FreePorts.free();
         Path catalog = catalog();
+        clusterTls();
         Process prom = null;
         try {
             // start in compose's depends_on order: worker-1, worker-2, then gateways and discovery
@@ -164,6 +165,31 @@ class ComposeWithoutDockerTest {
         }
     }
 
+    /** Runs deploy/cluster-certs.sh (openssl) as README says, into the test directory instead of deploy/cluster-tls. */
+    private void clusterTls() throws Exception {
+        Repo.tool("openssl", "openssl");
+        ProcessResult r = run(List.of("bash", Repo.root().resolve("deploy/cluster-certs.sh").toString(), "--out",
+                dir.resolve("cluster-tls").toString()), null);
+        assertThat(r.exit).as("deploy/cluster-certs.sh: %s", r.output).isZero();
+    }
+
+    /**
+     * The file a container sees at {@code /run/secrets/TARGET}: the service's secret with that target, whose
+     * top-level {@code file} (under ./deploy/cluster-tls/) is taken from what {@link #clusterTls()} made.
+     */
+    private Path secretFile(Map<String, Object> service, String containerPath) throws Exception {
+        assertThat(containerPath).startsWith("/run/secrets/");
+        String target = containerPath.substring("/run/secrets/".length());
+        String source = ((List<?>) service.get("secrets")).stream().map(ComposeFileTest::map)
+                .filter(m -> target.equals(m.get("target"))).map(m -> m.get("source").toString()).findFirst()
+                .orElseThrow(() -> new AssertionError("no secret with target " + target));
+        String file = map(map(ComposeFileTest.compose().get("secrets")).get(source)).get("file").toString();
+        assertThat(file).startsWith("./deploy/cluster-tls/");
+        Path made = dir.resolve("cluster-tls").resolve(Path.of(file).getFileName());
+        assertThat(made).as("deploy/cluster-certs.sh makes %s", file).isRegularFile();
+        return made;
+    }
+
     /** deploy/nvmegate.json with 127.0.0.1 and free ports instead of 0.0.0.0:4420/4421. */
     private Path catalog() throws Exception {
         JsonObject c = new JsonObject(Files.readString(Repo.root().resolve("deploy/nvmegate.json")));
@@ -198,6 +224,8 @@ class ComposeWithoutDockerTest {
                     assertThat(v).isEqualTo("${NVMEGATE_ADVERTISE:-127.0.0.1}");
                     env.put(e.getKey(), "127.0.0.1");
                 }
+                case "NVMEGATE_CLUSTER_TLS_CERT", "NVMEGATE_CLUSTER_TLS_KEY", "NVMEGATE_CLUSTER_TLS_CA", "NVMEGATE_CLUSTER_SECRET_KEY" ->
+                        env.put(e.getKey(), secretFile(s, v).toString());
                 case "NVMEGATE_WORKER_ID", "NVMEGATE_GATEWAY_ID", "HZ_PHONE_HOME_ENABLED" -> env.put(e.getKey(), v);
                 default -> fail("compose sets " + e.getKey() + " for " + name + ": teach this test how to map it to 127.0.0.1");
             }
@@ -223,6 +251,8 @@ class ComposeWithoutDockerTest {
             if (statuses.isEmpty() || statuses.get(statuses.size() - 1) != st) statuses.add(st);
             if (st == 200) {
                 assertThat(process(name).tail()).contains("nvmegate ready");
+                assertThat(Files.readString(process(name).log)).as("%s: the compose event bus runs TLS, host secrets sealed", name)
+                        .contains("cluster event bus: TLS 1.3, mutual authentication").contains("host secrets sealed");
                 return statuses;
             }
             if (!process(name).process.isAlive()) fail(name + " exited " + process(name).process.exitValue());
