@@ -420,7 +420,7 @@ public final class CatalogService {
     public JsonObject createHost(JsonObject body) {
         FieldTypes.check(body, FieldTypes.HOST);
         return write(() -> {
-            HostSpec h = HostSpec.fromJson(FieldTypes.withoutNulls(body));
+            HostSpec h = checkedKeys(HostSpec.fromJson(FieldTypes.withoutNulls(body)));
             if (catalog.host(h.nqn()).isPresent()) throw ApiException.conflict("nqn", "host " + h.nqn() + " already exists");
             catalog.putHost(h);
             return hostJson(h, false);
@@ -439,10 +439,16 @@ public final class CatalogService {
             for (String f : HostSpec.SECRET_FIELDS) {
                 if (HostSpec.isRedacted(patch.getValue(f))) patch.remove(f);
             }
-            HostSpec h = HostSpec.fromJson(merge(requireHost(nqn).toJson(), patch, "nqn"));
+            HostSpec h = checkedKeys(HostSpec.fromJson(merge(requireHost(nqn).toJson(), patch, "nqn")));
             catalog.putHost(h);
             return hostJson(h, false);
         });
+    }
+
+    private static HostSpec checkedKeys(HostSpec h) {
+        DhchapKeys.check("dhchapKey", h.dhchapKey());
+        DhchapKeys.check("dhchapCtrlKey", h.dhchapCtrlKey());
+        return h;
     }
 
     /** 409 while a subsystem lists the host, unless {@code force} (which removes those links). */

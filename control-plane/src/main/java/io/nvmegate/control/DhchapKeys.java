@@ -27,6 +27,21 @@ public final class DhchapKeys {
         return DhchapSecret.generate(hash, len, RANDOM).format();
     }
 
+    /**
+     * Checks what the format's shape check in {@code HostSpec} cannot: the hash id, the key length and the CRC-32
+     * ({@link DhchapSecret#parse}); a key that fails them would leave its host refused at every Connect.
+     *
+     * @throws ApiException 400 naming {@code field} and the defect, never the value
+     */
+    public static void check(String field, String secret) {
+        if (secret == null) return;
+        try {
+            DhchapSecret.parse(secret);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(field, field + ": " + e.getMessage());
+        }
+    }
+
     /** @return the DHHC-1 representation of {@code key} with transform {@code hash} (0..3). */
     public static String encode(int hash, byte[] key) {
         CRC32 crc = new CRC32();

@@ -27,6 +27,8 @@ class InvalidRequestsTest {
     private static final String SP = "/subsystems/nqn.2026-11.io.example%3Abase";
     private static final String H = "nqn.2026-11.io.example:host-a";
     private static final String NEW = "nqn.2026-11.io.example:new";
+    /** A valid DH-HMAC-CHAP secret (32 bytes + CRC-32) */
+    private static final String KEY_OK = io.nvmegate.protocol.auth.DhchapSecret.generate(1).format();
     private static final String UUID1 = "0b6c6a3e-7a5b-4f0e-9a39-3f8f1c7a0001";
     private ApiFixture api;
 
@@ -115,6 +117,10 @@ class InvalidRequestsTest {
                 arguments("unknown hash", "POST", "/hosts", JsonObject.of("nqn", NEW, "hash", "md5"), 400, "hash"),
                 arguments("unknown DH group", "POST", "/hosts", JsonObject.of("nqn", NEW, "dhGroup", "ffdhe1024"), 400, "dhGroup"),
                 arguments("key not DHHC-1", "POST", "/hosts", JsonObject.of("nqn", NEW, "dhchapKey", "secret"), 400, "dhchapKey"),
+                // 32 zero bytes and a CRC-32 of 0 (theirs is not 0): the shape passes, the CRC does not
+                arguments("key with a bad CRC", "POST", "/hosts", JsonObject.of("nqn", NEW, "dhchapKey", "DHHC-1:00:" + "A".repeat(48) + ":"), 400, "dhchapKey"),
+                // 20 bytes + CRC: not 32, 48 or 64
+                arguments("controller key of 20 bytes", "POST", "/hosts", JsonObject.of("nqn", NEW, "dhchapKey", KEY_OK, "dhchapCtrlKey", "DHHC-1:00:" + "A".repeat(32) + ":"), 400, "dhchapCtrlKey"),
                 arguments("delete linked host", "DELETE", "/hosts/" + H.replace(":", "%3A"), null, 409, "nqn"),
                 arguments("allow unknown host", "POST", SP + "/hosts", JsonObject.of("host", "nqn.2026-11.io.example:ghost"), 404, "host"),
                 arguments("allow host twice", "POST", SP + "/hosts", JsonObject.of("host", H), 409, "host"),
