@@ -1,6 +1,7 @@
 package io.nvmegate.client;
 
 import io.nvmegate.protocol.Opcodes;
+import io.nvmegate.protocol.tls.ConfiguredPsk;
 
 import java.util.Objects;
 import java.util.UUID;
@@ -41,6 +42,8 @@ public final class ConnectOptions {
     private final int shutdownTimeoutMs;
     private final boolean disableSqFlowControl;
     private final int maxPduLength;
+    private final ConfiguredPsk tlsPsk;
+    private final int tlsIdentityVersion;
 
     private ConnectOptions(Builder b) {
         this.address = Objects.requireNonNull(b.address, "address");
@@ -58,6 +61,9 @@ public final class ConnectOptions {
         this.shutdownTimeoutMs = b.shutdownTimeoutMs;
         this.disableSqFlowControl = b.disableSqFlowControl;
         this.maxPduLength = b.maxPduLength;
+        this.tlsPsk = b.tlsPsk == null ? null : ConfiguredPsk.parse(b.tlsPsk);
+        this.tlsIdentityVersion = b.tlsIdentityVersion;
+        if (tlsIdentityVersion != 0 && tlsIdentityVersion != 1) throw new IllegalArgumentException("tlsIdentityVersion " + tlsIdentityVersion + " (0 or 1)");
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port);
         if (ioQueues < 0 || ioQueues > 65534) throw new IllegalArgumentException("ioQueues " + ioQueues);
         if (ioQueueSize < 2 || ioQueueSize > 65536) throw new IllegalArgumentException("ioQueueSize " + ioQueueSize + " (2..65536)");
@@ -99,6 +105,8 @@ public final class ConnectOptions {
         b.shutdownTimeoutMs = shutdownTimeoutMs;
         b.disableSqFlowControl = disableSqFlowControl;
         b.maxPduLength = maxPduLength;
+        b.tlsPsk = tlsPsk == null ? null : tlsPsk.encode();
+        b.tlsIdentityVersion = tlsIdentityVersion;
         return b;
     }
 
@@ -132,12 +140,16 @@ public final class ConnectOptions {
     public boolean disableSqFlowControl() { return disableSqFlowControl; }
     /** Largest PDU (PLEN) accepted from the controller, bytes; bounds a single C2HData. */
     public int maxPduLength() { return maxPduLength; }
+    /** Configured PSK of the TLS 1.3 secure channel (every queue runs TLS before ICReq), or null for plaintext. */
+    public ConfiguredPsk tlsPsk() { return tlsPsk; }
+    /** PSK identity version: 1 ({@code NVMe1R<hh> <hostnqn> <subnqn> <digest>}, default) or 0 ({@code NVMe0R<hh> <hostnqn> <subnqn>}, the Linux host's). */
+    public int tlsIdentityVersion() { return tlsIdentityVersion; }
 
     @Override
     public String toString() {
         return "ConnectOptions[" + address + ":" + port + " subnqn=" + subsystemNqn + " hostnqn=" + hostNqn
                 + " ioQueues=" + ioQueues + "x" + ioQueueSize + " kato=" + keepAliveTimeoutMs + "ms hdgst=" + headerDigest
-                + " ddgst=" + dataDigest + "]";
+                + " ddgst=" + dataDigest + (tlsPsk != null ? " tls" : "") + "]";
     }
 
     /** Builder for {@link ConnectOptions}. */
@@ -157,6 +169,8 @@ public final class ConnectOptions {
         private int shutdownTimeoutMs = 5_000;
         private boolean disableSqFlowControl;
         private int maxPduLength = 64 * 1024 * 1024 + 4096;
+        private String tlsPsk;
+        private int tlsIdentityVersion = 1;
 
         private Builder() {}
 
@@ -177,6 +191,14 @@ public final class ConnectOptions {
         public Builder shutdownTimeoutMs(int v) { shutdownTimeoutMs = v; return this; }
         public Builder disableSqFlowControl(boolean v) { disableSqFlowControl = v; return this; }
         public Builder maxPduLength(int v) { maxPduLength = v; return this; }
+        /**
+         * Use the NVMe/TCP secure channel: TLS 1.3 with the PSK derived from {@code interchangeKey}
+         * ({@code NVMeTLSkey-1:<hh>:<base64>:}, as {@code nvme gen-tls-key} prints it) for this host and subsystem;
+         * null for plaintext. {@link #build()} rejects a malformed key (the message never contains it).
+         */
+        public Builder tlsPsk(String interchangeKey) { tlsPsk = interchangeKey; return this; }
+        /** PSK identity version, 0 or 1 (default 1; see {@link ConnectOptions#tlsIdentityVersion()}). */
+        public Builder tlsIdentityVersion(int v) { tlsIdentityVersion = v; return this; }
 
         /** @throws IllegalArgumentException if a value is out of range or an NQN is malformed */
         public ConnectOptions build() { return new ConnectOptions(this); }
