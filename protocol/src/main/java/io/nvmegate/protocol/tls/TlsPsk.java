@@ -8,6 +8,16 @@ package io.nvmegate.protocol.tls;
  * @param key      the TLS PSK, 32 or 48 bytes (the cipher suite's hash length)
  */
 public record TlsPsk(PskIdentity identity, byte[] key) {
+    public TlsPsk {
+        key = key.clone();
+    }
+
+    /** @return a copy of the TLS PSK (callers may wipe it) */
+    @Override
+    public byte[] key() {
+        return key.clone();
+    }
+
     /** Cipher suite the PSK is for (TLS 1.3 IANA value): TLS_AES_128_GCM_SHA256 0x1301 or TLS_AES_256_GCM_SHA384 0x1302. */
     public int cipherSuite() {
         return identity.hash() == PskHash.SHA384 ? 0x1302 : 0x1301;

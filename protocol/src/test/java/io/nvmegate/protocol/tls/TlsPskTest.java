@@ -132,6 +132,8 @@ class TlsPskTest {
         assertThat(p.identity().toString()).isEqualTo(identity);
         assertThat(hex(p.key())).isEqualTo(tlsPsk);
         assertThat(p.toString()).doesNotContain(tlsPsk.substring(0, 8));
+        java.util.Arrays.fill(p.key(), (byte) 0); // a caller wiping its copy leaves the PSK intact (reused per connection)
+        assertThat(hex(p.key())).isEqualTo(tlsPsk);
     }
 
     @Test
