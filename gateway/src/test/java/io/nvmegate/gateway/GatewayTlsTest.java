@@ -210,16 +210,7 @@ class GatewayTlsTest {
      */
     @Test
     void opensslClientGetsAnIcRespOverTls() throws Exception {
-        boolean haveOpenssl;
-        try {
-            haveOpenssl = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-        } catch (java.io.IOException e) {
-            haveOpenssl = false;
-        }
-        if (!haveOpenssl) {
-            assertThat(System.getenv("CI")).as("openssl is required under CI").isNotEqualTo("true");
-            Assumptions.abort("openssl not installed");
-        }
+        requireOpenssl();
         for (int version = 0; version <= 1; version++) {
             TlsPsk psk = TlsPskDerivation.derive(ConfiguredPsk.parse(PSK1), HOST1, NQN, version);
             Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + requiredPort, "-tls1_3", "-quiet", "-ign_eof",
@@ -236,6 +227,50 @@ class GatewayTlsTest {
             } finally {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * A TLS session keyed for HOST1 must not carry a Connect as HOST2 (HOST2 is allowed on the subsystem, so only the
+     * PSK identity check refuses it): Connect Invalid Host. openssl s_client carries the raw PDUs.
+     */
+    @Test
+    void connectWithAnotherHostThanThePskIdentityIsRefused() throws Exception {
+        requireOpenssl();
+        TlsPsk psk = TlsPskDerivation.derive(ConfiguredPsk.parse(PSK1), HOST1, NQN, 1);
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + requiredPort, "-tls1_3", "-quiet", "-ign_eof",
+                "-psk", HexFormat.of().formatHex(psk.key()), "-psk_identity", psk.identity().toString(), "-ciphersuites", "TLS_AES_128_GCM_SHA256")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            OutputStream in = p.getOutputStream();
+            in.write(PduCodec.encodeParts(new Pdu.ICReq(0, 0, false, false, 0), false, false).join().array());
+            in.flush();
+            assertThat(readN(p.getInputStream(), 128, 10_000)[0]).as("ICResp").isEqualTo((byte) 0x01);
+            io.nvmegate.protocol.Sqe sqe = io.nvmegate.protocol.Sqe.allocate().opcode(io.nvmegate.protocol.Opcodes.FABRICS).cid(1)
+                    .fctype(io.nvmegate.protocol.Opcodes.FCTYPE_CONNECT).u16(42, 0).u16(44, 31).u8(46, 0).u32(48, 0)
+                    .sglId(io.nvmegate.protocol.Sqe.SGL_DATA_BLOCK_OFFSET).sglLength(io.nvmegate.protocol.ConnectData.SIZE);
+            java.nio.ByteBuffer data = new io.nvmegate.protocol.ConnectData(UUID.randomUUID(), io.nvmegate.protocol.ConnectData.DYNAMIC_CNTLID, NQN, HOST2).encode();
+            in.write(PduCodec.encodeParts(new Pdu.CapsuleCmd(sqe, data), false, false).join().array());
+            in.flush();
+            byte[] resp = readN(p.getInputStream(), 24, 10_000);
+            Pdu r = PduCodec.decode(java.nio.ByteBuffer.wrap(resp), false, false);
+            assertThat(r).isInstanceOf(Pdu.CapsuleResp.class);
+            assertThat(Status.describe(((Pdu.CapsuleResp) r).cqe().status() & ~Status.DNR)).isEqualTo(Status.describe(Status.CONNECT_INVALID_HOST));
+        } finally {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    static void requireOpenssl() {
+        boolean haveOpenssl;
+        try {
+            haveOpenssl = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
+        } catch (java.io.IOException | InterruptedException e) {
+            haveOpenssl = false;
+        }
+        if (!haveOpenssl) {
+            assertThat(System.getenv("CI")).as("openssl is required under CI").isNotEqualTo("true");
+            Assumptions.abort("openssl not installed");
         }
     }
 
