@@ -4,6 +4,7 @@ import io.nvmegate.protocol.Opcodes;
 import io.nvmegate.protocol.auth.DhGroup;
 import io.nvmegate.protocol.auth.DhchapHash;
 import io.nvmegate.protocol.auth.DhchapSecret;
+import io.nvmegate.protocol.tls.ConfiguredPsk;
 
 import java.util.List;
 import java.util.Objects;
@@ -56,6 +57,8 @@ public final class ConnectOptions {
     private final DhchapSecret dhchapCtrlSecret;
     private final List<DhchapHash> dhchapHashes;
     private final List<DhGroup> dhchapGroups;
+    private final ConfiguredPsk tlsPsk;
+    private final int tlsIdentityVersion;
 
     private ConnectOptions(Builder b) {
         this.address = Objects.requireNonNull(b.address, "address");
@@ -79,6 +82,9 @@ public final class ConnectOptions {
         this.dhchapGroups = List.copyOf(b.dhchapGroups);
         if (dhchapCtrlSecret != null && dhchapSecret == null) throw new IllegalArgumentException("dhchapCtrlSecret needs a dhchapSecret");
         if (dhchapHashes.isEmpty() || dhchapGroups.isEmpty()) throw new IllegalArgumentException("offer at least one DH-HMAC-CHAP hash and group");
+        this.tlsPsk = b.tlsPsk == null ? null : ConfiguredPsk.parse(b.tlsPsk);
+        this.tlsIdentityVersion = b.tlsIdentityVersion;
+        if (tlsIdentityVersion != 0 && tlsIdentityVersion != 1) throw new IllegalArgumentException("tlsIdentityVersion " + tlsIdentityVersion + " (0 or 1)");
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port);
         if (ioQueues < 0 || ioQueues > 65534) throw new IllegalArgumentException("ioQueues " + ioQueues);
         if (ioQueueSize < 2 || ioQueueSize > 65536) throw new IllegalArgumentException("ioQueueSize " + ioQueueSize + " (2..65536)");
@@ -124,6 +130,8 @@ public final class ConnectOptions {
         b.dhchapCtrlSecret = dhchapCtrlSecret == null ? null : dhchapCtrlSecret.format();
         b.dhchapHashes = dhchapHashes;
         b.dhchapGroups = dhchapGroups;
+        b.tlsPsk = tlsPsk == null ? null : tlsPsk.encode();
+        b.tlsIdentityVersion = tlsIdentityVersion;
         return b;
     }
 
@@ -165,12 +173,17 @@ public final class ConnectOptions {
     public List<DhchapHash> dhchapHashes() { return dhchapHashes; }
     /** DH groups offered in AUTH_Negotiate (default: NULL, ffdhe2048 .. ffdhe8192). */
     public List<DhGroup> dhchapGroups() { return dhchapGroups; }
+    /** Configured PSK of the TLS 1.3 secure channel (every queue runs TLS before ICReq), or null for plaintext. */
+    public ConfiguredPsk tlsPsk() { return tlsPsk; }
+    /** PSK identity version: 1 ({@code NVMe1R<hh> <hostnqn> <subnqn> <digest>}, default) or 0 ({@code NVMe0R<hh> <hostnqn> <subnqn>}, the Linux host's). */
+    public int tlsIdentityVersion() { return tlsIdentityVersion; }
 
     @Override
     public String toString() {
         return "ConnectOptions[" + address + ":" + port + " subnqn=" + subsystemNqn + " hostnqn=" + hostNqn
                 + " ioQueues=" + ioQueues + "x" + ioQueueSize + " kato=" + keepAliveTimeoutMs + "ms hdgst=" + headerDigest
-                + " ddgst=" + dataDigest + (dhchapSecret != null ? " dhchap=" + (dhchapCtrlSecret != null ? "bidirectional" : "host") : "") + "]";
+                + " ddgst=" + dataDigest + (dhchapSecret != null ? " dhchap=" + (dhchapCtrlSecret != null ? "bidirectional" : "host") : "")
+                + (tlsPsk != null ? " tls" : "") + "]";
     }
 
     /** Builder for {@link ConnectOptions}. */
@@ -194,6 +207,8 @@ public final class ConnectOptions {
         private String dhchapCtrlSecret;
         private List<DhchapHash> dhchapHashes = DhchapHost.ALL_HASHES;
         private List<DhGroup> dhchapGroups = DhchapHost.ALL_GROUPS;
+        private String tlsPsk;
+        private int tlsIdentityVersion = 1;
 
         private Builder() {}
 
@@ -222,6 +237,14 @@ public final class ConnectOptions {
         public Builder dhchapHashes(List<DhchapHash> v) { dhchapHashes = v; return this; }
         /** DH groups to offer. */
         public Builder dhchapGroups(List<DhGroup> v) { dhchapGroups = v; return this; }
+        /**
+         * Use the NVMe/TCP secure channel: TLS 1.3 with the PSK derived from {@code interchangeKey}
+         * ({@code NVMeTLSkey-1:<hh>:<base64>:}, as {@code nvme gen-tls-key} prints it) for this host and subsystem;
+         * null for plaintext. {@link #build()} rejects a malformed key (the message never contains it).
+         */
+        public Builder tlsPsk(String interchangeKey) { tlsPsk = interchangeKey; return this; }
+        /** PSK identity version, 0 or 1 (default 1; see {@link ConnectOptions#tlsIdentityVersion()}). */
+        public Builder tlsIdentityVersion(int v) { tlsIdentityVersion = v; return this; }
 
         /** @throws IllegalArgumentException if a value is out of range, an NQN is malformed or a secret does not parse */
         public ConnectOptions build() { return new ConnectOptions(this); }

@@ -7,6 +7,8 @@ import io.nvmegate.protocol.PduCodec;
 import io.nvmegate.protocol.PduException;
 import io.nvmegate.protocol.PduFramer;
 import io.nvmegate.protocol.Sqe;
+import io.nvmegate.protocol.tls.TlsPsk;
+import io.nvmegate.protocol.tls.TlsPskDerivation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +52,8 @@ final class QueueConnection implements AutoCloseable {
     private static final int MAXR2T = 0;
 
     final int qid;
-    private final SocketChannel ch;
+    /** The connection's byte stream: the socket, or its TLS session ({@link TlsHostChannel}). */
+    private final QueueStream ch;
     private final boolean hdgst;
     private final boolean ddgst;
     private final int maxH2CData;
@@ -71,7 +74,7 @@ final class QueueConnection implements AutoCloseable {
     private final Thread reader;
     private final ExecutorService tx;
 
-    private QueueConnection(int qid, SocketChannel ch, boolean hdgst, boolean ddgst, int maxH2CData, int depth,
+    private QueueConnection(int qid, QueueStream ch, boolean hdgst, boolean ddgst, int maxH2CData, int depth,
                             int inCapsuleLimit, ScheduledExecutorService timer, PduFramer framer, ByteBuffer readBuf) {
         this.qid = qid;
         this.ch = ch;
@@ -110,31 +113,35 @@ final class QueueConnection implements AutoCloseable {
     }
 
     /**
-     * Opens the TCP connection and performs the ICReq/ICResp exchange (NVMe/TCP 1.0 section 3.3.1), then starts the
-     * reader thread. The Fabrics Connect is up to the caller.
+     * Opens the TCP connection, runs the TLS 1.3 handshake when {@link ConnectOptions#tlsPsk()} is set (NVMe/TCP 1.1
+     * section 3.6.1: identity and TLS PSK derived for this host and subsystem), and performs the ICReq/ICResp
+     * exchange (NVMe/TCP 1.0 section 3.3.1), then starts the reader thread. The Fabrics Connect is up to the caller.
      *
      * @param depth          maximum outstanding commands (CIDs 0..depth-1)
      * @param inCapsuleLimit largest host-to-controller data sent in-capsule, bytes
      * @throws NvmeException if the connection or the handshake fails, or ICResp is unacceptable
      */
     static QueueConnection open(ConnectOptions o, int qid, int depth, int inCapsuleLimit, ScheduledExecutorService timer) {
-        SocketChannel ch = null;
+        SocketChannel sock = null;
+        QueueStream ch = null;
         try {
-            ch = SocketChannel.open();
-            ch.socket().setTcpNoDelay(true);
-            ch.socket().setKeepAlive(true);
+            sock = SocketChannel.open();
+            ch = QueueStream.of(sock);
+            sock.socket().setTcpNoDelay(true);
+            sock.socket().setKeepAlive(true);
             try {
-                ch.socket().connect(new InetSocketAddress(o.address(), o.port()), o.connectTimeoutMs());
+                sock.socket().connect(new InetSocketAddress(o.address(), o.port()), o.connectTimeoutMs());
             } catch (SocketTimeoutException e) {
                 throw new NvmeTimeoutException("TCP connect to " + o.address() + ":" + o.port() + " timed out after " + o.connectTimeoutMs() + " ms");
             }
+            if (o.tlsPsk() != null) ch = tlsHandshake(sock, o, qid, timer);
             Pdu.ICReq icreq = new Pdu.ICReq(0, 0, o.headerDigest(), o.dataDigest(), MAXR2T);
             writeFully(ch, PduCodec.encodeParts(icreq, false, false));
 
             PduFramer framer = new PduFramer(false, o.maxPduLength());
             ByteBuffer buf = ByteBuffer.allocateDirect(READ_BUFFER);
             List<ByteBuffer> got = new ArrayList<>();
-            SocketChannel fch = ch;
+            SocketChannel fch = sock;
             ScheduledFuture<?> killer = timer.schedule(() -> closeQuietly(fch), o.connectTimeoutMs(), TimeUnit.MILLISECONDS);
             try {
                 while (got.isEmpty()) {
@@ -176,7 +183,25 @@ final class QueueConnection implements AutoCloseable {
             throw new NvmeTransportException("cannot connect QID " + qid + " to " + o.address() + ":" + o.port() + ": " + e, e);
         } catch (RuntimeException e) {
             closeQuietly(ch);
+            closeQuietly(sock);
             throw e;
+        }
+    }
+
+    /** The TLS 1.3 handshake of one queue, bounded by the connect timeout (the socket is closed when it expires). */
+    private static QueueStream tlsHandshake(SocketChannel sock, ConnectOptions o, int qid, ScheduledExecutorService timer) {
+        if (o.subsystemNqn() == null) throw new IllegalArgumentException("TLS needs the subsystem NQN (it is part of the PSK identity)");
+        TlsPsk psk = TlsPskDerivation.derive(o.tlsPsk(), o.hostNqn(), o.subsystemNqn(), o.tlsIdentityVersion());
+        ScheduledFuture<?> killer = timer.schedule(() -> closeQuietly(sock), o.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+        try {
+            return TlsHostChannel.handshake(sock, psk);
+        } catch (IOException e) {
+            closeQuietly(sock);
+            if (killer.isDone()) throw new NvmeTimeoutException("no TLS handshake within " + o.connectTimeoutMs() + " ms (QID " + qid + ")");
+            throw new NvmeTransportException("TLS handshake with " + o.address() + ":" + o.port() + " failed (QID " + qid
+                    + ", PSK identity " + psk.identity() + "): " + e.getMessage(), e);
+        } finally {
+            killer.cancel(false);
         }
     }
 
@@ -380,7 +405,7 @@ final class QueueConnection implements AutoCloseable {
         }
     }
 
-    private static void writeFully(SocketChannel ch, PduCodec.Parts p) throws IOException {
+    private static void writeFully(QueueStream ch, PduCodec.Parts p) throws IOException {
         ByteBuffer[] bufs = {p.header(), p.data(), p.dataDigest()};
         long left = p.length();
         while (left > 0) left -= ch.write(bufs);
@@ -656,7 +681,7 @@ final class QueueConnection implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(SocketChannel ch) {
+    private static void closeQuietly(java.nio.channels.Channel ch) {
         if (ch == null) return;
         try {
             ch.close();

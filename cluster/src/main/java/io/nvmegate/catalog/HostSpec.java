@@ -1,5 +1,7 @@
 package io.nvmegate.catalog;
 
+import io.nvmegate.protocol.tls.ConfiguredPsk;
+import io.nvmegate.protocol.tls.InvalidPskException;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -21,12 +23,24 @@ import java.util.regex.Pattern;
  * @param dhchapCtrlKey  controller secret for bidirectional authentication, same form, or null
  * @param hash           HMAC hash: {@code sha256}, {@code sha384} or {@code sha512}
  * @param dhGroup        DH group: {@code null} (no DH exchange) or {@code ffdhe2048} .. {@code ffdhe8192}
+ * @param tlsPsk         configured PSK for the NVMe/TCP secure channel (TLS 1.3) in the PSK interchange format
+ *                       {@code NVMeTLSkey-1:<hh>:<base64 PSK + CRC-32>:} ({@link ConfiguredPsk}), or null; a secret
  */
-public record HostSpec(String nqn, String dhchapKey, String dhchapCtrlKey, String hash, String dhGroup) {
+public record HostSpec(String nqn, String dhchapKey, String dhchapCtrlKey, String hash, String dhGroup, String tlsPsk) {
+    /** A host without a TLS PSK. */
+    public HostSpec(String nqn, String dhchapKey, String dhchapCtrlKey, String hash, String dhGroup) {
+        this(nqn, dhchapKey, dhchapCtrlKey, hash, dhGroup, null);
+    }
+
+    /** @return the host's configured TLS PSK, or null (the stored value was validated when written) */
+    public ConfiguredPsk configuredTlsPsk() {
+        return tlsPsk == null ? null : ConfiguredPsk.parse(tlsPsk);
+    }
+
     public static final List<String> HASHES = List.of("sha256", "sha384", "sha512");
     public static final List<String> DH_GROUPS = List.of("null", "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192");
     /** The JSON fields of a host that hold secrets: never shown, logged or echoed (see {@link #redact}). */
-    public static final List<String> SECRET_FIELDS = List.of("dhchapKey", "dhchapCtrlKey");
+    public static final List<String> SECRET_FIELDS = List.of("dhchapKey", "dhchapCtrlKey", "tlsPsk");
     /** What a redacted secret reads as: the field is set, its value is withheld. */
     public static final String SECRET_SET = "<set>";
     private static final Pattern DHHC = Pattern.compile("DHHC-1:0[0-3]:[A-Za-z0-9+/]+={0,2}:");
@@ -41,6 +55,7 @@ public record HostSpec(String nqn, String dhchapKey, String dhchapCtrlKey, Strin
         JsonObject j = new JsonObject().put("nqn", nqn).put("hash", hash).put("dhGroup", dhGroup);
         if (dhchapKey != null) j.put("dhchapKey", dhchapKey);
         if (dhchapCtrlKey != null) j.put("dhchapCtrlKey", dhchapCtrlKey);
+        if (tlsPsk != null) j.put("tlsPsk", tlsPsk);
         return j;
     }
 
@@ -88,7 +103,16 @@ public record HostSpec(String nqn, String dhchapKey, String dhchapCtrlKey, Strin
         if (!HASHES.contains(hash)) throw new IllegalArgumentException("host.hash must be one of " + HASHES + ", got " + hash);
         String group = j.getString("dhGroup", "null");
         if (!DH_GROUPS.contains(group)) throw new IllegalArgumentException("host.dhGroup must be one of " + DH_GROUPS + ", got " + group);
-        return new HostSpec(nqn, key, ctrlKey, hash, group);
+        String tlsPsk = j.getString("tlsPsk");
+        if (isRedacted(tlsPsk)) checkKey("host.tlsPsk", tlsPsk); // the marker: say so, as for the DH-HMAC-CHAP keys
+        if (tlsPsk != null) {
+            try {
+                ConfiguredPsk.parse(tlsPsk);
+            } catch (InvalidPskException e) {
+                throw new IllegalArgumentException("host.tlsPsk: " + e.getMessage());
+            }
+        }
+        return new HostSpec(nqn, key, ctrlKey, hash, group, tlsPsk);
     }
 
     private static void checkKey(String field, String key) {

@@ -1,5 +1,6 @@
 package io.nvmegate.catalog;
 
+import io.nvmegate.protocol.tls.SecureChannel;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -20,23 +21,36 @@ import java.util.List;
  * @param inCapsuleDataSize in-capsule data accepted on I/O queues, bytes: a multiple of 16, 1024..131072 (IOCCSZ =
  *                          (64 + this) / 16; at least 1024 so an I/O-queue Connect's data fits); 0: the gateway's
  * @param maxQueueSize      most entries per queue, 16..1024 (CAP.MQES + 1, MAXCMD); 0: the gateway's
+ * @param treq              secure channel ({@link SecureChannel}): {@code not-specified} (default: plaintext only),
+ *                          {@code not-required} (TLS 1.3 with a PSK or plaintext) or {@code required} (TLS 1.3 only);
+ *                          the TREQ and TSAS SECTYPE of this port's discovery log entries
  */
 public record PortSpec(int id, String adrfam, String traddr, int trsvcid, String advertisedAddress, String gateway,
-                       List<String> subsystems, int inCapsuleDataSize, int maxQueueSize) {
+                       List<String> subsystems, int inCapsuleDataSize, int maxQueueSize, String treq) {
+    public PortSpec {
+        if (treq == null) treq = SecureChannel.NOT_SPECIFIED.name;
+    }
+
+    /** A port with no secure channel (TREQ not specified). */
+    public PortSpec(int id, String adrfam, String traddr, int trsvcid, String advertisedAddress, String gateway,
+                    List<String> subsystems, int inCapsuleDataSize, int maxQueueSize) {
+        this(id, adrfam, traddr, trsvcid, advertisedAddress, gateway, subsystems, inCapsuleDataSize, maxQueueSize, null);
+    }
+
     /** A port using the gateway's in-capsule data size and queue size. */
     public PortSpec(int id, String adrfam, String traddr, int trsvcid, String advertisedAddress, String gateway,
                     List<String> subsystems) {
-        this(id, adrfam, traddr, trsvcid, advertisedAddress, gateway, subsystems, 0, 0);
+        this(id, adrfam, traddr, trsvcid, advertisedAddress, gateway, subsystems, 0, 0, null);
     }
 
     /** @return this port with another subsystem list. */
     public PortSpec withSubsystems(List<String> subs) {
-        return new PortSpec(id, adrfam, traddr, trsvcid, advertisedAddress, gateway, subs, inCapsuleDataSize, maxQueueSize);
+        return new PortSpec(id, adrfam, traddr, trsvcid, advertisedAddress, gateway, subs, inCapsuleDataSize, maxQueueSize, treq);
     }
 
     /** @return this port with another listen address and advertised address. */
     public PortSpec withAddresses(String newTraddr, String newAdvertised) {
-        return new PortSpec(id, adrfam, newTraddr, trsvcid, newAdvertised, gateway, subsystems, inCapsuleDataSize, maxQueueSize);
+        return new PortSpec(id, adrfam, newTraddr, trsvcid, newAdvertised, gateway, subsystems, inCapsuleDataSize, maxQueueSize, treq);
     }
 
     public boolean exports(String nqn) {
@@ -45,6 +59,16 @@ public record PortSpec(int id, String adrfam, String traddr, int trsvcid, String
 
     public boolean servedBy(String gatewayId) {
         return gateway == null || gateway.equals(gatewayId);
+    }
+
+    /** This port's secure-channel setting. */
+    public SecureChannel secureChannel() {
+        return SecureChannel.of(treq);
+    }
+
+    /** @return this port with another secure-channel setting */
+    public PortSpec withTreq(String newTreq) {
+        return new PortSpec(id, adrfam, traddr, trsvcid, advertisedAddress, gateway, subsystems, inCapsuleDataSize, maxQueueSize, newTreq);
     }
 
     public boolean wildcard() {
@@ -58,6 +82,7 @@ public record PortSpec(int id, String adrfam, String traddr, int trsvcid, String
         if (maxQueueSize > 0) j.put("maxQueueSize", maxQueueSize);
         if (advertisedAddress != null) j.put("advertisedAddress", advertisedAddress);
         if (gateway != null) j.put("gateway", gateway);
+        if (!treq.equals(SecureChannel.NOT_SPECIFIED.name)) j.put("treq", treq);
         return j;
     }
 
@@ -76,7 +101,9 @@ public record PortSpec(int id, String adrfam, String traddr, int trsvcid, String
         if (icd != 0 && (icd < 1024 || icd > 131072 || icd % 16 != 0)) throw new IllegalArgumentException("port.inCapsuleDataSize must be a multiple of 16 in 1024..131072, got " + icd);
         int qs = j.getInteger("maxQueueSize", 0);
         if (qs != 0 && (qs < 16 || qs > 1024)) throw new IllegalArgumentException("port.maxQueueSize must be 16..1024, got " + qs);
+        String treq = j.getString("treq", SecureChannel.NOT_SPECIFIED.name);
+        if (!SecureChannel.NAMES.contains(treq)) throw new IllegalArgumentException("port.treq must be one of " + SecureChannel.NAMES + ", got " + treq);
         return new PortSpec(id, adrfam, j.getString("traddr", adrfam.equals("ipv4") ? "0.0.0.0" : "::"), svc,
-                j.getString("advertisedAddress"), j.getString("gateway"), subs, icd, qs);
+                j.getString("advertisedAddress"), j.getString("gateway"), subs, icd, qs, treq);
     }
 }

@@ -29,4 +29,12 @@ public interface QueueTransport {
 
     /** Runs {@code task} on this queue's event loop. */
     void runOnContext(Runnable task);
+
+    /**
+     * The PSK identity of this connection's TLS session (NVMe/TCP 1.1 section 3.6.1.3): it names the host NQN the
+     * PSK belongs to, which a Connect on this connection must use. @return null without TLS
+     */
+    default io.nvmegate.protocol.tls.PskIdentity tlsPskIdentity() {
+        return null;
+    }
 }

@@ -125,6 +125,13 @@ public final class FabricsConnect {
             r.complete(Status.dnr(Status.CONNECT_INVALID_HOST), 1 << 16 | OFF_HOSTNQN);
             return null;
         }
+        io.nvmegate.protocol.tls.PskIdentity tls = r.queue().tlsPskIdentity();
+        if (tls != null && !tls.hostNqn().equals(hostnqn)) { // a PSK admits its own host only
+            log.warn("Connect for subsystem {} from {} refused: host NQN {} is not the TLS PSK identity's {}", subnqn,
+                    r.queue().remoteAddress(), hostnqn, tls.hostNqn());
+            r.complete(Status.dnr(Status.CONNECT_INVALID_HOST), 1 << 16 | OFF_HOSTNQN);
+            return null;
+        }
         if (hostnqn.isEmpty() && qid == 0) {
             log.info("Connect for subsystem {} from {}: empty host NQN, accepted as an anonymous host (host ID {}) since "
                     + "the subsystem allows any host", subnqn, r.queue().remoteAddress(), cd.hostId());

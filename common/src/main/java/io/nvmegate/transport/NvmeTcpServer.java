@@ -4,6 +4,7 @@ import io.nvmegate.controller.TransportConfig;
 import io.nvmegate.fabrics.CommandParser;
 import io.nvmegate.fabrics.FabricsConnect;
 import io.nvmegate.metrics.NodeMetrics;
+import io.nvmegate.tls.TlsPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ public final class NvmeTcpServer {
     private final int port;
     private final TransportConfig config;
     private final CommandParser parser;
+    private final TlsPolicy tls;
     /**
      * Event loops the connections of one listener are spread over: {@code -Dnvmegate.tcpEventLoops=N}, default 1.
      * On the 2-core benchmark machine, where the initiator shares the cores, 2 measured no better than 1
@@ -47,6 +49,12 @@ public final class NvmeTcpServer {
 
     /** @param port TCP port; 0 picks a free one (see {@link #actualPort()}) */
     public NvmeTcpServer(Vertx vertx, String host, int port, TransportConfig config, FabricsConnect connect) {
+        this(vertx, host, port, config, connect, TlsPolicy.NONE);
+    }
+
+    /** @param tls the port's secure channel (TREQ and PSKs; {@link TlsPolicy#NONE}: plaintext only) */
+    public NvmeTcpServer(Vertx vertx, String host, int port, TransportConfig config, FabricsConnect connect, TlsPolicy tls) {
+        this.tls = tls;
         this.vertx = vertx;
         this.host = host;
         this.port = port;
@@ -71,7 +79,7 @@ public final class NvmeTcpServer {
             for (int i = 1; i < EVENT_LOOPS; i++) more.add(listenOn(o));
             return Future.all(more);
         }).recover(e -> close().transform(ignored -> Future.failedFuture(e))).map(all -> {
-            log.info("NVMe/TCP listening on {}:{} ({} event loops)", host, server.actualPort(), servers.size());
+            log.info("NVMe/TCP listening on {}:{} ({} event loops, secure channel {})", host, server.actualPort(), servers.size(), tls.treq().name);
             return this;
         });
     }
@@ -81,7 +89,7 @@ public final class NvmeTcpServer {
         ContextInternal ctx = ((VertxInternal) vertx).createEventLoopContext();
         Promise<NetServer> p = ctx.promise();
         ctx.runOnContext(v -> {
-            NetServer s = vertx.createNetServer(o).connectHandler(sock -> new TcpQueue(vertx, sock, config, parser));
+            NetServer s = vertx.createNetServer(o).connectHandler(sock -> new TcpQueue(vertx, sock, config, parser, tls));
             servers.add(s);
             s.listen().onComplete(p);
         });

@@ -35,6 +35,14 @@ final class OutboundBatch {
     private CompositeByteBuf out;
     private ByteBuf tail;
     private boolean scheduled;
+    /** Turns a batch of PDU bytes into what goes on the wire (the TLS records of a secure channel); null: as is. */
+    private Sealer sealer;
+
+    /** Encrypts a batch (TLS): returns the bytes to write; releases its argument. */
+    @FunctionalInterface
+    interface Sealer {
+        ByteBuf seal(ByteBuf plaintext) throws java.io.IOException;
+    }
 
     /** @param written runs after each batch was handed to the socket (e.g. back-pressure checks) */
     OutboundBatch(NetSocketInternal socket, ContextInternal context, Runnable written) {
@@ -42,6 +50,11 @@ final class OutboundBatch {
         this.context = context;
         this.alloc = socket.channelHandlerContext().alloc();
         this.written = written;
+    }
+
+    /** From now on every batch goes through {@code s} before the socket (a TLS session was established). */
+    void seal(Sealer s) {
+        sealer = s;
     }
 
     /** @return true on the queue's event-loop thread (where {@link #add} may be called) */
@@ -97,7 +110,16 @@ final class OutboundBatch {
         closeTail();
         CompositeByteBuf b = out;
         out = null;
-        socket.writeMessage(b);
+        if (sealer == null) {
+            socket.writeMessage(b);
+        } else {
+            try {
+                socket.writeMessage(sealer.seal(b));
+            } catch (java.io.IOException e) {
+                socket.close(); // the TLS session failed or was closed: nothing more can be sent
+                return;
+            }
+        }
         written.run();
     }
 

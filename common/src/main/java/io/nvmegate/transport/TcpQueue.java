@@ -15,6 +15,10 @@ import io.nvmegate.protocol.PduException;
 import io.nvmegate.protocol.PduFramer;
 import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.protocol.tls.PskIdentity;
+import io.nvmegate.protocol.tls.SecureChannel;
+import io.nvmegate.tls.TlsPolicy;
+import io.nvmegate.tls.TlsServerFilter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +28,7 @@ import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,6 +37,11 @@ import java.util.Map;
  * One NVMe/TCP connection, i.e. one queue (NVMe/TCP 1.0 section 3.3): connection set-up (ICReq/ICResp), command
  * capsules, host-to-controller data (in-capsule, or R2T then H2CData), controller-to-host data (C2HData) and
  * responses (CapsuleResp). Everything runs on the socket's event loop.
+ *
+ * <p>Secure channel (NVMe/TCP 1.1 section 3.6): on a port whose {@link TlsPolicy} offers TLS, a connection whose first
+ * byte is a TLS handshake record (16h) gets a {@link TlsServerFilter} between the socket and the PDU framer, on
+ * both paths; on a port that requires TLS, a connection whose first byte is anything else (a plaintext ICReq) is
+ * closed and logged, as nvmet does.
  *
  * <p>Fatal transport errors (malformed PDU, digest error, PDU before ICReq, data out of range) end this
  * connection with a C2HTermReq and a WARN log line; they never affect other connections.
@@ -72,8 +82,18 @@ public final class TcpQueue implements QueueTransport {
     private final QueueMetrics metrics;
     /** PDUs sent during this event-loop turn, written together when it ends. */
     private final OutboundBatch outbound;
+    private final TlsPolicy tlsPolicy;
+    /** The TLS session, when the host opened one. */
+    private TlsServerFilter tls;
+    private boolean firstByteSeen;
 
     public TcpQueue(Vertx vertx, NetSocket socket, TransportConfig config, CommandParser parser) {
+        this(vertx, socket, config, parser, TlsPolicy.NONE);
+    }
+
+    /** @param tlsPolicy the port's secure-channel setting and PSKs */
+    public TcpQueue(Vertx vertx, NetSocket socket, TransportConfig config, CommandParser parser, TlsPolicy tlsPolicy) {
+        this.tlsPolicy = tlsPolicy;
         this.socket = socket;
         this.context = vertx.getOrCreateContext();
         this.config = config;
@@ -90,13 +110,54 @@ public final class TcpQueue implements QueueTransport {
     private void onBytes(Buffer chunk) {
         if (state == State.CLOSED) return;
         try {
-            framer.process(Buffers.nio(chunk), this::onPdu);
+            if (!firstByteSeen && chunk.length() > 0) {
+                firstByteSeen = true;
+                if (!admit(chunk.getByte(0))) return;
+            }
+            ByteBuffer bytes = Buffers.nio(chunk);
+            if (tls != null) {
+                boolean wasEstablished = tls.established();
+                bytes = tls.receive(((io.vertx.core.internal.buffer.BufferInternal) chunk).getByteBuf());
+                if (!wasEstablished && tls.established()) log.debug("{}: TLS 1.3 established, PSK identity {}", this, tls.identity());
+                if (tls.closed()) {
+                    close("the host closed the TLS session");
+                    return;
+                }
+            }
+            framer.process(bytes, this::onPdu);
         } catch (PduException e) {
             terminate(e, null);
+        } catch (IOException e) { // TLS handshake or record failure (the alert went out already)
+            String why = tls != null && !tls.established() && tls.refusal() != null ? tls.refusal() : e.getMessage();
+            log.warn("{}: TLS {} failed: {}; closing", this, tls != null && tls.established() ? "session" : "handshake", why);
+            tls = null; // no close_notify after a fatal alert
+            close("TLS failure");
         } catch (RuntimeException e) {
             log.error("{}: internal error, closing the connection", this, e);
             close("internal error: " + e);
         }
+    }
+
+    /**
+     * The first byte of the connection decides between TLS and plaintext (nvmet {@code nvmet_tcp_try_peek_pdu}): a TLS
+     * handshake record on a port that offers TLS starts the TLS session; anything else on a port that requires TLS is
+     * refused.
+     *
+     * @return false when the connection was refused (closed)
+     */
+    private boolean admit(byte first) throws IOException {
+        if (first == TlsServerFilter.HANDSHAKE_RECORD && tlsPolicy.treq().tls()) {
+            tls = new TlsServerFilter(tlsPolicy.psks(), ((NetSocketInternal) socket)::writeMessage);
+            outbound.seal(tls::seal);
+            return true;
+        }
+        if (tlsPolicy.treq() == SecureChannel.REQUIRED) {
+            log.warn("{}: port requires TLS (treq required) but the host sent plaintext (first byte 0x{}); closing",
+                    this, Integer.toHexString(first & 0xFF));
+            close("plaintext on a port that requires TLS");
+            return false;
+        }
+        return true;
     }
 
     private void onPdu(ByteBuffer raw) throws PduException {
@@ -325,7 +386,8 @@ public final class TcpQueue implements QueueTransport {
                 : offending.slice(0, Math.min(offending.remaining(), Math.min(PduCodec.TERM_REQ_MAX_DATA, hlenOf(offending))));
         PduCodec.Parts p = PduCodec.encodeParts(new Pdu.TermReq(false, e.fes, e.fei, hdr), false, false);
         outbound.flush(); // PDUs queued before the C2HTermReq go first
-        socket.write(Buffers.vertx(p.join()));
+        outbound.add(p); // through the TLS session, if any
+        outbound.flush();
         close("fatal transport error");
     }
 
@@ -338,7 +400,10 @@ public final class TcpQueue implements QueueTransport {
         if (state == State.CLOSED) return;
         state = State.CLOSED;
         log.debug("{}: closing: {}", this, reason);
-        if (outbound.onEventLoop()) outbound.flush();
+        if (outbound.onEventLoop()) {
+            outbound.flush();
+            if (tls != null) tls.close(); // close_notify
+        }
         socket.close();
     }
 
@@ -348,6 +413,11 @@ public final class TcpQueue implements QueueTransport {
         r2ts.clear();
         if (bound != null) bound.closed();
         metrics.closed();
+    }
+
+    @Override
+    public PskIdentity tlsPskIdentity() {
+        return tls == null ? null : tls.identity();
     }
 
     @Override
@@ -373,6 +443,6 @@ public final class TcpQueue implements QueueTransport {
     @Override
     public String toString() {
         String who = bound == null ? "unbound" : "cntlid " + bound.controller().cntlid() + " qid " + bound.qid();
-        return "queue[" + remoteAddress() + " " + who + "]";
+        return "queue[" + remoteAddress() + " " + who + (tls != null ? " tls" : "") + "]";
     }
 }

@@ -19,11 +19,12 @@ enum FieldTypes {
             "requireAuth", BOOL);
     static final Map<String, FieldTypes> NAMESPACE = Map.of("subsystem", STRING, "nsid", INT, "uuid", STRING,
             "size", SIZE, "blockSize", INT, "backend", STRING, "worker", STRING, "enabled", BOOL, "anaGroup", INT);
-    static final Map<String, FieldTypes> PORT = Map.of("id", INT, "trtype", STRING, "adrfam", STRING,
-            "traddr", STRING, "trsvcid", INT, "advertisedAddress", STRING, "gateway", STRING, "subsystems", STRINGS,
-            "inCapsuleDataSize", INT, "maxQueueSize", INT);
+    static final Map<String, FieldTypes> PORT = Map.ofEntries(Map.entry("id", INT), Map.entry("trtype", STRING),
+            Map.entry("adrfam", STRING), Map.entry("traddr", STRING), Map.entry("trsvcid", INT),
+            Map.entry("advertisedAddress", STRING), Map.entry("gateway", STRING), Map.entry("subsystems", STRINGS),
+            Map.entry("inCapsuleDataSize", INT), Map.entry("maxQueueSize", INT), Map.entry("treq", STRING));
     static final Map<String, FieldTypes> HOST = Map.of("nqn", STRING, "dhchapKey", STRING, "dhchapCtrlKey", STRING,
-            "hash", STRING, "dhGroup", STRING);
+            "hash", STRING, "dhGroup", STRING, "tlsPsk", STRING);
     static final Map<String, FieldTypes> REFERRAL = Map.of("id", INT, "trtype", STRING, "adrfam", STRING,
             "traddr", STRING, "trsvcid", INT, "portId", INT);
     static final Map<String, FieldTypes> LINK_SUBSYSTEM = Map.of("nqn", STRING);

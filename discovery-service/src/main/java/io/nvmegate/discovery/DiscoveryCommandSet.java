@@ -11,6 +11,7 @@ import io.nvmegate.controller.Controller;
 import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.controller.Subsystem;
 import io.nvmegate.protocol.Opcodes;
+import io.nvmegate.protocol.tls.SecureChannel;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
@@ -30,8 +31,9 @@ import java.util.function.Predicate;
  * DUPRETINFO | EPCSD, so connect-all does not follow it back here), one SUBTYPE 2 entry per (port, NVM subsystem)
  * that this host may access (allow_any_host or a host link), ports by PORTID then subsystems by NQN, then SUBTYPE 1
  * referrals: those of the catalog, then — for a port's discovery controller with {@code crossPortReferrals} on —
- * one per other port. Every entry: TRTYPE TCP, TREQ {@link #TREQ} (secure channel not specified, SQ flow control
- * disable supported), CNTLID 0xFFFF, ASQSZ {@link #ASQSZ}. GENCTR is the cluster-wide catalog generation, so the
+ * one per other port. Every entry: TRTYPE TCP, TREQ {@link #TREQ} (SQ flow control disable supported) with the
+ * secure channel bits 1:0 and TSAS SECTYPE of the catalog port the entry names ({@link #treq}: not specified / none
+ * for the discovery service's own listener and the catalog's referrals), CNTLID 0xFFFF, ASQSZ {@link #ASQSZ}. GENCTR is the cluster-wide catalog generation, so the
  * same host gets byte-identical pages from every instance reached at the same address. EFLAGS bit 2 (NCC) stays 0:
  * it is defined for a CDC's log only.
  *
@@ -48,7 +50,10 @@ public final class DiscoveryCommandSet implements AdminCommandSet {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DiscoveryCommandSet.class);
     /** ASQSZ reported in entries: the Linux host's admin queue depth (NVME_AQ_DEPTH), as nvmet. */
     public static final int ASQSZ = 32;
-    /** TREQ of every entry: bits 1:0 = 0 (secure channel not specified: 1 or 2 would make libnvme use TLS), bit 2. */
+    /**
+     * TREQ of an entry without a secure channel: bits 1:0 = 0 (not specified: 1 or 2 make libnvme use TLS), bit 2.
+     * A port with a secure channel adds its bits 1:0 ({@link #treq}).
+     */
     public static final int TREQ = DiscoveryLogPage.TREQ_SQFLOW_DISABLE_SUPPORTED;
     /** EFLAGS of the SUBTYPE 3 entry. */
     public static final int EFLAGS_CURRENT = DiscoveryLogPage.EFLAGS_DUPRETINFO | DiscoveryLogPage.EFLAGS_EPCSD;
@@ -159,8 +164,10 @@ public final class DiscoveryCommandSet implements AdminCommandSet {
     public List<DiscoveryLogPage.Entry> entries(CatalogView.Snapshot s, String hostNqn, String reachedAddress) {
         List<DiscoveryLogPage.Entry> out = new ArrayList<>();
         Self me = self.apply(s);
-        out.add(new DiscoveryLogPage.Entry(family(me.adrfam()), DiscoveryLogPage.SUBTYPE_CURRENT_DISCOVERY, TREQ,
-                me.portId(), ASQSZ, EFLAGS_CURRENT, Integer.toString(me.trsvcid()), nqn, or(me.traddr(), reachedAddress)));
+        SecureChannel mine = portScoped ? s.ports().stream().filter(p -> p.id() == me.portId()).findFirst()
+                .map(PortSpec::secureChannel).orElse(SecureChannel.NOT_SPECIFIED) : SecureChannel.NOT_SPECIFIED;
+        out.add(new DiscoveryLogPage.Entry(family(me.adrfam()), DiscoveryLogPage.SUBTYPE_CURRENT_DISCOVERY, treq(mine),
+                me.portId(), ASQSZ, EFLAGS_CURRENT, Integer.toString(me.trsvcid()), nqn, or(me.traddr(), reachedAddress), mine.sectype()));
         if (!catalog.global().enabled()) return out;
         for (PortSpec p : s.ports()) {
             if (!ports.test(p)) continue;
@@ -168,8 +175,8 @@ public final class DiscoveryCommandSet implements AdminCommandSet {
             for (SubsystemSpec sub : s.subsystems()) {
                 if (!p.exports(sub.nqn())) continue;
                 if (!sub.allowAnyHost() && !sub.hosts().contains(hostNqn)) continue;
-                out.add(new DiscoveryLogPage.Entry(family(p.adrfam()), DiscoveryLogPage.SUBTYPE_NVM, TREQ,
-                        p.id(), ASQSZ, 0, Integer.toString(p.trsvcid()), sub.nqn(), traddr));
+                out.add(new DiscoveryLogPage.Entry(family(p.adrfam()), DiscoveryLogPage.SUBTYPE_NVM, treq(p.secureChannel()),
+                        p.id(), ASQSZ, 0, Integer.toString(p.trsvcid()), sub.nqn(), traddr, p.secureChannel().sectype()));
             }
         }
         for (ReferralSpec r : catalog.referrals()) {
@@ -182,12 +189,17 @@ public final class DiscoveryCommandSet implements AdminCommandSet {
             for (PortSpec p : s.ports()) {
                 if (ports.test(p)) continue;
                 // the discovery controller on another nvmegate port: persistent connections supported (EPCSD)
-                out.add(new DiscoveryLogPage.Entry(family(p.adrfam()), DiscoveryLogPage.SUBTYPE_REFERRAL, TREQ,
+                out.add(new DiscoveryLogPage.Entry(family(p.adrfam()), DiscoveryLogPage.SUBTYPE_REFERRAL, treq(p.secureChannel()),
                         p.id(), ASQSZ, DiscoveryLogPage.EFLAGS_EPCSD, Integer.toString(p.trsvcid()), Opcodes.DISCOVERY_NQN,
-                        or(advertised(p), reachedAddress)));
+                        or(advertised(p), reachedAddress), p.secureChannel().sectype()));
             }
         }
         return out;
+    }
+
+    /** TREQ of an entry for a port with secure channel {@code sc}: {@link #TREQ} with bits 1:0 = its TREQ. */
+    static int treq(SecureChannel sc) {
+        return TREQ | sc.treq;
     }
 
     /** The TRADDR a port publishes: its advertised address, else its non-wildcard address, else null (the reached one). */

@@ -17,6 +17,8 @@ import java.util.List;
  *   TREQ u8 @3  PORTID le16 @4  CNTLID le16 @6 (0xFFFF dynamic)  ASQSZ le16 @8  EFLAGS le16 @10
  *   TRSVCID @32 (32, ASCII, NUL padded)  SUBNQN @256 (256)  TRADDR @512 (256)  TSAS @768 (256; TCP: SECTYPE @768)
  * </pre>
+ * TREQ bits 1:0 (secure channel): 00b not specified, 01b required, 10b not required; TSAS SECTYPE (NVMe/TCP 1.1
+ * section 3.6.1, Linux {@code NVMF_TCP_SECTYPE_*}): 0 none, 1 TLS 1.2, 2 TLS 1.3.
  */
 public final class DiscoveryLogPage {
     private DiscoveryLogPage() {}
@@ -32,9 +34,13 @@ public final class DiscoveryLogPage {
     /** EFLAGS bit 1 EPCSD: explicit persistent connections to this discovery controller are supported. */
     public static final int EFLAGS_EPCSD = 1 << 1;
 
-    /** One log entry. */
+    /** One log entry; {@code sectype} is TSAS SECTYPE. */
     public record Entry(int adrfam, int subtype, int treq, int portId, int asqsz, int eflags, String trsvcid,
-                        String subnqn, String traddr) {
+                        String subnqn, String traddr, int sectype) {
+        /** An entry with no security (SECTYPE 0). */
+        public Entry(int adrfam, int subtype, int treq, int portId, int asqsz, int eflags, String trsvcid, String subnqn, String traddr) {
+            this(adrfam, subtype, treq, portId, asqsz, eflags, trsvcid, subnqn, traddr, 0);
+        }
     }
 
     public static Buffer encode(long genctr, List<Entry> entries) {
@@ -49,7 +55,7 @@ public final class DiscoveryLogPage {
             put(b, o + 32, 32, e.trsvcid());
             put(b, o + 256, 256, e.subnqn());
             put(b, o + 512, 256, e.traddr());
-            b.put(o + 768, (byte) 0); // TSAS SECTYPE: no security
+            b.put(o + 768, (byte) e.sectype()); // TSAS SECTYPE
         }
         return Buffer.buffer(b.array());
     }

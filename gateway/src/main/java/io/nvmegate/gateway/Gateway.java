@@ -78,7 +78,8 @@ public final class Gateway {
         catalog.onChange(new NamespaceNotices(registry, catalog.current()));
         catalog.onChange(new io.nvmegate.discovery.DiscoveryNotices(registry, catalog.current())); // port discovery controllers
         listeners = new PortListeners(vertx, options.id(), options.transport(),
-                p -> new FabricsConnect(resolver(p), registry, PortListeners.transport(p, options.transport()), vertx, auth));
+                p -> new FabricsConnect(resolver(p), registry, PortListeners.transport(p, options.transport()), vertx, auth),
+                p -> new PortPsks(catalog, p.id()));
         catalog.onChange(snap -> { // live reconfiguration: listeners and existing controllers follow the catalog
             boolean enabled = catalog.global().enabled();
             HostAccess.enforce(registry, snap, enabled, listeners); // first: the listeners still tell each connection's port

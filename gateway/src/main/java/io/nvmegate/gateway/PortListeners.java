@@ -3,6 +3,8 @@ package io.nvmegate.gateway;
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.catalog.PortSpec;
 import io.nvmegate.fabrics.FabricsConnect;
+import io.nvmegate.tls.TlsPolicy;
+import io.nvmegate.tls.TlsPskSource;
 import io.nvmegate.transport.NvmeTcpServer;
 import io.nvmegate.controller.TransportConfig;
 import io.vertx.core.Future;
@@ -34,10 +36,18 @@ final class PortListeners {
     private final String gatewayId;
     private final TransportConfig transport;
     private final Function<PortSpec, FabricsConnect> connect;
+    private final Function<PortSpec, TlsPskSource> psks;
     private final Map<Integer, Listener> listeners = new LinkedHashMap<>();
     private boolean stopped;
 
     PortListeners(Vertx vertx, String gatewayId, TransportConfig transport, Function<PortSpec, FabricsConnect> connect) {
+        this(vertx, gatewayId, transport, connect, p -> TlsPskSource.NONE);
+    }
+
+    /** @param psks where a port's listener finds the TLS PSKs of its hosts (used when the port's treq offers TLS) */
+    PortListeners(Vertx vertx, String gatewayId, TransportConfig transport, Function<PortSpec, FabricsConnect> connect,
+                  Function<PortSpec, TlsPskSource> psks) {
+        this.psks = psks;
         this.vertx = vertx;
         this.gatewayId = gatewayId;
         this.transport = transport;
@@ -74,10 +84,14 @@ final class PortListeners {
         return l != null && enabled && want != null && want.servedBy(gatewayId) && stays(l.spec(), want);
     }
 
-    /** A listener opened for {@code have} serves {@code want} unchanged: same address, service ID and limits. */
+    /**
+     * A listener opened for {@code have} serves {@code want} unchanged: same address, service ID, limits and secure
+     * channel (a changed treq reopens the listener, so no plaintext connection outlives a switch to required).
+     */
     private static boolean stays(PortSpec have, PortSpec want) {
         return want != null && want.traddr().equals(have.traddr()) && want.trsvcid() == have.trsvcid()
-                && want.inCapsuleDataSize() == have.inCapsuleDataSize() && want.maxQueueSize() == have.maxQueueSize();
+                && want.inCapsuleDataSize() == have.inCapsuleDataSize() && want.maxQueueSize() == have.maxQueueSize()
+                && want.treq().equals(have.treq());
     }
 
     /** Address literals compared as addresses ({@code ::1} and {@code 0:0:0:0:0:0:0:1} are one). */
@@ -112,7 +126,8 @@ final class PortListeners {
         List<Future<NvmeTcpServer>> started = new ArrayList<>();
         for (PortSpec p : desired.values()) {
             if (listeners.containsKey(p.id())) continue;
-            NvmeTcpServer s = new NvmeTcpServer(vertx, p.traddr(), p.trsvcid(), transport(p, transport), connect.apply(p));
+            NvmeTcpServer s = new NvmeTcpServer(vertx, p.traddr(), p.trsvcid(), transport(p, transport), connect.apply(p),
+                    new TlsPolicy(p.secureChannel(), psks.apply(p)));
             listeners.put(p.id(), new Listener(p, s));
             started.add(s.listen().onFailure(e -> forget(p.id(), s, e)));
         }

@@ -119,19 +119,21 @@ final class ResourceCommands {
                    @Option(names = "--trsvcid") Integer trsvcid, @Option(names = "--advertise") String advertise,
                    @Option(names = "--gateway") String gateway,
                    @Option(names = "--in-capsule-data-size", description = "bytes, multiple of 16, 1024..131072 (default 8192)") Integer icd,
-                   @Option(names = "--max-queue-size", description = "16..1024 (default 128)") Integer mqs) {
+                   @Option(names = "--max-queue-size", description = "16..1024 (default 128)") Integer mqs,
+                   @Option(names = "--treq", description = "secure channel: not-specified (default, plaintext), not-required (TLS 1.3 PSK or plaintext), required (TLS 1.3 only)") String treq) {
             return c.run(a -> a.post("/ports", Body.of("id", id, "trtype", trtype, "adrfam", adrfam, "traddr", traddr,
                     "trsvcid", trsvcid, "advertisedAddress", advertise, "gateway", gateway,
-                    "inCapsuleDataSize", icd, "maxQueueSize", mqs)));
+                    "inCapsuleDataSize", icd, "maxQueueSize", mqs, "treq", treq)));
         }
 
         @Command(name = "update", description = "Change a port.")
         int update(@Mixin Connection c, @Parameters(paramLabel = "ID") int id, @Option(names = "--adrfam") String adrfam,
                    @Option(names = "--traddr") String traddr, @Option(names = "--trsvcid") Integer trsvcid,
                    @Option(names = "--advertise") String advertise, @Option(names = "--gateway") String gateway,
-                   @Option(names = "--in-capsule-data-size") Integer icd, @Option(names = "--max-queue-size") Integer mqs) {
+                   @Option(names = "--in-capsule-data-size") Integer icd, @Option(names = "--max-queue-size") Integer mqs,
+                   @Option(names = "--treq", description = "not-specified, not-required, required") String treq) {
             return c.run(a -> a.patch("/ports/" + id, Body.of("adrfam", adrfam, "traddr", traddr, "trsvcid", trsvcid,
-                    "advertisedAddress", advertise, "gateway", gateway, "inCapsuleDataSize", icd, "maxQueueSize", mqs)));
+                    "advertisedAddress", advertise, "gateway", gateway, "inCapsuleDataSize", icd, "maxQueueSize", mqs, "treq", treq)));
         }
 
         @Command(name = "delete", description = "Delete a port.")
@@ -157,7 +159,7 @@ final class ResourceCommands {
         }
     }
 
-    @Command(name = "host", description = "Hosts (host NQN and DH-HMAC-CHAP settings). Keys are shown as <set> unless --secrets.")
+    @Command(name = "host", description = "Hosts (host NQN, DH-HMAC-CHAP settings, TLS PSK). Keys are shown as <set> unless --secrets.")
     static final class Host {
         @Command(name = "list", description = "List hosts.")
         int list(@Mixin Connection c, @Option(names = "--secrets", description = "show the keys (else <set>)") boolean secrets) {
@@ -174,17 +176,19 @@ final class ResourceCommands {
                 + "(DHHC-1, transformed with --hash, as nvme gen-dhchap-key) and print them this once.")
         int create(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn, @Mixin Keys keys,
                    @Option(names = "--hash", description = "sha256 (default), sha384, sha512") String hash,
-                   @Option(names = "--dh-group", description = "null, ffdhe2048 .. ffdhe8192") String group) {
+                   @Option(names = "--dh-group", description = "null, ffdhe2048 .. ffdhe8192") String group,
+                   @Option(names = "--tls-psk", description = "TLS PSK, NVMeTLSkey-1:<hh>:<base64>: (nvme gen-tls-key)") String tlsPsk) {
             return keys.send(c, hash, (a, key, ctrlKey) -> a.post("/hosts",
-                    Body.of("nqn", nqn, "dhchapKey", key, "dhchapCtrlKey", ctrlKey, "hash", hash, "dhGroup", group)));
+                    Body.of("nqn", nqn, "dhchapKey", key, "dhchapCtrlKey", ctrlKey, "hash", hash, "dhGroup", group, "tlsPsk", tlsPsk)));
         }
 
         @Command(name = "update", description = "Change a host; a new key (--dhchap-key, --generate-key) is used by "
                 + "connections made from now on (key rotation).")
         int update(@Mixin Connection c, @Parameters(paramLabel = "NQN") String nqn, @Mixin Keys keys,
-                   @Option(names = "--hash") String hash, @Option(names = "--dh-group") String group) {
+                   @Option(names = "--hash") String hash, @Option(names = "--dh-group") String group,
+                   @Option(names = "--tls-psk", description = "TLS PSK, NVMeTLSkey-1:<hh>:<base64>:") String tlsPsk) {
             return keys.send(c, hash, (a, key, ctrlKey) -> a.patch("/hosts/" + seg(nqn),
-                    Body.of("dhchapKey", key, "dhchapCtrlKey", ctrlKey, "hash", hash, "dhGroup", group)));
+                    Body.of("dhchapKey", key, "dhchapCtrlKey", ctrlKey, "hash", hash, "dhGroup", group, "tlsPsk", tlsPsk)));
         }
 
         @Command(name = "delete", description = "Delete a host.")
