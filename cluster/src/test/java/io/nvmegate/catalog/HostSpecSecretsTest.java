@@ -14,12 +14,13 @@ class HostSpecSecretsTest {
     // DHHC-1 secrets with a valid CRC-32 (nvme gen-dhchap-key form); only their Base64 part is a secret
     static final String KEY = "DHHC-1:01:MTa+MrOZmm8PmZmuErVNY301oPff7yD8BmgK7TQbFhjQDUYb:";
     static final String CTRL = "DHHC-1:03:y02nrpx+fj3b05WkX7oIhEuADBTVFJbS2jzuIvVTINctErZTHCMQdJ0cN/3qrTwpBYBiPHNBqJfv9mLMzTJ0bC/eQKY=:";
+    static final String PSK = io.nvmegate.protocol.tls.ConfiguredPsk.generate(io.nvmegate.protocol.tls.PskHash.SHA256).encode();
     static final String NQN = "nqn.2014-08.org.nvmexpress:uuid:0f9c0000-1111-2222-3333-444455556666";
 
     private static String base64(String dhhc) { return dhhc.split(":")[2]; }
 
     private static HostSpec keyed() {
-        return HostSpec.fromJson(JsonObject.of("nqn", NQN, "dhchapKey", KEY, "dhchapCtrlKey", CTRL, "hash", "sha384"));
+        return HostSpec.fromJson(JsonObject.of("nqn", NQN, "dhchapKey", KEY, "dhchapCtrlKey", CTRL, "hash", "sha384", "tlsPsk", PSK));
     }
 
     @Test
@@ -36,7 +37,7 @@ class HostSpecSecretsTest {
         JsonObject full = h.toJson();
         JsonObject shown = h.toRedactedJson();
         for (String f : HostSpec.SECRET_FIELDS) assertThat(shown.getString(f)).as(f).isEqualTo(HostSpec.SECRET_SET);
-        assertThat(shown.copy().put("dhchapKey", KEY).put("dhchapCtrlKey", CTRL)).isEqualTo(full);
+        assertThat(shown.copy().put("dhchapKey", KEY).put("dhchapCtrlKey", CTRL).put("tlsPsk", PSK)).isEqualTo(full);
         assertThat(full.getString("dhchapKey")).as("storage keeps the key").isEqualTo(KEY);
         assertThat(HostSpec.fromJson(full)).isEqualTo(h);
         // unset secrets stay absent (not "<set>")
