@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * DH-HMAC-CHAP_Reply (host to controller, Authentication Send), {@code struct nvmf_auth_dhchap_reply_data}:
  * header (01h, 02h, T_ID @4), HL @6, reserved @7, CVALID @8 (bit 0: C2 present; bits 7:1 reserved), reserved @9,
- * DHVLEN (le16) @10, SEQNUM S2 (le32) @12 (0: no controller authentication), R1 [HL] @16, C2 [HL] @16+HL (zero when
+ * DHVLEN (le16) @10, SEQNUM S2 (le32) @12 (meaningful only with CVALID; the Linux host sets it anyway), R1 [HL] @16, C2 [HL] @16+HL (zero when
  * CVALID is 0), the host's DH value [DHVLEN] @16+2·HL. Length 16 + 2·HL + DHVLEN.
  *
  * @param tid       T_ID
@@ -69,7 +69,9 @@ public record DhchapReply(int tid, byte[] response, byte[] challenge, int seqnum
     }
 
     /**
-     * @throws DhchapException INCORRECT_PAYLOAD for an HL that is no hash's length, reserved bits set, a SEQNUM
+     * A SEQNUM without CVALID is read as 0 (unidirectional), as nvmet does.
+     *
+     * @throws DhchapException INCORRECT_PAYLOAD for an HL that is no hash's length, reserved bits set, C2 bytes
      *         without CVALID, a short message (nvmet: {@code 16 + 2·hl + dhvlen > tl}) or nonzero padding
      */
     static DhchapReply decode(AuthCodec.Reader r) throws DhchapException {
@@ -80,12 +82,13 @@ public record DhchapReply(int tid, byte[] response, byte[] challenge, int seqnum
         int hl = r.u8(6), cvalid = r.u8(8), dhvlen = r.u16(10), seqnum = r.u32(12);
         if (DhchapHash.fromLength(hl).isEmpty()) throw new DhchapException(DhchapFailureReason.INCORRECT_PAYLOAD, "HL " + hl);
         if ((cvalid & ~1) != 0) throw new DhchapException(DhchapFailureReason.INCORRECT_PAYLOAD, "CVALID reserved bits set");
-        if (cvalid == 0 && seqnum != 0) throw new DhchapException(DhchapFailureReason.INCORRECT_PAYLOAD, "SEQNUM without C2");
         int end = RVAL + 2 * hl + dhvlen;
         r.need(end, "DH-HMAC-CHAP_Reply with HL " + hl + " DHVLEN " + dhvlen);
         if (cvalid == 0) r.zero(RVAL + hl, RVAL + 2 * hl, "C2 without CVALID");
         r.padding(end);
-        return new DhchapReply(r.tid(), r.bytes(RVAL, hl), cvalid == 1 ? r.bytes(RVAL + hl, hl) : null, seqnum,
+        // SEQNUM counts only with CVALID: the Linux host sends its S2 in every Reply, and nvmet reads it only when
+        // CVALID is set (fabrics-cmd-auth.c nvmet_auth_reply)
+        return new DhchapReply(r.tid(), r.bytes(RVAL, hl), cvalid == 1 ? r.bytes(RVAL + hl, hl) : null, cvalid == 1 ? seqnum : 0,
                 r.bytes(RVAL + 2 * hl, dhvlen));
     }
 }

@@ -137,12 +137,25 @@ class AuthMessageTest {
         reject(Arrays.copyOf(ok, 15), DhchapFailureReason.INCORRECT_PAYLOAD);
     }
 
+    /**
+     * The Linux host (6.12, {@code nvme_auth_set_dhchap_reply_data}) fills SEQNUM with its S2 even when it does not
+     * authenticate the controller (CVALID 0, C2 zeroed); nvmet reads S2 only when CVALID is set. Refusing it refused
+     * every unidirectional connect of the kernel host (e2e/auth.sh).
+     */
+    @Test
+    void replyWithSeqnumButNoC2IsUnidirectional() throws DhchapException {
+        byte[] b = set(new DhchapReply(3, C32, null, 0, new byte[0]).encode(), 12, 0x2A);
+        DhchapReply d = (DhchapReply) AuthMessage.decode(b);
+        assertThat(d.bidirectional()).isFalse();
+        assertThat(d.c2()).isEmpty();
+        assertThat(d.seqnum()).isZero();
+    }
+
     @Test
     void malformedReplyAndSuccess() {
         byte[] ok = new DhchapReply(3, C32, null, 0, new byte[0]).encode();
         reject(set(ok, 6, 33), DhchapFailureReason.INCORRECT_PAYLOAD);           // HL
         reject(set(ok, 8, 2), DhchapFailureReason.INCORRECT_PAYLOAD);            // CVALID reserved bit
-        reject(set(ok, 12, 1), DhchapFailureReason.INCORRECT_PAYLOAD);           // SEQNUM without C2
         reject(set(ok, 16 + 32, 1), DhchapFailureReason.INCORRECT_PAYLOAD);      // C2 bytes without CVALID
         reject(set(ok, 10, 1), DhchapFailureReason.INCORRECT_PAYLOAD);           // DHVLEN beyond the data
         reject(Arrays.copyOf(ok, 79), DhchapFailureReason.INCORRECT_PAYLOAD);
