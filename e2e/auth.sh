@@ -9,15 +9,16 @@
 #   2. starts `nvmegate all` (I/O 127.0.0.1:25420 advertised as 10.0.2.2, discovery 25009, API 25080) with one
 #      subsystem (allowAnyHost false) and creates every case's host (dhchapKey, dhchapCtrlKey, hash, dhGroup) and
 #      its link through the management API;
-#   3. boots ONE guest (vm.sh -t, default 300 s) running e2e/guest/auth-guest.sh: every case first against the
+#   3. boots ONE guest (vm.sh -t, default 360 s) running e2e/guest/auth-guest.sh: every case first against the
 #      kernel's own target in the guest (nvmet configfs dhchap_key/dhchap_ctrl_key/dhchap_hash/dhchap_dhgroup, the
 #      reference), then against nvmegate: connect, 1 MiB written and read back, disconnect; a refused connect must
 #      leave no controller and no device;
 #   4. prints each target's outcome per case side by side and where the transcripts are. Exit 0 only if every
 #      case behaved as expected on both targets.
 #
-# usage: e2e/auth.sh [--jar PATH] [--results DIR] [--timeout S] [--nvmet-only]
-#   --nvmet-only   only the reference half (kernel nvmet in the guest; no jar needed)
+# usage: e2e/auth.sh [--jar PATH] [--results DIR] [--timeout S] [--nvmet-only | --nvmegate-only]
+#   --nvmet-only     only the reference half (kernel nvmet in the guest; no jar needed)
+#   --nvmegate-only  only the nvmegate half
 # Environment: NVME_HOST_STATE (default /var/lib/nvme-host-6.12) and NVME_HOST_KERNEL_SUITE (default
 #   bookworm-backports) select the guest kernel (e2e/nvme-host/README.md); JAVA, JAVA_OPTS, E2E_KEEP_DATA=1.
 # Results: cases.tsv (holds the test secrets), transcript-nvmet.txt, transcript-nvmegate.txt (secrets shortened),
@@ -35,13 +36,14 @@ PORT=25420 DPORT=25009 APIPORT=25080
 API=http://127.0.0.1:$APIPORT/api/v1
 
 jar=${NVMEGATE_JAR:-$ROOT/launcher/target/nvmegate.jar}
-results="" vm_timeout=300 gate=1
+results="" vm_timeout=360 gate=1 nvmet=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar) jar=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
     --timeout) vm_timeout=$2; shift 2 ;;
     --nvmet-only) gate=0; shift ;;
+    --nvmegate-only) nvmet=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "auth.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -124,11 +126,12 @@ JSON
   start_jar_target "$results/target.log" 60 "$PORT $DPORT $APIPORT" -- all --config "$results/config.json" \
     --data "$DATA" --port "$PORT" --discovery-port "$DPORT" --bind 127.0.0.1 --advertise 10.0.2.2 --api-port "$APIPORT"
   target_note="listening on $PORT after $(secs "$ts" "$(now)") s"
-  api() {  # api METHOD PATH JSON: the management API; the answer goes to api.log (never the request: it holds keys)
-    echo "$1 $2" >> "$results/api.log"
-    curl -sS -f -X "$1" -H 'content-type: application/json' -d "$3" "$API$2" >> "$results/api.log" 2>&1 \
-      || { tail -n 3 "$results/api.log"; die "$1 $2 refused"; }
-    echo >> "$results/api.log"
+  api() {  # api METHOD PATH JSON: the management API; api.log gets the status code only (request and answer hold keys)
+    local code
+    code=$(curl -sS -o "$results/api.answer" -w '%{http_code}' -X "$1" -H 'content-type: application/json' -d "$3" \
+           "$API$2" 2>> "$results/api.log") || code="curl failed"
+    echo "$1 $2 -> $code" >> "$results/api.log"
+    case "$code" in 2??) rm -f "$results/api.answer" ;; *) die "$1 $2 refused ($code): $(head -c 300 "$results/api.answer")" ;; esac
   }
   while IFS=$'\t' read -r id hnqn _ hash group tkey tckey _; do
     [[ $id != \#* ]] || continue
@@ -140,9 +143,8 @@ JSON
   done < "$results/cases.tsv"
   log "target pid $TPID: $target_note; $n hosts created and linked through the API ($results/api.log)"
   gate_args=(--gate "10.0.2.2:$PORT:$NQN")
-else
-  gate_args=()
 fi
+[ $nvmet = 1 ] || gate_args+=(--no-nvmet)
 
 # --- 3. guest ------------------------------------------------------------------------------------
 bash "$NH/setup.sh"
@@ -178,7 +180,7 @@ if [ -s "$results/summary.tsv" ]; then
   column -t -s $'\t' "$results/table.tsv" | sed 's/^/[auth]   /'
 fi
 grep '^auth: ' "$results/guest.log" | tail -1 | sed 's/^/[auth] guest: /' || true
-log "transcripts:   $results/transcript-nvmet.txt$([ $gate = 1 ] && echo " $results/transcript-nvmegate.txt")"
+log "transcripts:   $([ $nvmet = 1 ] && echo "$results/transcript-nvmet.txt ")$([ $gate = 1 ] && echo "$results/transcript-nvmegate.txt")"
 log "total:         $(secs "$T0" "$(now)") s"
 if [ $ok = 1 ]; then log "RESULT: PASS"; exit 0; fi
 [ $gate = 0 ] || tail -n 40 "$results/target.log" | sed 's/^/  target| /'
