@@ -43,11 +43,11 @@ klen() {  # the key's length in bytes: base64 length * 3/4 - padding - 4 (CRC)
   [[ $b == *== ]] && pad=2
   echo $(( ${#b} * 3 / 4 - pad - 4 ))
 }
-attr() { local v=""; read -r v < "$1" 2>/dev/null; echo "$v"; }
+attr() { local v=""; [ -r "$1" ] && read -r v < "$1"; echo "$v"; }
 ctrls_of() {  # ctrls_of SUBNQN: the kernel's controllers of that subsystem
   local c v
   for c in /sys/class/nvme/nvme*; do
-    v=""; read -r v < "$c/subsysnqn" 2>/dev/null
+    v=""; [ -r "$c/subsysnqn" ] && read -r v < "$c/subsysnqn"
     [ "$v" = "$1" ] && echo "${c##*/}"
   done
   return 0
@@ -57,7 +57,7 @@ devs_of() {  # devs_of SUBNQN: its namespaces' block devices
   for b in /sys/block/nvme*n*; do
     n=${b##*/}
     [[ $n =~ ^nvme[0-9]+n[0-9]+$ ]] || continue  # not the hidden per-path nvmeXcYnZ
-    v=""; read -r v < "$b/device/subsysnqn" 2>/dev/null
+    v=""; [ -r "$b/device/subsysnqn" ] && read -r v < "$b/device/subsysnqn"
     [ "$v" = "$1" ] && echo "/dev/$n"
   done
   return 0
