@@ -3,17 +3,29 @@
 # stops at the first that fails (later phases are not run), then prints each phase's time and rc:
 #   1. mvn -B verify: builds all modules, runs the unit and integration tests (JUnit, real
 #      sockets, RocksDB, Hazelcast on 127.0.0.1), produces launcher/target/nvmegate.jar
+#   then, for each guest kernel of E2E_KERNELS (default "6.1 6.12"), the guest e2e:
 #   2. e2e/walking-skeleton.sh: discover, connect, Identify, ext4 I/O with the real Linux host
 #   3. e2e/conformance.sh: the nvme-cli conformance matrix (docs/conformance.md)
 #   4. e2e/embedded.sh: the embedded target (io.nvmegate.embedded) seen by the Linux host
 #   5. e2e/control-plane.sh: live reconfiguration through the management API and `nvmegate ctl`
 #   6. e2e/discovery.sh: the discovery service (discover, connect-all, discovery AEN)
 #   7. e2e/reservations.sh: NVMe reservations between two host identities (nvme resv-*)
-# Phases 2-7 boot a QEMU guest with the kernel host: they need root and e2e/nvme-host/setup.sh
-# (see e2e/README.md). Exits non-zero if any phase fails.
+#   8. e2e/auth.sh (6.12 only): DH-HMAC-CHAP with the kernel host against kernel nvmet (the reference) and, when
+#      E2E_AUTH=1, against nvmegate too (E2E_AUTH=0: `auth.sh --nvmet-only`)
+# Guest kernels (e2e/nvme-host/README.md): 6.1 = Debian 12's (state /var/lib/nvme-host), 6.12 = bookworm-backports'
+# (state /var/lib/nvme-host-6.12: in-band authentication and NVMe/TCP TLS built). The e2e phases boot a QEMU guest
+# with the kernel host: they need root and e2e/nvme-host/setup.sh for each kernel (.ci/run does both; see
+# e2e/README.md). Exits non-zero if any phase fails.
+# Environment: E2E_KERNELS ("6.1 6.12", "6.12", ...), E2E_AUTH (below), E2E_SKIP_MVN=1 (use the built jar).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export HZ_PHONE_HOME_ENABLED=false
+
+# e2e/auth.sh's nvmegate half needs nvmegate to enforce DH-HMAC-CHAP (issue 16): until then it fails by design, and
+# E2E_AUTH=0 runs only the reference half (kernel host against kernel nvmet). Once enforcement is on main, change
+# the default below to 1 (or run with E2E_AUTH=1).
+E2E_AUTH=${E2E_AUTH:-0}
+E2E_KERNELS=${E2E_KERNELS:-"6.1 6.12"}
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
@@ -37,10 +49,31 @@ report() {
 }
 trap report EXIT
 
-phase "mvn -B verify" mvn -B verify
-phase "e2e walking skeleton" e2e/walking-skeleton.sh
-phase "e2e conformance" e2e/conformance.sh
-phase "e2e embedded target" e2e/embedded.sh
-phase "e2e control plane" e2e/control-plane.sh
-phase "e2e discovery" e2e/discovery.sh
-phase "e2e reservations" e2e/reservations.sh
+[ "${E2E_SKIP_MVN:-0}" = 1 ] || phase "mvn -B verify" mvn -B verify
+
+# kernel K: runs the rest of the line with that guest kernel's state (and apt suite, for setup.sh)
+kernel() {
+  local k=$1
+  shift
+  case "$k" in
+    6.1) env -u NVME_HOST_KERNEL_SUITE NVME_HOST_STATE=/var/lib/nvme-host "$@" ;;
+    6.12) env NVME_HOST_STATE=/var/lib/nvme-host-6.12 NVME_HOST_KERNEL_SUITE=bookworm-backports "$@" ;;
+    *) echo "test.sh: unknown guest kernel $k (6.1, 6.12)" >&2; return 2 ;;
+  esac
+}
+for k in $E2E_KERNELS; do
+  phase "e2e walking skel $k" kernel "$k" e2e/walking-skeleton.sh
+  phase "e2e conformance $k" kernel "$k" e2e/conformance.sh
+  phase "e2e embedded $k" kernel "$k" e2e/embedded.sh
+  phase "e2e control plane $k" kernel "$k" e2e/control-plane.sh
+  phase "e2e discovery $k" kernel "$k" e2e/discovery.sh
+  phase "e2e reservations $k" kernel "$k" e2e/reservations.sh
+  if [ "$k" = 6.12 ]; then
+    if [ "$E2E_AUTH" = 1 ]; then
+      phase "e2e auth $k" kernel "$k" e2e/auth.sh
+    else
+      echo "[test.sh] e2e auth: reference half only (E2E_AUTH=0 at the top of test.sh: nvmegate half off)"
+      phase "e2e auth nvmet $k" kernel "$k" e2e/auth.sh --nvmet-only
+    fi
+  fi
+done

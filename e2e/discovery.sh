@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# discovery.sh - the discovery service with the real Linux host (nvme-cli 2.3 / libnvme 1.3, kernel 6.1).
+# discovery.sh - the discovery service with the real Linux host (nvme-cli 2.3 / libnvme 1.3, kernel 6.1 or 6.12).
 # Runs on the build machine (Debian 12, root): starts `nvmegate all` on 127.0.0.1 with three
 # host-restricted subsystems on two I/O ports (advertised as 10.0.2.2), a unique discovery NQN,
 # the discovery service on 29009 and the management API on 29080, then boots ONE QEMU guest

@@ -8,7 +8,9 @@
 #  3. Extracts an uncompressed vmlinux (booted via PVH: ~3 s faster under TCG).
 #  4. Builds the initramfs (lib/mkinitramfs.sh) and records which accelerator works.
 # Options: --refresh  re-download the kernel even if one is unpacked already.
-# Environment: NVME_HOST_STATE (default /var/lib/nvme-host), NVME_HOST_APT_UPDATED=1 (skip apt-get update).
+# Environment: NVME_HOST_STATE (default /var/lib/nvme-host), NVME_HOST_APT_UPDATED=1 (skip apt-get update),
+#   NVME_HOST_KERNEL_SUITE (e.g. bookworm-backports: the kernel from that suite, read through a private apt source
+#   list under NVME_HOST_STATE; use it with its own NVME_HOST_STATE, e.g. /var/lib/nvme-host-6.12).
 set -euo pipefail
 NH_PROG=setup
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -18,7 +20,7 @@ refresh=0
 [ "$(id -u)" = 0 ] || nh_die "run as root"
 
 PKGS=(qemu-system-x86 nvme-cli fio busybox-static kmod cpio gzip xz-utils jq e2fsprogs
-      iproute2 procps util-linux coreutils socat)
+      iproute2 procps util-linux coreutils socat zstd)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -36,15 +38,31 @@ fi
 
 mkdir -p "$NVME_HOST_STATE"
 if [ $refresh = 1 ] || ! nh_load_kernel_state; then
-  apt_update
-  kpkg=$(apt-cache depends "$NVME_HOST_KERNEL_META" 2>/dev/null \
+  apt_k=()
+  if [ -n "$NVME_HOST_KERNEL_SUITE" ]; then
+    # a private source list for the kernel suite (e.g. bookworm-backports); the machine's apt config is untouched
+    a=$NVME_HOST_STATE/apt; mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+    # the machine's own Debian archive (not -security): deb822 "URIs:" lines, else active one-line "deb" entries
+    uri=$( { sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null
+             sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' /etc/apt/sources.list 2>/dev/null; } \
+           | tr ' ' '\n' | grep -E '/debian/?$' | head -1 || true)
+    [ -n "$uri" ] || nh_die "no Debian archive found in the machine's apt sources"
+    echo "deb $uri $NVME_HOST_KERNEL_SUITE main" > "$a/sources.list"
+    apt_k=(-o Dir::Etc::sourcelist="$a/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::Lists="$a/lists"
+           -o Dir::Cache="$a/cache")
+    nh_log "apt-get update ($NVME_HOST_KERNEL_SUITE, kernel only)"
+    apt-get "${apt_k[@]}" update -qq
+  else
+    apt_update
+  fi
+  kpkg=$(apt-cache "${apt_k[@]}" depends "$NVME_HOST_KERNEL_META" 2>/dev/null \
          | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
   [ -n "$kpkg" ] || nh_die "cannot resolve $NVME_HOST_KERNEL_META"
   kver=${kpkg#linux-image-}
   nh_log "downloading $kpkg"
   dl=$NVME_HOST_STATE/dl
   rm -rf "$dl"; mkdir -p "$dl"; chown _apt "$dl" 2>/dev/null || true
-  (cd "$dl" && apt-get download -qq "$kpkg")
+  (cd "$dl" && apt-get "${apt_k[@]}" download -qq "$kpkg")
   deb=$(ls "$dl"/*.deb)
   kdir=$NVME_HOST_STATE/kernel-$kver
   rm -rf "$kdir.tmp"; mkdir -p "$kdir.tmp"
@@ -55,11 +73,19 @@ if [ $refresh = 1 ] || ! nh_load_kernel_state; then
   # Uncompressed ELF kernel: QEMU boots it through its PVH entry, skipping the xz
   # decompressor (slow under TCG).
   bz=$kdir.tmp/boot/vmlinuz-$kver
-  off=$(LC_ALL=C grep -abo $'\xfd7zXZ\x00' "$bz" | head -1 | cut -d: -f1)
-  [ -n "$off" ] || nh_die "no xz payload in $bz"
-  tail -c +$((off + 1)) "$bz" | xz -dc --single-stream > "$kdir.tmp/vmlinux" 2>/dev/null || true
-  [ "$(head -c 4 "$kdir.tmp/vmlinux" | od -An -c | tr -d ' ')" = '177ELF' ] \
-    || nh_die "vmlinux extraction failed"
+  # xz (Debian 6.1) or zstd (Debian 6.12) payload; if neither can be extracted, QEMU boots the bzImage itself
+  off=$(LC_ALL=C grep -abo $'\xfd7zXZ\x00' "$bz" | head -1 | cut -d: -f1 || true)
+  if [ -n "$off" ]; then
+    tail -c +$((off + 1)) "$bz" | xz -dc --single-stream > "$kdir.tmp/vmlinux" 2>/dev/null || true
+  else
+    command -v zstd >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zstd >/dev/null 2>&1 || true
+    off=$(LC_ALL=C grep -abo $'\x28\xb5\x2f\xfd' "$bz" | head -1 | cut -d: -f1 || true)
+    [ -n "$off" ] && command -v zstd >/dev/null && { tail -c +$((off + 1)) "$bz" | zstd -dcq > "$kdir.tmp/vmlinux" 2>/dev/null || true; }
+  fi
+  if [ "$(head -c 4 "$kdir.tmp/vmlinux" 2>/dev/null | od -An -c | tr -d ' ')" != '177ELF' ]; then
+    nh_log "no uncompressed kernel extracted from $(basename "$bz"): booting the bzImage (slower start under TCG)"
+    cp "$bz" "$kdir.tmp/vmlinux"
+  fi
   rm -rf "$kdir"; mv "$kdir.tmp" "$kdir"
   rm -rf "$dl"
   echo "$kver" > "$NVME_HOST_STATE/kernel.ver"
