@@ -21,10 +21,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export HZ_PHONE_HOME_ENABLED=false
 
-# e2e/auth.sh's nvmegate half needs nvmegate to enforce DH-HMAC-CHAP (issue 16): until then it fails by design, and
-# E2E_AUTH=0 runs only the reference half (kernel host against kernel nvmet). Once enforcement is on main, change
-# the default below to 1 (or run with E2E_AUTH=1).
-E2E_AUTH=${E2E_AUTH:-0}
+# e2e/auth.sh runs every case against kernel nvmet (the reference) and nvmegate; E2E_AUTH=0 runs only the reference
+# half (kernel host against kernel nvmet), e.g. to tell a guest problem from an nvmegate one.
+E2E_AUTH=${E2E_AUTH:-1}
 E2E_KERNELS=${E2E_KERNELS:-"6.1 6.12"}
 
 now() { date +%s.%N; }
@@ -72,7 +71,7 @@ for k in $E2E_KERNELS; do
     if [ "$E2E_AUTH" = 1 ]; then
       phase "e2e auth $k" kernel "$k" e2e/auth.sh
     else
-      echo "[test.sh] e2e auth: reference half only (E2E_AUTH=0 at the top of test.sh: nvmegate half off)"
+      echo "[test.sh] e2e auth: reference half only (E2E_AUTH=0: nvmegate half off)"
       phase "e2e auth nvmet $k" kernel "$k" e2e/auth.sh --nvmet-only
     fi
   fi
