@@ -2,11 +2,7 @@ package io.nvmegate.control;
 
 import io.nvmegate.protocol.auth.DhchapSecret;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.zip.CRC32;
 
 /**
  * DH-HMAC-CHAP secrets in the NVMe representation (NVMe Base 2.0 section 8.13.5.8, as {@code nvme gen-dhchap-key}
@@ -22,7 +18,7 @@ public final class DhchapKeys {
     /** @param hash 0..3 (none, sha256, sha384, sha512); @param length 0 (default for the hash), 32, 48 or 64 */
     public static String generate(int hash, int length) {
         if (hash < 0 || hash > 3) throw ApiException.invalid("hash", "hash must be 0..3 or none, sha256, sha384, sha512");
-        int len = length != 0 ? length : hash == 2 ? 48 : hash == 3 ? 64 : 32;
+        int len = length != 0 ? length : DhchapSecret.defaultKeyLength(hash);
         if (len != 32 && len != 48 && len != 64) throw ApiException.invalid("length", "length must be 32, 48 or 64 bytes");
         return DhchapSecret.generate(hash, len, RANDOM).format();
     }
@@ -44,11 +40,7 @@ public final class DhchapKeys {
 
     /** @return the DHHC-1 representation of {@code key} with transform {@code hash} (0..3). */
     public static String encode(int hash, byte[] key) {
-        CRC32 crc = new CRC32();
-        crc.update(key);
-        ByteBuffer b = ByteBuffer.allocate(key.length + 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(key).putInt((int) crc.getValue());
-        return String.format("DHHC-1:%02d:%s:", hash, Base64.getEncoder().encodeToString(b.array()));
+        return DhchapSecret.of(hash, key).format();
     }
 
     /** @return the hash number for a name ("none", "sha256", "sha384", "sha512") or digits "0".."3". */

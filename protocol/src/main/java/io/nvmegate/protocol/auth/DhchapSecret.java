@@ -1,10 +1,11 @@
 package io.nvmegate.protocol.auth;
 
+import io.nvmegate.protocol.KeyInterchange;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.zip.CRC32;
 
@@ -109,33 +110,16 @@ public final class DhchapSecret {
         if (hh > 3) throw new InvalidSecretException("DH-HMAC-CHAP secret: transformation hash " + hh + " is not 00..03");
         String b64 = secret.substring(p + 3);
         if (b64.endsWith(":")) b64 = b64.substring(0, b64.length() - 1);
-        byte[] raw;
-        try {
-            raw = Base64.getDecoder().decode(b64);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSecretException("DH-HMAC-CHAP secret: invalid Base64");
-        }
-        try {
-            if (raw.length != 36 && raw.length != 52 && raw.length != 68) {
-                throw new InvalidSecretException("DH-HMAC-CHAP secret: decodes to " + raw.length + " bytes, must be 36, 52 or 68");
-            }
-            int n = raw.length - 4;
-            long stored = (raw[n] & 0xFFL) | (raw[n + 1] & 0xFFL) << 8 | (raw[n + 2] & 0xFFL) << 16 | (raw[n + 3] & 0xFFL) << 24;
-            if (stored != crc32(raw, n)) throw new InvalidSecretException("DH-HMAC-CHAP secret: CRC mismatch");
-            return new DhchapSecret(hh, Arrays.copyOf(raw, n));
-        } finally {
-            Arrays.fill(raw, (byte) 0);
-        }
+        return new DhchapSecret(hh, KeyInterchange.decode(b64, n -> n == 36 || n == 52 || n == 68, (fault, n) -> switch (fault) {
+            case BASE64 -> new InvalidSecretException("DH-HMAC-CHAP secret: invalid Base64");
+            case LENGTH -> new InvalidSecretException("DH-HMAC-CHAP secret: decodes to " + n + " bytes, must be 36, 52 or 68");
+            case CRC -> new InvalidSecretException("DH-HMAC-CHAP secret: CRC mismatch");
+        }));
     }
 
     /** @return {@code DHHC-1:hh:<base64>:}, the form {@link #parse} reads and nvme-cli prints */
     public String format() {
-        byte[] raw = Arrays.copyOf(key, key.length + 4);
-        long crc = crc32(key, key.length);
-        for (int i = 0; i < 4; i++) raw[key.length + i] = (byte) (crc >>> (8 * i));
-        String s = String.format("%s%02d:%s:", PREFIX, transformHashId, Base64.getEncoder().encodeToString(raw));
-        Arrays.fill(raw, (byte) 0);
-        return s;
+        return KeyInterchange.encode(PREFIX, transformHashId, key);
     }
 
     /** @return the transformation hash id hh: 0 none, 1..3 */
@@ -165,12 +149,6 @@ public final class DhchapSecret {
         Optional<DhchapHash> h = transformHash();
         if (h.isEmpty()) return key.clone();
         return h.get().hmac(key, nqn.getBytes(StandardCharsets.UTF_8), TRANSFORM_SUFFIX);
-    }
-
-    private static long crc32(byte[] b, int len) {
-        CRC32 c = new CRC32();
-        c.update(b, 0, len);
-        return c.getValue();
     }
 
     /** Constant-time comparison of hash id and key. */

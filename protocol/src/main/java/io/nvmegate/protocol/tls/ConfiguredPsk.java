@@ -1,12 +1,9 @@
 package io.nvmegate.protocol.tls;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import io.nvmegate.protocol.KeyInterchange;
+
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.zip.CRC32;
 
 /**
  * A configured PSK in the PSK interchange format (NVMe/TCP 1.1 section 3.6.1.5; libnvme {@code nvme_import_tls_key},
@@ -17,7 +14,7 @@ import java.util.zip.CRC32;
  *   hh  00: no transform (the configured PSK is the retained PSK), PSK 32 or 48 bytes
  *       01: transform with SHA-256, PSK 32 bytes
  *       02: transform with SHA-384, PSK 48 bytes
- *   CRC-32: IEEE 802.3 (zlib's and {@link CRC32}'s), over the PSK bytes
+ *   CRC-32: IEEE 802.3 (zlib's and {@code java.util.zip.CRC32}'s), over the PSK bytes
  * </pre>
  *
  * Parsing fails with {@link InvalidPskException} (never echoing the key) on another prefix or version, an unknown
@@ -58,23 +55,11 @@ public final class ConfiguredPsk {
         }
         PskHash hash = hexDigits(rest.substring(0, 2));
         if (hash == null) throw new InvalidPskException("TLS PSK hash identifier must be 00 (none), 01 (SHA-256) or 02 (SHA-384)");
-        byte[] raw;
-        try {
-            raw = Base64.getDecoder().decode(rest.substring(3, rest.length() - 1).getBytes(StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidPskException("TLS PSK: the key part is not valid base64");
-        }
-        if (raw.length != 36 && raw.length != 52) {
-            Arrays.fill(raw, (byte) 0);
-            throw new InvalidPskException("TLS PSK: the key part must decode to 36 or 52 bytes (a 32- or 48-byte PSK and its CRC-32), got " + raw.length);
-        }
-        byte[] key = Arrays.copyOf(raw, raw.length - 4);
-        int crc = ByteBuffer.wrap(raw, key.length, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        Arrays.fill(raw, (byte) 0);
-        if (crc != crc32(key)) {
-            Arrays.fill(key, (byte) 0);
-            throw new InvalidPskException("TLS PSK: CRC-32 mismatch (the key was mistyped or truncated)");
-        }
+        byte[] key = KeyInterchange.decode(rest.substring(3, rest.length() - 1), n -> n == 36 || n == 52, (fault, n) -> switch (fault) {
+            case BASE64 -> new InvalidPskException("TLS PSK: the key part is not valid base64");
+            case LENGTH -> new InvalidPskException("TLS PSK: the key part must decode to 36 or 52 bytes (a 32- or 48-byte PSK and its CRC-32), got " + n);
+            case CRC -> new InvalidPskException("TLS PSK: CRC-32 mismatch (the key was mistyped or truncated)");
+        });
         checkLength(hash, key.length);
         return new ConfiguredPsk(hash, key);
     }
@@ -94,12 +79,6 @@ public final class ConfiguredPsk {
                 + " (00: 32 or 48 bytes, 01: 32, 02: 48)");
     }
 
-    private static int crc32(byte[] b) {
-        CRC32 c = new CRC32();
-        c.update(b);
-        return (int) c.getValue();
-    }
-
     /** The transform hash ({@code hh}). */
     public PskHash hash() { return hash; }
 
@@ -116,9 +95,7 @@ public final class ConfiguredPsk {
 
     /** @return the interchange representation (a secret: store it as such) */
     public String encode() {
-        ByteBuffer b = ByteBuffer.allocate(key.length + 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(key).putInt(crc32(key));
-        return String.format("%s%02d:%s:", PREFIX, hash.id, Base64.getEncoder().encodeToString(b.array()));
+        return KeyInterchange.encode(PREFIX, hash.id, key);
     }
 
     /** No key material: the hash and length only. */
