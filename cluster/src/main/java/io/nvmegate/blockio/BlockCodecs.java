@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -32,11 +33,15 @@ import java.util.UUID;
  *  q      1          host present (0 / 1)
  *  q+1    16         host UUID msb, lsb (only if present)
  *  r      4          cntlid
+ *  r+4    1          requestId present (0 / 1)
+ *  r+5    24         requestId: client UUID msb, lsb, call (only if present)
  *
  * BlockReply
  *  0      4          status (NVMe status field, see {@link BlockReply#status()})
  *  4      4          dataLen D (-1 = no data)
  *  8      max(D, 0)  data
+ *  s      2          leader length L (bytes of UTF-8; 0xFFFF = no leader)
+ *  s+2    L          leader worker ID (UTF-8)
  * </pre>
  */
 public final class BlockCodecs {
@@ -77,6 +82,13 @@ public final class BlockCodecs {
                 b.appendByte((byte) 1).appendLong(r.host().getMostSignificantBits()).appendLong(r.host().getLeastSignificantBits());
             }
             b.appendInt(r.cntlid());
+            RequestId id = r.requestId();
+            if (id == null) {
+                b.appendByte((byte) 0);
+            } else {
+                b.appendByte((byte) 1).appendLong(id.client().getMostSignificantBits())
+                        .appendLong(id.client().getLeastSignificantBits()).appendLong(id.call());
+            }
         }
 
         @Override
@@ -110,7 +122,13 @@ public final class BlockCodecs {
                 host = new UUID(b.getLong(p), b.getLong(p + 8));
                 p += 16;
             }
-            return new BlockRequest(op, ns, bs, slba, nlb, fua, data, ranges, cdw10, cdw11, host, b.getInt(p));
+            int cntlid = b.getInt(p);
+            p += 4;
+            RequestId id = null;
+            if (b.getByte(p++) != 0) {
+                id = new RequestId(new UUID(b.getLong(p), b.getLong(p + 8)), b.getLong(p + 16));
+            }
+            return new BlockRequest(op, ns, bs, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, id);
         }
 
         @Override
@@ -128,13 +146,22 @@ public final class BlockCodecs {
         public void encodeToWire(Buffer b, BlockReply r) {
             b.appendInt(r.status());
             appendData(b, r.data());
+            if (r.leader() == null) {
+                b.appendUnsignedShort(0xFFFF);
+            } else {
+                byte[] l = r.leader().getBytes(StandardCharsets.UTF_8);
+                b.appendUnsignedShort(l.length).appendBytes(l);
+            }
         }
 
         @Override
         public BlockReply decodeFromWire(int pos, Buffer b) {
             int status = b.getInt(pos);
             int dl = b.getInt(pos + 4);
-            return new BlockReply(status, dl < 0 ? null : b.slice(pos + 8, pos + 8 + dl));
+            int p = pos + 8 + Math.max(dl, 0);
+            int ll = b.getUnsignedShort(p);
+            String leader = ll == 0xFFFF ? null : b.getString(p + 2, p + 2 + ll, "UTF-8");
+            return new BlockReply(status, dl < 0 ? null : b.slice(pos + 8, pos + 8 + dl), leader);
         }
 
         @Override

@@ -26,9 +26,17 @@ import java.util.UUID;
  *                  check and the reservation commands; {@code null} for requests of the gateway itself (e.g. the
  *                  flush of a controller shutdown), which are not checked
  * @param cntlid    CNTLID of that controller (0 when {@code host} is null)
+ * @param requestId identity of this request across retries ({@link RequestId}); required by replicated
+ *                  namespaces for the ops that change state (applied at most once), {@code null} otherwise
  */
 public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
-                           long[] ranges, int cdw10, int cdw11, UUID host, int cntlid) {
+                           long[] ranges, int cdw10, int cdw11, UUID host, int cntlid, RequestId requestId) {
+    /** A request without request ID. */
+    public BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
+                        long[] ranges, int cdw10, int cdw11, UUID host, int cntlid) {
+        this(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, null);
+    }
+
     /** A block request (no CDW10/CDW11) of controller {@code cntlid} of {@code host}. */
     public BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
                         long[] ranges, UUID host, int cntlid) {
@@ -42,7 +50,12 @@ public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba,
 
     /** @return this request issued by controller {@code cntlid} of host {@code host} */
     public BlockRequest withHost(UUID host, int cntlid) {
-        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid);
+        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, requestId);
+    }
+
+    /** @return this request with request ID {@code id} (kept across the gateway's retries) */
+    public BlockRequest withRequestId(RequestId id) {
+        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, id);
     }
 
     /**

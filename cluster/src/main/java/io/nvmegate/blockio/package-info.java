@@ -15,6 +15,28 @@
  *       notices ({@link io.nvmegate.blockio.ReservationEvents}, JSON body).</li>
  * </ul>
  *
+ * <h2>Replicated namespaces (replication factor above 1)</h2>
+ * A namespace with {@link io.nvmegate.catalog.NamespaceSpec#replicated()} is one Raft group (Apache Ratis, group
+ * ID = namespace UUID) over the workers of {@link io.nvmegate.catalog.NamespaceSpec#replicas()}.
+ * <ul>
+ *   <li>Each replica consumes {@code "nvmegate.block.<uuid>@<workerId>"}
+ *       ({@link io.nvmegate.catalog.NamespaceSpec#address(String)}). The leader serves requests there; a follower
+ *       (or a replica that lost its leadership) answers {@link io.nvmegate.blockio.BlockReply#notLeader} with the
+ *       leader it knows of, and the gateway resends there. The leader publishes itself in
+ *       {@link io.nvmegate.catalog.ReplicationStatus#MAP}, which gateways read to route.</li>
+ *   <li>Every request carries a {@link io.nvmegate.blockio.RequestId}, kept across the gateway's retries: a request
+ *       ID is applied at most once (the first outcome answers a repeat), so the gateway may resend a write to a
+ *       new leader after a timeout or a failover without applying it twice.</li>
+ *   <li>WRITE, WRITE_ZEROES, DEALLOCATE, COMPARE_AND_WRITE and the reservation ops are answered only after their
+ *       log entry is committed (on a majority, the Raft log fsynced there) and applied on the leader; FUA and
+ *       FLUSH therefore need nothing more. READ, COMPARE and VERIFY are linearizable (Raft ReadIndex, or the
+ *       leader lease): they see every write answered before they were received.</li>
+ *   <li>A deposed leader cannot commit: its late requests are answered {@code notLeader}, never Success.</li>
+ *   <li>While a group has no leader (election, or no majority) the gateway keeps resending for a bounded time,
+ *       then answers the host's command with Asymmetric Access Transition (SCT 3h SC 03h, path-related, no DNR),
+ *       which the Linux host requeues rather than fails.</li>
+ * </ul>
+ *
  * <h2>Ops and fields</h2>
  * Units: {@code slba} and {@code nlb} are logical blocks ({@code nlb} 1's based, i.e. the command's NLB + 1),
  * {@code blockSize} and every data length are bytes; {@code blockSize} must be the namespace's. Every request

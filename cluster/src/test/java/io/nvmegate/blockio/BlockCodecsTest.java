@@ -87,7 +87,17 @@ class BlockCodecsTest {
         assertThat(b.getLong(p + 70)).isEqualTo(HOST.getMostSignificantBits());
         assertThat(b.getLong(p + 78)).isEqualTo(HOST.getLeastSignificantBits());
         assertThat(b.getInt(p + 86)).isEqualTo(0x1234);
-        assertThat(b.length()).isEqualTo(p + 90);
+        assertThat(b.getByte(p + 90)).as("requestId present").isEqualTo((byte) 0);
+        assertThat(b.length()).isEqualTo(p + 91);
+
+        RequestId id = new RequestId(HOST, 0x0A0B0C0D0E0F1011L);
+        Buffer withId = encode(r.withRequestId(id));
+        assertThat(withId.getByte(p + 90)).as("requestId present").isEqualTo((byte) 1);
+        assertThat(withId.getLong(p + 91)).isEqualTo(HOST.getMostSignificantBits());
+        assertThat(withId.getLong(p + 99)).isEqualTo(HOST.getLeastSignificantBits());
+        assertThat(withId.getLong(p + 107)).isEqualTo(0x0A0B0C0D0E0F1011L);
+        assertThat(withId.length()).isEqualTo(p + 115);
+        assertThat(new BlockCodecs.RequestCodec().decodeFromWire(p, withId).requestId()).isEqualTo(id);
     }
 
     @Test
@@ -109,9 +119,19 @@ class BlockCodecsTest {
         BlockReply back = c.decodeFromWire(POS, b);
         assertThat(back.status()).isEqualTo(0x4002);
         assertThat(back.data().getBytes()).containsExactly(7, 8);
+        assertThat(b.getUnsignedShort(POS + 10)).as("no leader").isEqualTo(0xFFFF);
+        assertThat(back.leader()).isNull();
         Buffer none = Buffer.buffer();
         c.encodeToWire(none, BlockReply.status(0x4002));
         assertThat(c.decodeFromWire(0, none).data()).isNull();
+        Buffer redirect = Buffer.buffer();
+        c.encodeToWire(redirect, BlockReply.notLeader("worker-2"));
+        assertThat(redirect.getInt(4)).isEqualTo(-1);
+        assertThat(redirect.getUnsignedShort(8)).isEqualTo(8);
+        assertThat(redirect.getString(10, 18)).isEqualTo("worker-2");
+        BlockReply r = c.decodeFromWire(0, redirect);
+        assertThat(r.redirect()).isTrue();
+        assertThat(r.leader()).isEqualTo("worker-2");
     }
 
     @Test
