@@ -60,6 +60,33 @@ public final class BlockCodecs {
         }
     }
 
+    private static final RequestCodec REQUEST = new RequestCodec();
+    private static final ReplyCodec REPLY = new ReplyCodec();
+
+    /** @return the wire form of {@code r} (layout above), e.g. the data of a Raft log entry */
+    public static Buffer encode(BlockRequest r) {
+        Buffer b = Buffer.buffer(REQUEST_HEADER + 64 + (r.data() == null ? 0 : r.data().length()));
+        REQUEST.encodeToWire(b, r);
+        return b;
+    }
+
+    /** @return the request whose wire form starts at offset 0 of {@code b}; its data is a slice of {@code b} */
+    public static BlockRequest decodeRequest(Buffer b) {
+        return REQUEST.decodeFromWire(0, b);
+    }
+
+    /** @return the wire form of {@code r} (layout above) */
+    public static Buffer encode(BlockReply r) {
+        Buffer b = Buffer.buffer(16 + (r.data() == null ? 0 : r.data().length()));
+        REPLY.encodeToWire(b, r);
+        return b;
+    }
+
+    /** @return the reply whose wire form starts at offset 0 of {@code b}; its data is a slice of {@code b} */
+    public static BlockReply decodeReply(Buffer b) {
+        return REPLY.decodeFromWire(0, b);
+    }
+
     static final class RequestCodec implements MessageCodec<BlockRequest, BlockRequest> {
         private static final BlockOp[] OPS = BlockOp.values();
 
