@@ -94,7 +94,10 @@ public final class NamespaceStateMachine extends BaseStateMachine {
     private final UUID namespace;
     private final ReplicatedApply apply;
     private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
-    /** Entries at or below this log index have their effects in the store already (restored applied index). */
+    /**
+     * Entries at or below this log index have their effects in the store already (the applied index restored at
+     * start). Ratis replays its log from the latest snapshot, which may be older: those entries are skipped.
+     */
     private volatile long restoredIndex = RaftLog.INVALID_LOG_INDEX;
 
     /**
@@ -209,6 +212,17 @@ public final class NamespaceStateMachine extends BaseStateMachine {
         }
         updateLastAppliedTermIndex(e.getTerm(), index);
         return CompletableFuture.completedFuture(message(reply));
+    }
+
+    /**
+     * A log entry that is not a state-machine entry (configuration, a new leader's first entry) was applied. Ratis
+     * replays the log from its latest snapshot, not from our restored applied index: entries at or below that are
+     * ignored here as in {@link #applyTransaction} (the applied index never moves back).
+     */
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        if (index <= restoredIndex) return;
+        super.notifyTermIndexUpdated(term, index);
     }
 
     @Override
