@@ -203,9 +203,11 @@ public final class NamespaceStateMachine extends BaseStateMachine {
             BlockRequest r = BlockCodecs.decodeRequest(buffer(e.getStateMachineLogEntry().getLogData()));
             reply = apply.apply(r, e.getTerm(), index, trx.getServerRole() == RaftPeerRole.LEADER);
         } catch (io.nvmegate.storage.StorageException | IllegalStateException ex) {
-            log.error("namespace {}: applying log entry {} (term {}) failed; this replica stops applying: {}",
+            // thrown on Ratis's apply thread, not returned as a failed future: Ratis then closes this replica's
+            // division instead of moving its applied index past an entry whose effects are not in the store
+            log.error("namespace {}: applying log entry {} (term {}) failed; this replica stops: {}",
                     namespace, index, e.getTerm(), ex.toString());
-            return CompletableFuture.failedFuture(ex);
+            throw ex;
         } catch (RuntimeException ex) { // an undecodable entry: the same on every replica, answered, not applied
             log.warn("namespace {}: log entry {} not a block request: {}", namespace, index, ex.toString());
             reply = BlockReply.status(Status.INTERNAL_ERROR);
