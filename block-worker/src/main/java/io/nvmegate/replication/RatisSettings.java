@@ -41,7 +41,7 @@ final class RatisSettings {
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         GrpcConfigKeys.Server.setHost(p, host);
         GrpcConfigKeys.Server.setPort(p, port);
-        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(MESSAGE_MIB + "MB"));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf((MESSAGE_MIB + 2) + "MB")); // > appender buffer + 1 MiB
         RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile().getAbsoluteFile()));
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
@@ -52,6 +52,8 @@ final class RatisSettings {
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(SEGMENT_MIB, MESSAGE_MIB) + "MB"));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(Math.max(APPENDER_MIB, MESSAGE_MIB) + "MB"));
+        // the log's write buffer must hold the largest entry the appender may send (Ratis checks it)
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf((Math.max(APPENDER_MIB, MESSAGE_MIB) + 1) + "MB"));
         RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("256MB"));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_ENTRIES);

@@ -145,10 +145,16 @@ public final class ReplicationServer implements Closeable {
         }
     }
 
-    /** Blocking: adds the group of {@code namespace} with {@code peers}. @throws IOException if Ratis refuses */
+    /**
+     * Blocking: adds the group of {@code namespace} with {@code peers}: a new Raft storage directory, or the one
+     * left by an earlier attempt that failed after creating it (recovered, not formatted again).
+     *
+     * @throws IOException if Ratis refuses
+     */
     public void addGroup(UUID namespace, List<RaftPeer> peers) throws IOException {
+        boolean existing = Files.isDirectory(storageDir.resolve(namespace.toString()));
         RaftClientReply r = server().groupManagement(GroupManagementRequest.newAdd(adminClient, server().getId(),
-                adminCall.incrementAndGet(), RaftGroup.valueOf(groupId(namespace), peers)));
+                adminCall.incrementAndGet(), RaftGroup.valueOf(groupId(namespace), peers), !existing));
         if (!r.isSuccess()) throw new IOException("adding group " + namespace + " failed: " + r.getException());
     }
 
