@@ -48,6 +48,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * value is the reservation engine's encoding (opaque here, see {@link ReservationStateStore}); written with
  * {@code sync=true}.
  *
+ * <h2>Replicated namespaces</h2>
+ * The state-machine keys of {@link ReplicaStateKeys} (applied index, dedupe slots, reservation state) use the same
+ * {@code UUID | FFFFFFFFFFFFFFFFh | tag} prefix and are written in the same {@link WriteBatch} as the block change
+ * of the Raft log entry ({@link AppliedStateStore}); the RF 1 calls ({@link BlockStore}) add nothing to their
+ * batches.
+ *
  * <h2>Value</h2>
  * One logical block, exactly {@code blockSize} bytes. A block without a key reads as zeroes (never written,
  * zeroed or deallocated). Reading a stored value of another size (namespace re-created with a different block
@@ -88,7 +94,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Thread safety: all methods may be called concurrently; {@link #close()} waits for calls in progress.
  */
-public final class RocksDbBlockStore implements BlockStore, ReservationStateStore, RocksDbMetrics.Source {
+public final class RocksDbBlockStore implements AppliedStateStore, ReservationStateStore, RocksDbMetrics.Source {
     /** Key length in bytes. */
     public static final int KEY_LEN = 24;
     /** Ranges of at most this many blocks are deleted with point deletes instead of a range tombstone. */
@@ -248,6 +254,11 @@ public final class RocksDbBlockStore implements BlockStore, ReservationStateStor
 
     @Override
     public void write(UUID ns, int blockSize, long slba, int nlb, Buffer data, boolean sync) {
+        write(ns, blockSize, slba, nlb, data, sync, null);
+    }
+
+    @Override
+    public void write(UUID ns, int blockSize, long slba, int nlb, Buffer data, boolean sync, StateWrites state) {
         int len = Blocks.byteLength(ns, blockSize, slba, nlb);
         Blocks.checkData(data, len);
         lock.readLock().lock();
@@ -271,6 +282,7 @@ public final class RocksDbBlockStore implements BlockStore, ReservationStateStor
                 }
                 batch.put(directKey(ns, slba + i), value);
             }
+            if (state != null) addState(batch, state);
             db.write(sync ? syncWrite : asyncWrite, batch);
         } catch (RocksDBException e) {
             throw failure("write", ns, e);
@@ -281,17 +293,80 @@ public final class RocksDbBlockStore implements BlockStore, ReservationStateStor
 
     @Override
     public void writeZeroes(UUID ns, int blockSize, long slba, int nlb) {
+        writeZeroes(ns, blockSize, slba, nlb, null);
+    }
+
+    @Override
+    public void writeZeroes(UUID ns, int blockSize, long slba, int nlb, StateWrites state) {
         Blocks.byteLength(ns, blockSize, slba, nlb);
-        delete("writeZeroes", ns, new long[] {slba, nlb});
+        delete("writeZeroes", ns, new long[] {slba, nlb}, state);
     }
 
     @Override
     public void deallocate(UUID ns, int blockSize, long[] ranges) {
-        Blocks.checkRanges(ns, blockSize, ranges);
-        delete("deallocate", ns, ranges);
+        deallocate(ns, blockSize, ranges, null);
     }
 
-    private void delete(String op, UUID ns, long[] ranges) {
+    @Override
+    public void deallocate(UUID ns, int blockSize, long[] ranges, StateWrites state) {
+        Blocks.checkRanges(ns, blockSize, ranges);
+        delete("deallocate", ns, ranges, state);
+    }
+
+    private static void addState(WriteBatch batch, StateWrites state) throws RocksDBException {
+        for (int i = 0; i < state.size(); i++) {
+            byte[] v = state.values().get(i);
+            if (v == null) batch.delete(state.keys().get(i));
+            else batch.put(state.keys().get(i), v);
+        }
+    }
+
+    @Override
+    public void writeState(StateWrites state, boolean sync) {
+        lock.readLock().lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            ensureOpen();
+            addState(batch, state);
+            if (batch.count() > 0) db.write(sync ? syncWrite : asyncWrite, batch);
+        } catch (RocksDBException e) {
+            throw failure("write state", null, e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public byte[] getState(byte[] key) {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw failure("read state", null, e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void scanState(byte[] from, byte[] to, java.util.function.BiConsumer<byte[], byte[]> each) {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            try (Slice upper = new Slice(to);
+                 ReadOptions ro = new ReadOptions().setIterateUpperBound(upper).setFillCache(false);
+                 RocksIterator it = db.newIterator(ro)) {
+                for (it.seek(from); it.isValid(); it.next()) each.accept(it.key(), it.value());
+                it.status();
+            }
+        } catch (RocksDBException e) {
+            throw failure("scan state", null, e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void delete(String op, UUID ns, long[] ranges, StateWrites state) {
         lock.readLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
             ensureOpen();
@@ -305,6 +380,7 @@ public final class RocksDbBlockStore implements BlockStore, ReservationStateStor
                     batch.deleteRange(key(ns, slba), key(ns, slba + nlb));
                 }
             }
+            if (state != null) addState(batch, state);
             if (batch.count() > 0) db.write(asyncWrite, batch);
         } catch (RocksDBException e) {
             throw failure(op, ns, e);

@@ -112,26 +112,7 @@ public final class NamespaceReservations {
         if (r.host() == null) return Status.SUCCESS;
         Entry e = byNamespace.get(ns.uuid());
         if (e == null) return Status.SUCCESS;
-        ReservationState s = e.engine.state();
-        s.seen(r.host(), r.cntlid());
-        return s.allows(r.host(), access(r.op())) ? Status.SUCCESS : Status.dnr(Status.RESERVATION_CONFLICT);
-    }
-
-    static ReservationType.Access access(BlockOp op) {
-        switch (op) {
-            case READ:
-            case COMPARE:
-            case VERIFY:
-                return ReservationType.Access.READ;
-            case WRITE:
-            case WRITE_ZEROES:
-            case DEALLOCATE:
-            case FLUSH:
-            case COMPARE_AND_WRITE:
-                return ReservationType.Access.WRITE;
-            default:
-                return ReservationType.Access.OTHER;
-        }
+        return ReservationCommands.check(e.engine.state(), r, true);
     }
 
     /**
@@ -146,33 +127,11 @@ public final class NamespaceReservations {
         Entry e = byNamespace.get(ns.uuid());
         if (e == null) return Future.succeededFuture(BlockReply.status(Status.NAMESPACE_NOT_READY));
         ReservationEngine engine = e.engine;
-        Buffer d = r.data();
         boolean ptplBefore = engine.state().ptpl();
-        ReservationOutcome o;
-        switch (r.op()) {
-            case CONTROLLER_GONE:
-                engine.state().gone(r.host(), r.cntlid());
-                return Future.succeededFuture(BlockReply.OK);
-            case RESERVATION_REGISTER:
-                o = engine.register(r.host(), r.cntlid(), r.cdw10(), d.getLongLE(0), d.getLongLE(8));
-                break;
-            case RESERVATION_ACQUIRE:
-                o = engine.acquire(r.host(), r.cntlid(), r.cdw10(), d.getLongLE(0), d.getLongLE(8));
-                break;
-            case RESERVATION_RELEASE:
-                o = engine.release(r.host(), r.cntlid(), r.cdw10(), d.getLongLE(0));
-                break;
-            case RESERVATION_REPORT:
-                o = engine.report(r.host(), r.cntlid(), r.cdw10(), r.cdw11());
-                break;
-            case RESERVATION_PERSISTENCE:
-                if (d == null) {
-                    return Future.succeededFuture(new BlockReply(Status.SUCCESS, Buffer.buffer(new byte[] {(byte) (engine.state().ptpl() ? 1 : 0)})));
-                }
-                o = engine.setPersistence((d.getByte(0) & 1) != 0);
-                break;
-            default:
-                throw new IllegalArgumentException(r.op() + " is not a reservation op");
+        ReservationOutcome o = ReservationCommands.apply(engine, r);
+        if (r.op() == BlockOp.CONTROLLER_GONE) return Future.succeededFuture(BlockReply.OK);
+        if (r.op() == BlockOp.RESERVATION_PERSISTENCE && r.data() == null) {
+            return Future.succeededFuture(new BlockReply(o.status(), Buffer.buffer(o.data())));
         }
         for (ReservationNotice n : o.notices()) notices.publish(ns, n);
         if (!o.aborted().isEmpty()) {
