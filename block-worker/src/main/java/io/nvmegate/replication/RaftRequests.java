@@ -1,16 +1,13 @@
 package io.nvmegate.replication;
 
-import io.nvmegate.blockio.BlockCodecs;
 import io.nvmegate.blockio.BlockOp;
 import io.nvmegate.blockio.BlockReply;
 import io.nvmegate.blockio.BlockRequest;
 import io.nvmegate.blockio.RequestId;
-import io.vertx.core.buffer.Buffer;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 import java.util.UUID;
 
@@ -33,7 +30,7 @@ final class RaftRequests {
 
     /** @return whether {@code op} is served by a linearizable read (no log entry) */
     static boolean read(BlockOp op) {
-        return op == BlockOp.READ || op == BlockOp.COMPARE || op == BlockOp.VERIFY;
+        return NamespaceStateMachine.readOnly(op);
     }
 
     /** @return {@code r} with a request ID: its own, or a fresh random one (a sender that set none, e.g. a test) */
@@ -44,19 +41,18 @@ final class RaftRequests {
     /** @return the Ratis client request of {@code r} (which has a request ID) for group {@code namespace} on {@code server} */
     static RaftClientRequest of(BlockRequest r, RaftPeerId server) {
         RequestId id = r.requestId();
-        Buffer body = BlockCodecs.encode(r);
         return RaftClientRequest.newBuilder()
                 .setClientId(ClientId.valueOf(id.client()))
                 .setServerId(server)
                 .setGroupId(ReplicationServer.groupId(r.namespace()))
                 .setCallId(id.call())
-                .setMessage(Message.valueOf(ByteString.copyFrom(body.getBytes())))
+                .setMessage(NamespaceStateMachine.toMessage(r))
                 .setType(read(r.op()) ? RaftClientRequest.readRequestType() : RaftClientRequest.writeRequestType())
                 .build();
     }
 
     /** @return the block reply carried by a Ratis reply message */
     static BlockReply reply(Message m) {
-        return BlockCodecs.decodeReply(Buffer.buffer(m.getContent().toByteArray()));
+        return NamespaceStateMachine.reply(m);
     }
 }

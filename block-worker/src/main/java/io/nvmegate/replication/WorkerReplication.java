@@ -82,6 +82,9 @@ public final class WorkerReplication {
                 metrics, uuid -> catalog.get(uuid));
     }
 
+    /** @return the catalog's namespace {@code uuid} as of the last reconcile, or null */
+    public NamespaceSpec spec(UUID uuid) { return catalog.get(uuid); }
+
     /** @return the Raft server */
     public ReplicationServer server() { return server; }
 

@@ -5,6 +5,7 @@ import io.nvmegate.blockio.BlockCodecs;
 import io.nvmegate.blockio.ReservationEvents;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.metrics.NodeMetrics;
+import io.nvmegate.replication.NamespaceStateMachine;
 import io.nvmegate.replication.ReplicationOptions;
 import io.nvmegate.replication.WorkerReplication;
 import io.nvmegate.storage.RocksDbMetrics;
@@ -261,7 +262,15 @@ public final class BlockWorker extends VerticleBase {
      * open: {@link #doRefresh} opens it before the Raft server starts or adds a group).
      */
     private StateMachine namespaceStateMachine(NamespaceSpec ns) {
-        throw new IllegalStateException("namespace state machine not available yet for " + ns.uuid());
+        WorkerReplication r = replication;
+        return new NamespaceStateMachine(ns.uuid(), () -> {
+            NamespaceSpec now = r.spec(ns.uuid());
+            return now != null ? now : ns;
+        }, stores.store(StorageBackend.of(ns.backend())), this::publishNotice);
+    }
+
+    private void publishNotice(NamespaceSpec ns, io.nvmegate.blockio.ReservationNotice n) {
+        ReservationEvents.publish(vertx.eventBus(), ns.subsystemNqn(), ns.nsid(), n);
     }
 
     /** @return the namespaces of {@code all} this worker serves: its own, with a backend it has a store for */

@@ -14,7 +14,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.statemachine.StateMachine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,14 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 
 /**
- * Test fixture: block workers with replication, each on its own Vert.x and Hazelcast member in this JVM (127.0.0.1,
+ * Test fixture: block workers with replication (the namespace state machine over each worker's RocksDB), each on its own Vert.x and Hazelcast member in this JVM (127.0.0.1,
  * Raft on a free port), sharing one catalog list; a client member that sends block requests like a gateway
  * (following redirects, trying the next replica when one does not answer).
  */
@@ -39,17 +36,13 @@ final class ReplicaCluster implements AutoCloseable {
     final String name = "repl-" + UUID.randomUUID();
     final AtomicReference<List<NamespaceSpec>> catalog = new AtomicReference<>(List.of());
     final Map<String, Member> workers = new LinkedHashMap<>();
-    /** The state machines made, by worker ID then namespace. */
-    final Map<String, Map<UUID, StateMachine>> machines = new ConcurrentHashMap<>();
-    private final BiFunction<String, NamespaceSpec, StateMachine> factory;
     private final List<Cluster.Node> nodes = new ArrayList<>();
     Cluster.Node client;
 
     record Member(Cluster.Node node, BlockWorker worker, String deployment) {}
 
-    ReplicaCluster(Path dir, BiFunction<String, NamespaceSpec, StateMachine> factory) {
+    ReplicaCluster(Path dir) {
         this.dir = dir;
-        this.factory = factory;
     }
 
     static <T> T await(Future<T> f) throws Exception {
@@ -77,11 +70,7 @@ final class ReplicaCluster implements AutoCloseable {
     BlockWorker startWorker(String id) throws Exception {
         Cluster.Node n = member();
         BlockWorker w = new BlockWorker(id, dir.resolve("data"), catalog::get,
-                new BlockWorker.Replication(new ReplicationOptions("127.0.0.1", 0), n.hazelcast(), null, ns -> {
-                    StateMachine sm = factory.apply(id, ns);
-                    machines.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).put(ns.uuid(), sm);
-                    return sm;
-                }));
+                new BlockWorker.Replication(new ReplicationOptions("127.0.0.1", 0), n.hazelcast()));
         String dep = await(n.vertx().deployVerticle(w));
         workers.put(id, new Member(n, w, dep));
         return w;
