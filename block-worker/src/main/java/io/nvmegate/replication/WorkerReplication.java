@@ -27,11 +27,15 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * A block worker's part in replicated namespaces, put together: its {@link ReplicationServer} (started on the
- * first {@link #reconcile}, registered in {@link WorkerDirectory} with its Raft address), the membership
+ * A block worker's part in replicated namespaces, put together: its {@link ReplicationServer}, the membership
  * reconcile ({@link ReplicaGroups}), the replica endpoints ({@link ReplicaEndpoints}, {@link ReplicaHandler}), the
  * status publisher ({@link StatusPublisher}, every {@value StatusPublisher#TICK_MS} ms) and a reconcile pass every
  * {@value #RECONCILE_MS} ms (the worker's refresh), so a configuration change proceeds without a catalog event.
+ *
+ * <p>The worker registers its Raft address ({@code host:port}) in {@link WorkerDirectory} on its first pass (so
+ * the catalog can place replicas on it); the Raft server itself starts (binding the port) once the worker holds a
+ * replica, or its Raft storage holds groups: a worker with only replication factor 1 namespaces binds nothing.
+ * With port 0 (tests) the server starts at once and the bound port is registered.
  *
  * <p>The state machine of a group is made from the catalog's namespace; a group Ratis reloads from storage whose
  * namespace the catalog no longer lists gets a {@link ParkedStateMachine} until the reconcile removes it.
@@ -50,6 +54,8 @@ public final class WorkerReplication {
     private final IMap<String, String> statuses;
     private final Supplier<Future<Void>> refresh;
     private final Path dataDir;
+    private final ReplicationOptions options;
+    private boolean registered;
     private volatile Map<UUID, NamespaceSpec> catalog = Map.of();
     private long tickTimer = -1;
     private long reconcileTimer = -1;
@@ -69,6 +75,7 @@ public final class WorkerReplication {
         this.hz = hz;
         this.refresh = refresh;
         this.dataDir = dataDir;
+        this.options = options;
         this.statuses = hz.getMap(ReplicationStatus.MAP);
         this.server = new ReplicationServer(workerId, dataDir, options, uuid -> {
             NamespaceSpec ns = catalog.get(uuid);
@@ -98,19 +105,12 @@ public final class WorkerReplication {
     public boolean needsRocksDb(List<NamespaceSpec> all) {
         boolean listed = all != null && all.stream().anyMatch(ns -> ns != null && ns.replicated()
                 && ns.replicas().contains(workerId) && "rocksdb".equals(ns.backend()));
-        if (listed) return true;
-        Path dir = server.running() ? null : ReplicationServer.storageDir(dataDir, workerId);
-        if (dir == null) return false;
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(Files::isDirectory);
-        } catch (IOException e) {
-            return false;
-        }
+        return listed || (!server.running() && hasStoredGroups());
     }
 
     /**
-     * Blocking (a storage thread): starts the Raft server on the first call (registering the worker's Raft address),
-     * then reconciles the groups with the catalog's namespaces {@code all}.
+     * Blocking (a storage thread): registers the worker's Raft address, starts the Raft server when needed (see the
+     * class comment), then reconciles the groups with the catalog's namespaces {@code all}.
      *
      * @return the replicated namespaces to serve a replica of
      * @throws IOException if the Raft server cannot start
@@ -120,11 +120,33 @@ public final class WorkerReplication {
         for (NamespaceSpec ns : all == null ? List.<NamespaceSpec>of() : all) if (ns != null) m.putIfAbsent(ns.uuid(), ns);
         catalog = Map.copyOf(m);
         if (!server.running()) {
+            if (!registered && options.port() != 0) register(options.host() + ":" + options.port());
+            if (options.port() != 0 && !wantsReplica(all) && !hasStoredGroups()) return Map.of(); // RF 1 only: no Raft server yet
             server.start();
-            new WorkerDirectory(hz).register(workerId, server.raftAddress());
-            log.info("block worker {} registered Raft address {} in {}", workerId, server.raftAddress(), WorkerDirectory.MAP);
+            register(server.raftAddress());
         }
         return groups.reconcile(all);
+    }
+
+    private void register(String address) {
+        new WorkerDirectory(hz).register(workerId, address);
+        registered = true;
+        log.info("block worker {} registered Raft address {} in {}", workerId, address, WorkerDirectory.MAP);
+    }
+
+    /** @return whether a placed replicated namespace of {@code all} lists this worker */
+    private boolean wantsReplica(List<NamespaceSpec> all) {
+        return all != null && all.stream().anyMatch(ns -> ns != null && ns.replicated() && ns.placed()
+                && ns.replicas().contains(workerId));
+    }
+
+    /** @return whether the Raft storage holds group directories (reloaded when the server starts) */
+    private boolean hasStoredGroups() {
+        try (Stream<Path> s = Files.list(ReplicationServer.storageDir(dataDir, workerId))) {
+            return s.anyMatch(Files::isDirectory);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** On the worker's context: consumes the replica addresses of {@code serving}; starts the timers once. */
