@@ -1,9 +1,13 @@
 package io.nvmegate.worker;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.nvmegate.blockio.BlockCodecs;
 import io.nvmegate.blockio.ReservationEvents;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.metrics.NodeMetrics;
+import io.nvmegate.replication.NamespaceStateMachine;
+import io.nvmegate.replication.ReplicationOptions;
+import io.nvmegate.replication.WorkerReplication;
 import io.nvmegate.storage.RocksDbMetrics;
 import io.nvmegate.storage.StorageBackend;
 import io.nvmegate.worker.reservation.NamespaceReservations;
@@ -12,6 +16,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.MessageConsumer;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.statemachine.StateMachine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -50,6 +57,12 @@ import java.util.regex.Pattern;
  * with PTPL, in RocksDB next to the blocks. Notices are published on
  * {@link io.nvmegate.blockio.ReservationEvents#ADDRESS}.
  *
+ * <p>Replicated namespaces ({@link NamespaceSpec#replicated()}, replication factor above 1) are never served on
+ * {@link NamespaceSpec#address()}: with {@link Replication} options the worker runs an Apache Ratis server
+ * ({@link WorkerReplication}) and serves, on {@link NamespaceSpec#address(String)}, each placed replicated
+ * namespace that lists it in {@link NamespaceSpec#replicas()}, through that namespace's Raft group; without
+ * them it logs such namespaces and serves none.
+ *
  * <p>{@link NamespaceSpec#enabled()} is not consulted: a disabled namespace stays served (its data reachable);
  * the gateway answers Invalid Namespace for it. Removing a namespace from the list unregisters it but keeps its
  * stored blocks.
@@ -63,6 +76,10 @@ public final class BlockWorker extends VerticleBase {
     private final Supplier<List<NamespaceSpec>> namespaces;
     private final int poolSize;
     private final WorkerStores stores;
+    /** Replication options, or null: replicated namespaces are not served. */
+    private final Replication replicationOptions;
+    private WorkerReplication replication;
+    private final java.util.Set<UUID> warnedReplicated = ConcurrentHashMap.newKeySet();
     /** Served namespaces by UUID; mutated on the verticle's context only, read from anywhere. */
     private final Map<UUID, Registration> served = new ConcurrentHashMap<>();
 
@@ -94,6 +111,37 @@ public final class BlockWorker extends VerticleBase {
      * @throws IllegalArgumentException if {@code workerId} is not a safe directory name
      */
     public BlockWorker(String workerId, Path dataDir, Supplier<List<NamespaceSpec>> namespaces) {
+        this(workerId, dataDir, namespaces, null);
+    }
+
+    /**
+     * How a worker takes part in replicated namespaces.
+     *
+     * @param options       where its Raft server listens (host advertised in the worker directory)
+     * @param hazelcast     the cluster member: worker directory ({@code nvmegate.workers}) and replication status
+     *                      ({@code nvmegate.replication}) maps
+     * @param ratis         Ratis parameters (e.g. gRPC TLS), or null
+     * @param stateMachines the state machine of a replicated namespace, or null for the namespace state machine
+     *                      over this worker's store (tests give their own)
+     */
+    public record Replication(ReplicationOptions options, HazelcastInstance hazelcast, Parameters ratis,
+                              Function<NamespaceSpec, StateMachine> stateMachines) {
+        public Replication {
+            Objects.requireNonNull(options, "options");
+            Objects.requireNonNull(hazelcast, "hazelcast");
+        }
+
+        public Replication(ReplicationOptions options, HazelcastInstance hazelcast) {
+            this(options, hazelcast, null, null);
+        }
+    }
+
+    /**
+     * A worker that also serves the replicas of replicated namespaces ({@code replication} non-null): see
+     * {@link #BlockWorker(String, Path, Supplier)} for the other parameters.
+     */
+    public BlockWorker(String workerId, Path dataDir, Supplier<List<NamespaceSpec>> namespaces, Replication replication) {
+        this.replicationOptions = replication;
         this.workerId = Objects.requireNonNull(workerId, "workerId");
         if (!SAFE_ID.matcher(workerId).matches()) {
             throw new IllegalArgumentException("worker ID must match " + SAFE_ID + ", got '" + workerId + "'");
@@ -111,6 +159,18 @@ public final class BlockWorker extends VerticleBase {
 
     /** @return this worker's ID */
     public String workerId() { return workerId; }
+
+    /** @return the replicated namespaces whose replica this worker serves, by UUID (safe from any thread) */
+    public Map<UUID, NamespaceSpec> replicaNamespaces() {
+        WorkerReplication r = replication;
+        return r == null ? Map.of() : r.serving();
+    }
+
+    /** @return this worker's Raft server, or null without replication or before start */
+    public io.nvmegate.replication.ReplicationServer replicationServer() {
+        WorkerReplication r = replication;
+        return r == null ? null : r.server();
+    }
 
     /** @return a snapshot of the namespaces currently served, by UUID (safe from any thread) */
     public Map<UUID, NamespaceSpec> servedNamespaces() {
@@ -133,6 +193,13 @@ public final class BlockWorker extends VerticleBase {
         NodeMetrics metrics = NodeMetrics.of(vertx);
         handler = new BlockRequestHandler(workerId, reservations, executor, metrics.storage());
         RocksDbMetrics.register(metrics.registry(), workerId, stores::rocksDb);
+        if (replicationOptions != null) {
+            Function<NamespaceSpec, StateMachine> machines = replicationOptions.stateMachines() != null
+                    ? replicationOptions.stateMachines() : this::namespaceStateMachine;
+            replication = new WorkerReplication(vertx, workerId, dataDir, replicationOptions.options(),
+                    replicationOptions.hazelcast(), replicationOptions.ratis(), machines, RequestCheck::check,
+                    metrics.registry(), this::refresh);
+        }
         log.info("block worker {} starting (data {}, {} storage threads)", workerId, databaseDir(dataDir, workerId), poolSize);
         return serialised(this::doRefresh).recover(e -> {
             log.warn("block worker {} failed to start: {}", workerId, e.toString());
@@ -173,7 +240,8 @@ public final class BlockWorker extends VerticleBase {
     private Future<Void> doRefresh() {
         return executor.executeBlocking(namespaces::get, false).compose(all -> {
             Map<UUID, NamespaceSpec> mine = owned(all);
-            boolean needRocks = mine.values().stream().anyMatch(ns -> StorageBackend.of(ns.backend()) == StorageBackend.ROCKSDB);
+            boolean needRocks = mine.values().stream().anyMatch(ns -> StorageBackend.of(ns.backend()) == StorageBackend.ROCKSDB)
+                    || (replication != null && replication.needsRocksDb(all));
             return executor.executeBlocking(() -> {
                 if (needRocks && !stores.rocksDbOpen()) {
                     log.info("block worker {}: RocksDB opened at {}", workerId, stores.openRocksDb().path());
@@ -183,9 +251,26 @@ public final class BlockWorker extends VerticleBase {
                         reservations.load(ns, stores.reservationPersistence(StorageBackend.of(ns.backend())));
                     }
                 }
-                return null;
-            }, false).compose(v -> apply(mine));
+                return replication == null ? null : replication.reconcile(all); // blocking: Raft server, groups
+            }, false).compose(replicas -> apply(mine)
+                    .compose(v -> replication == null ? Future.succeededFuture() : replication.serve(replicas)));
         });
+    }
+
+    /**
+     * The state machine of replicated namespace {@code ns} over this worker's store of its backend (RocksDB is
+     * open: {@link #doRefresh} opens it before the Raft server starts or adds a group).
+     */
+    private StateMachine namespaceStateMachine(NamespaceSpec ns) {
+        WorkerReplication r = replication;
+        return new NamespaceStateMachine(ns.uuid(), () -> {
+            NamespaceSpec now = r.spec(ns.uuid());
+            return now != null ? now : ns;
+        }, stores.store(StorageBackend.of(ns.backend())), this::publishNotice);
+    }
+
+    private void publishNotice(NamespaceSpec ns, io.nvmegate.blockio.ReservationNotice n) {
+        ReservationEvents.publish(vertx.eventBus(), ns.subsystemNqn(), ns.nsid(), n);
     }
 
     /** @return the namespaces of {@code all} this worker serves: its own, with a backend it has a store for */
@@ -193,6 +278,14 @@ public final class BlockWorker extends VerticleBase {
         Map<UUID, NamespaceSpec> mine = new LinkedHashMap<>();
         for (NamespaceSpec ns : all == null ? List.<NamespaceSpec>of() : all) {
             if (ns == null || !workerId.equals(ns.worker())) continue;
+            if (ns.replicated()) { // served through its Raft group (WorkerReplication), never on the RF 1 address
+                if (replicationOptions == null && warnedReplicated.add(ns.uuid())) {
+                    log.warn("block worker {}: namespace {} (nsid {}, subsystem {}) is replicated (RF {}) but this worker "
+                            + "runs without a Raft server (no raft port); not served", workerId, ns.uuid(), ns.nsid(),
+                            ns.subsystemNqn(), ns.replicationFactor());
+                }
+                continue;
+            }
             if (NamespaceSpec.NULL_GATEWAY.equals(ns.backend())) continue; // answered by the gateway itself
             if (StorageBackend.of(ns.backend()) == null) {
                 log.warn("block worker {}: namespace {} (nsid {}, subsystem {}) has unknown backend '{}', not served",
@@ -249,8 +342,16 @@ public final class BlockWorker extends VerticleBase {
         List<Future<?>> pending = new ArrayList<>();
         served.values().forEach(s -> pending.add(s.consumer.unregister()));
         served.clear();
+        WorkerReplication r = replication;
+        if (r != null) pending.add(r.stopServing());
         WorkerExecutor ex = executor;
-        return Future.all(pending).<Void>mapEmpty().transform(unreg -> ex.executeBlocking(stores::close, false)
+        return Future.all(pending).<Void>mapEmpty()
+                .transform(unreg -> r == null ? Future.<Void>succeededFuture() : ex.executeBlocking(() -> {
+                    r.close(); // Raft server and state machines before the stores they write to
+                    return null;
+                }, false).<Void>mapEmpty().onFailure(e -> log.warn("block worker {}: closing the Raft server failed: {}",
+                        workerId, e.toString())).recover(e -> Future.succeededFuture()))
+                .transform(raftClosed -> ex.executeBlocking(stores::close, false)
                 .onSuccess(hadRocks -> log.info("block worker {} stopped{}", workerId, hadRocks ? ", RocksDB closed" : ""))
                 .onFailure(e -> log.warn("block worker {}: closing RocksDB failed: {}", workerId, e.toString()))
                 .<Void>mapEmpty()

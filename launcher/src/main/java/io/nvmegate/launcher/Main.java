@@ -102,6 +102,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--cluster-name", defaultValue = "${env:NVMEGATE_CLUSTER_NAME:-nvmegate}", description = "Cluster name. Env NVMEGATE_CLUSTER_NAME. Default: ${DEFAULT-VALUE}")
     String clusterName;
 
+    @Option(names = "--raft-port", defaultValue = "${env:NVMEGATE_RAFT_PORT:-9870}", description = "Port of the block "
+            + "worker's Raft server (Apache Ratis, gRPC) for replicated namespaces, on --cluster-host; bound once the "
+            + "worker holds a replica; 0: a free port; -1: none (replication factor 1 only). Env NVMEGATE_RAFT_PORT. "
+            + "Default: ${DEFAULT-VALUE}")
+    int raftPort;
+
     @Option(names = "--worker-id", defaultValue = "${env:NVMEGATE_WORKER_ID:-worker-1}", description = "Block worker ID. Env NVMEGATE_WORKER_ID. Default: ${DEFAULT-VALUE}")
     String workerId;
 
@@ -182,9 +188,14 @@ public final class Main implements Callable<Integer> {
         }
         java.nio.file.Path store = !role.runsWorker() || "none".equals(catalogStore) ? null
                 : catalogStore == null || catalogStore.isBlank() ? data.resolve("catalog") : java.nio.file.Path.of(catalogStore);
+        if (raftPort < -1 || raftPort > 65535) {
+            System.err.println("nvmegate: --raft-port must be -1..65535, got " + raftPort);
+            return 2;
+        }
         NodeOptions o = new NodeOptions(role, new ClusterOptions(clusterName, clusterAddress, clusterPort, seeds, store, clusterTls, seal), cfg,
                 data, workerId, gatewayId, bind, discoveryPort, TransportConfig.defaults(),
-                new ObservabilityOptions(metricsHost == null || metricsHost.isBlank() ? bind : metricsHost, metricsPort));
+                new ObservabilityOptions(metricsHost == null || metricsHost.isBlank() ? bind : metricsHost, metricsPort),
+                raftPort);
         NvmegateNode.DiscoveryIdentity discovery;
         try {
             discovery = discoveryIdentity();

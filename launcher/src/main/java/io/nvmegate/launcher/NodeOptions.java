@@ -21,10 +21,31 @@ import java.nio.file.Path;
  *                      role {@code all})
  * @param transport     NVMe/TCP limits
  * @param observability where {@code /metrics} and the health endpoints are served (meters are always recorded)
+ * @param raftPort      TCP port of the block worker's Apache Ratis server (replicated namespaces; advertised on the
+ *                      cluster host, {@link ClusterOptions#host()}); 0: a free port; negative: no Raft server (the
+ *                      worker serves replication factor 1 namespaces only)
  */
 public record NodeOptions(Role role, ClusterOptions cluster, CatalogConfig config, Path dataDir, String workerId,
                           String gatewayId, String discoveryHost, int discoveryPort, TransportConfig transport,
-                          ObservabilityOptions observability) {
+                          ObservabilityOptions observability, int raftPort) {
+    /** Without a Raft server (replication factor 1 namespaces only). */
+    public NodeOptions(Role role, ClusterOptions cluster, CatalogConfig config, Path dataDir, String workerId,
+                       String gatewayId, String discoveryHost, int discoveryPort, TransportConfig transport,
+                       ObservabilityOptions observability) {
+        this(role, cluster, config, dataDir, workerId, gatewayId, discoveryHost, discoveryPort, transport, observability, -1);
+    }
+
+    /** @return this options with Raft port {@code port} (see {@link #raftPort}) */
+    public NodeOptions withRaftPort(int port) {
+        return new NodeOptions(role, cluster, config, dataDir, workerId, gatewayId, discoveryHost, discoveryPort, transport,
+                observability, port);
+    }
+
+    /** @return whether this process runs a block worker with a Raft server (replicated namespaces) */
+    public boolean runsReplication() {
+        return role.runsWorker() && raftPort >= 0;
+    }
+
     /** Without an HTTP server for metrics and health. */
     public NodeOptions(Role role, ClusterOptions cluster, CatalogConfig config, Path dataDir, String workerId,
                        String gatewayId, String discoveryHost, int discoveryPort, TransportConfig transport) {

@@ -13,6 +13,7 @@ import io.nvmegate.discovery.DiscoveryService;
 import io.nvmegate.gateway.Gateway;
 import io.nvmegate.launcher.observability.NodeObservability;
 import io.nvmegate.metrics.NodeMetrics;
+import io.nvmegate.replication.ReplicationOptions;
 import io.nvmegate.worker.BlockWorker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,7 +42,8 @@ import java.util.function.Supplier;
  *       {@code AWAITING_CATALOG} (so gateways, discovery services and workers may start in any order);</li>
  *   <li>the local catalog view ({@link CatalogView});</li>
  *   <li>the roles of {@link NodeOptions#role()}: block worker first (so the gateway's first I/O finds it;
- *       refreshed on every catalog change), gateway with its cluster-wide CNTLID range
+ *       refreshed on every catalog change; with {@link NodeOptions#raftPort()} its Raft server for replicated
+ *       namespaces, on the cluster host), gateway with its cluster-wide CNTLID range
  *       ({@link CntlidRanges#claim}), discovery service with its range ({@link CntlidRanges#claimDiscovery}), and
  *       the management API on gateway members;</li>
  *   <li>ready: health READY and the log line {@code nvmegate ready: ...} (with the metrics and API ports).</li>
@@ -219,7 +221,9 @@ public final class NvmegateNode implements AutoCloseable {
     private Future<Void> startWorker() {
         if (!options.role().runsWorker()) return Future.succeededFuture();
         CatalogView view = catalog;
-        BlockWorker w = new BlockWorker(options.workerId(), options.dataDir(), () -> view.current().namespaces());
+        BlockWorker w = new BlockWorker(options.workerId(), options.dataDir(), () -> view.current().namespaces(),
+                options.runsReplication() ? new BlockWorker.Replication(
+                        new ReplicationOptions(options.cluster().host(), options.raftPort()), node.hazelcast()) : null);
         view.onChange(snap -> w.refresh());
         return node.vertx().deployVerticle(w).map(id -> {
             workerDeployment = id;

@@ -1,0 +1,63 @@
+package io.nvmegate.replication;
+
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Apache Ratis settings of a block worker's Raft server (issue 14 design, tuned by measurement later):
+ * <ul>
+ *   <li>election timeout 1..2 s (RPC timeout min/max), so a new leader is elected within ~2 s of a kill -9;</li>
+ *   <li>leader lease on and read option LINEARIZABLE: READ/COMPARE/VERIFY see every committed write;</li>
+ *   <li>Raft log fsynced before an entry counts toward the majority (Ratis's default: unsafe flush off), segments of
+ *       {@value #SEGMENT_MIB} MiB, appender buffer {@value #APPENDER_MIB} MiB (raised to fit the largest entry);</li>
+ *   <li>log purged only below what every follower has (purge-upto-snapshot-index false): a returning follower
+ *       catches up from the log; snapshot auto-trigger every {@value #SNAPSHOT_ENTRIES} entries;</li>
+ *   <li>retry cache (client ID, call ID) kept {@value #RETRY_CACHE_SECONDS} s: a resent request ID gets the first
+ *       reply without a second log entry.</li>
+ * </ul>
+ */
+final class RatisSettings {
+    static final int SEGMENT_MIB = 8;
+    static final int APPENDER_MIB = 4;
+    static final long SNAPSHOT_ENTRIES = 100_000;
+    static final int RETRY_CACHE_SECONDS = 60;
+    /** Largest log entry: a COMPARE_AND_WRITE of MDTS-sized data twice, plus headers; 2 x 8 MiB + slack. */
+    static final int MESSAGE_MIB = 32;
+
+    private RatisSettings() {}
+
+    /** @return the properties of a server with storage {@code storageDir}, gRPC on {@code host:port} */
+    static RaftProperties properties(Path storageDir, String host, int port) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        GrpcConfigKeys.Server.setHost(p, host);
+        GrpcConfigKeys.Server.setPort(p, port);
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf((MESSAGE_MIB + 2) + "MB")); // > appender buffer + 1 MiB
+        RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile().getAbsoluteFile()));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(5, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(SEGMENT_MIB, MESSAGE_MIB) + "MB"));
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(Math.max(APPENDER_MIB, MESSAGE_MIB) + "MB"));
+        // the log's write buffer must hold the largest entry the appender may send (Ratis checks it)
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf((Math.max(APPENDER_MIB, MESSAGE_MIB) + 1) + "MB"));
+        RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("256MB"));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_ENTRIES);
+        RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(RETRY_CACHE_SECONDS, TimeUnit.SECONDS));
+        return p;
+    }
+}
