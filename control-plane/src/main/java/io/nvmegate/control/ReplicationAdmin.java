@@ -57,9 +57,9 @@ final class ReplicationAdmin {
     }
 
     private WorkerInfo requireEligible(String field, String id) {
-        WorkerInfo w = workers.get(id).orElseThrow(() -> ApiException.notFound(field, "no block worker " + id + " is registered"));
-        if (!workers.live(w)) throw ApiException.conflict(field, "block worker " + id + " is not live");
-        if (w.draining()) throw ApiException.conflict(field, "block worker " + id + " is draining (decommissioned)");
+        WorkerInfo w = workers.get(id).orElseThrow(() -> ApiException.notFound(field, field + ": no block worker " + id + " is registered"));
+        if (!workers.live(w)) throw ApiException.conflict(field, field + ": block worker " + id + " is not live");
+        if (w.draining()) throw ApiException.conflict(field, field + ": block worker " + id + " is draining (decommissioned)");
         return w;
     }
 
@@ -94,8 +94,8 @@ final class ReplicationAdmin {
         if (to == null || to.isBlank()) throw ApiException.invalid("to", "to (the worker taking the replica) is required");
         if (!n.replicated()) throw ApiException.conflict("replicationFactor", "namespace " + n.key() + " has replicationFactor 1: there is no replica to move");
         if (!n.placed()) throw ApiException.conflict("replicas", "namespace " + n.key() + " is not placed yet");
-        if (!n.replicas().contains(from)) throw ApiException.invalid("from", from + " is not a replica of " + n.key() + " " + n.replicas());
-        if (n.replicas().contains(to)) throw ApiException.conflict("to", to + " is already a replica of " + n.key() + " " + n.replicas());
+        if (!n.replicas().contains(from)) throw ApiException.invalid("from", "from " + from + " is not a replica of " + n.key() + " " + n.replicas());
+        if (n.replicas().contains(to)) throw ApiException.conflict("to", "to " + to + " is already a replica of " + n.key() + " " + n.replicas());
         requireEligible("to", to);
         if (view.moving(n)) throw ApiException.conflict("replicas", "a replica move of " + n.key() + " is still in progress (the group's configuration differs from " + n.replicas() + ")");
         return n.withReplicas(ReplicaPlacement.moved(n.replicas(), from, to));
