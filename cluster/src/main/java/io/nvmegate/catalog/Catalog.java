@@ -44,9 +44,11 @@ public final class Catalog implements CatalogState {
     private final IMap<String, String> generation;
     /** Seals the secret fields of hosts on their way into Hazelcast ({@link SecretSeal#HOST_SECRET_FIELDS}). */
     private final SecretSeal seal;
+    private final HazelcastInstance hz;
 
     /** The catalog of {@code hz}, sealing host secrets with the {@link SecretSeal} installed in its configuration. */
     public Catalog(HazelcastInstance hz) {
+        this.hz = hz;
         this.seal = SecretSeal.of(hz);
         this.subsystems = hz.getMap(SUBSYSTEMS);
         this.namespaces = hz.getMap(NAMESPACES);
@@ -56,6 +58,9 @@ public final class Catalog implements CatalogState {
         this.referrals = hz.getMap(REFERRALS);
         this.generation = hz.getMap(GENERATION);
     }
+
+    /** @return the Hazelcast member this catalog reads and writes through (for the worker directory and replication status maps) */
+    public HazelcastInstance hazelcast() { return hz; }
 
     /**
      * The cluster-wide catalog generation: 0 for a catalog never written, then one more after every mutation

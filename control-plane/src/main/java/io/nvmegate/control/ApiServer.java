@@ -87,6 +87,12 @@ public final class ApiServer {
         r.patch(v + "/subsystems/:nqn/namespaces/:nsid").handler(ctx -> reply(ctx, 200, () -> service.updateNamespace(p(ctx, "nqn"), p(ctx, "nsid"), body(ctx))));
         r.put(v + "/subsystems/:nqn/namespaces/:nsid").handler(ctx -> reply(ctx, 200, () -> service.updateNamespace(p(ctx, "nqn"), p(ctx, "nsid"), body(ctx))));
         r.delete(v + "/subsystems/:nqn/namespaces/:nsid").handler(ctx -> none(ctx, () -> service.deleteNamespace(p(ctx, "nqn"), p(ctx, "nsid"))));
+        r.post(v + "/subsystems/:nqn/namespaces/:nsid/move-replica").handler(ctx -> reply(ctx, 200, () -> service.moveReplica(p(ctx, "nqn"), p(ctx, "nsid"), body(ctx))));
+
+        r.get(v + "/workers").handler(ctx -> reply(ctx, 200, service::workers));
+        r.get(v + "/workers/:id").handler(ctx -> reply(ctx, 200, () -> service.worker(p(ctx, "id"))));
+        r.post(v + "/workers/:id/decommission").handler(ctx -> reply(ctx, 200, () -> service.decommission(p(ctx, "id"), force(ctx))));
+        r.post(v + "/workers/:id/recommission").handler(ctx -> reply(ctx, 200, () -> service.recommission(p(ctx, "id"))));
 
         r.get(v + "/subsystems/:nqn/hosts").handler(ctx -> reply(ctx, 200, () -> service.subsystemHosts(p(ctx, "nqn"))));
         r.post(v + "/subsystems/:nqn/hosts").handler(ctx -> reply(ctx, 201, () -> service.linkHost(p(ctx, "nqn"), body(ctx))));

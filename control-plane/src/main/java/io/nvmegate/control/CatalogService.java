@@ -38,14 +38,17 @@ public final class CatalogService {
 
     private final CatalogState catalog;
     private final Catalog cluster;
+    /** Workers, placement and replication status; null for the draft of a restore (see {@link #restore}). */
+    private final ReplicationAdmin replication;
 
     public CatalogService(Catalog catalog) {
-        this(catalog, catalog);
+        this(catalog, catalog, new ReplicationAdmin(catalog));
     }
 
-    private CatalogService(CatalogState state, Catalog cluster) {
+    private CatalogService(CatalogState state, Catalog cluster, ReplicationAdmin replication) {
         this.catalog = state;
         this.cluster = cluster;
+        this.replication = replication;
     }
 
     /** The cluster catalog this service manages. */
@@ -161,12 +164,24 @@ public final class CatalogService {
 
     public JsonArray namespaces(String nqn) {
         List<NamespaceSpec> l = nqn == null ? catalog.namespaces() : catalog.namespaces(requireSubsystem(nqn).nqn());
-        return new JsonArray(l.stream().map(NamespaceSpec::toJson).toList());
+        return new JsonArray(l.stream().map(this::namespaceJson).toList());
     }
 
-    public JsonObject namespace(String nqn, String nsid) { return requireNamespace(nqn, nsid).toJson(); }
+    public JsonObject namespace(String nqn, String nsid) { return namespaceJson(requireNamespace(nqn, nsid)); }
 
-    /** NSID: the lowest free one when not given; UUID: random when not given. */
+    /** The catalog fields, and (live catalog) {@code underReplicated} and {@code replication} ({@link ReplicationAdmin#describe}). */
+    private JsonObject namespaceJson(NamespaceSpec n) {
+        return replication == null ? n.toJson() : replication.describe(n);
+    }
+
+    /**
+     * NSID: the lowest free one when not given; UUID: random when not given. A replicated namespace
+     * ({@code replicationFactor} 2..5, backend rocksdb or null) is placed now on distinct live, non-draining
+     * workers, or on the {@code replicas} given (each registered, live and not draining); with fewer such workers
+     * than {@code replicationFactor}: 409 naming {@code replicationFactor} (refused, not placed partly). In a restore
+     * the namespace is written as the document has it: placed on its {@code replicas}, or left unplaced for the
+     * workers' {@code PlacementService}.
+     */
     public JsonObject createNamespace(String nqn, JsonObject body) {
         FieldTypes.check(body, FieldTypes.NAMESPACE);
         return write(() -> {
@@ -189,28 +204,89 @@ public final class CatalogService {
             if (!j.containsKey("uuid")) j.put("uuid", UUID.randomUUID().toString());
             else parseUuid(j.getString("uuid"));
             checkWorker(j);
-            NamespaceSpec n = NamespaceSpec.fromJson(j, sub);
+            checkReplicatedBackend(j);
+            NamespaceSpec parsed = NamespaceSpec.fromJson(j, sub);
+            NamespaceSpec n = replication == null ? parsed : replication.placeNew(parsed, catalog.namespaces());
             if (Integer.toUnsignedLong(n.nsid()) > owner.maxNamespaces()) {
                 throw ApiException.invalid("nsid", "NSID " + Integer.toUnsignedString(n.nsid()) + " exceeds maxNamespaces " + owner.maxNamespaces() + " of " + sub);
             }
             if (existing.stream().anyMatch(e -> e.nsid() == n.nsid())) throw ApiException.conflict("nsid", "NSID " + Integer.toUnsignedString(n.nsid()) + " already exists in " + sub);
             if (catalog.namespaces().stream().anyMatch(e -> e.uuid().equals(n.uuid()))) throw ApiException.conflict("uuid", "UUID " + n.uuid() + " is already used by another namespace");
             catalog.putNamespace(n);
-            return n.toJson();
+            return namespaceJson(n);
         });
     }
 
-    /** Size may grow (not shrink); enabled and anaGroup may change; identity, block size, backend and worker may not. */
+    /** Replication factor above 1 needs a backend that keeps data in the worker's RocksDB or nothing (400 {@code backend}). */
+    private static void checkReplicatedBackend(JsonObject j) {
+        Object rf = j.getValue("replicationFactor");
+        String backend = j.getString("backend", "rocksdb");
+        if (rf instanceof Number r && r.intValue() > 1 && !backend.equals("rocksdb") && !backend.equals("null")) {
+            throw ApiException.invalid("backend", "backend " + backend + " cannot be replicated: replicationFactor "
+                    + r.intValue() + " needs backend rocksdb or null");
+        }
+    }
+
+    /**
+     * Size may grow (not shrink); enabled and anaGroup may change; identity, block size, backend, worker,
+     * replication factor and replicas may not (a replica moves with {@link #moveReplica}).
+     */
     public JsonObject updateNamespace(String nqn, String nsid, JsonObject body) {
         FieldTypes.check(body, FieldTypes.NAMESPACE);
         return write(() -> {
             NamespaceSpec old = requireNamespace(nqn, nsid);
-            JsonObject j = merge(old.toJson(), body, "subsystem", "nsid", "uuid", "blockSize", "backend", "worker");
+            Object r = body.getValue("replicas");
+            if (r != null && !String.valueOf(r).equals(String.valueOf(old.toJson().getValue("replicas")))) {
+                throw ApiException.invalid("replicas", "replicas cannot be changed by an update; move one with POST .../namespaces/" + nsid + "/move-replica");
+            }
+            JsonObject j = merge(old.toJson(), body, "subsystem", "nsid", "uuid", "blockSize", "backend", "worker", "replicationFactor");
             NamespaceSpec n = NamespaceSpec.fromJson(j, old.subsystemNqn());
             if (n.sizeBytes() < old.sizeBytes()) throw ApiException.invalid("size", "size may only grow (" + old.sizeBytes() + " → " + n.sizeBytes() + " bytes)");
             catalog.putNamespace(n);
-            return n.toJson();
+            return namespaceJson(n);
         });
+    }
+
+    /**
+     * Moves one replica of a replicated namespace: body {@code {"from": "<worker>", "to": "<worker>"}}; {@code from}
+     * must be a replica (400), {@code to} registered (404), live, not draining and not a replica already (409); a
+     * move still in progress (the group's published configuration differs from the catalog) is a 409. Only the
+     * catalog's {@code replicas} change ({@code to} appended); the group's leader adds {@code to} to the Raft
+     * configuration once it has joined, then removes {@code from}.
+     */
+    public JsonObject moveReplica(String nqn, String nsid, JsonObject body) {
+        FieldTypes.check(body, FieldTypes.MOVE_REPLICA);
+        return write(() -> {
+            NamespaceSpec n = replication().move(requireNamespace(nqn, nsid), body.getString("from"), body.getString("to"));
+            catalog.putNamespace(n);
+            return namespaceJson(n);
+        });
+    }
+
+    private ReplicationAdmin replication() {
+        if (replication == null) throw new IllegalStateException("no cluster catalog");
+        return replication;
+    }
+
+    // ---- workers
+
+    /** @return the registered block workers (id, raftAddress, live, draining, replicas, bytes) */
+    public JsonArray workers() { return replication().workers(catalog.namespaces()); }
+
+    public JsonObject worker(String id) { return replication().worker(id, catalog.namespaces()); }
+
+    /**
+     * Marks a worker draining: no replica is placed on it and the workers' {@code PlacementService} moves its
+     * replicas away, one namespace at a time. 409 (field {@code id}) when a namespace on it cannot move (replication
+     * factor 1, or no other eligible worker), unless {@code force}.
+     */
+    public JsonObject decommission(String id, boolean force) {
+        return write(() -> replication().decommission(id, force, catalog.namespaces()));
+    }
+
+    /** Clears a worker's draining mark: it may be placed on again (replicas already moved stay where they are). */
+    public JsonObject recommission(String id) {
+        return write(() -> replication().recommission(id, catalog.namespaces()));
     }
 
     public void deleteNamespace(String nqn, String nsid) {
@@ -574,6 +650,7 @@ public final class CatalogService {
                 .put("dhGroup", new JsonArray(HostSpec.DH_GROUPS))
                 .put("hash", new JsonArray(HostSpec.HASHES))
                 .put("backend", new JsonArray().add("rocksdb").add("memory").add("null"))
+                .put("replicationFactor", new JsonArray().add(1).add(2).add(3).add(4).add(5))
                 .put("blockSize", new JsonArray().add(512).add(4096));
     }
 
@@ -613,7 +690,7 @@ public final class CatalogService {
             if (!RESTORE_FIELDS.contains(f)) throw ApiException.invalid(f, "unknown field '" + f + "' (accepted: " + RESTORE_FIELDS + ")");
         }
         DraftCatalog draft = new DraftCatalog();
-        CatalogService staged = new CatalogService(draft, null);
+        CatalogService staged = new CatalogService(draft, null, null);
         try {
             JsonObject global = object(doc, "global");
             if (global != null) at("global", () -> staged.updateGlobal(global));

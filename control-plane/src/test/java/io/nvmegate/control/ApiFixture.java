@@ -30,6 +30,8 @@ final class ApiFixture implements AutoCloseable {
     final ApiServer server;
     final String base;
     private final HttpClient http = HttpClient.newHttpClient();
+    /** Extra members standing in for block workers ({@link #worker}). */
+    private final List<com.hazelcast.core.HazelcastInstance> workers = new java.util.ArrayList<>();
 
     private ApiFixture(Cluster.Node node, ApiServer server, CatalogService service) {
         this.node = node;
@@ -49,6 +51,21 @@ final class ApiFixture implements AutoCloseable {
         ApiServer server = new ApiServer(node.vertx(), service, new ApiOptions("127.0.0.1", 0, token)).start()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new ApiFixture(node, server, service);
+    }
+
+    /**
+     * Starts a Hazelcast member in this fixture's cluster and registers it in the {@link io.nvmegate.catalog.WorkerDirectory}
+     * as block worker {@code id} (no block worker runs: a live directory entry, as the workers' own registration
+     * makes it). Shut it down to make the worker not live.
+     */
+    com.hazelcast.core.HazelcastInstance worker(String id) {
+        com.hazelcast.core.HazelcastInstance me = node.hazelcast();
+        com.hazelcast.core.HazelcastInstance hz = com.hazelcast.core.Hazelcast.newHazelcastInstance(Cluster.hazelcastConfig(
+                new ClusterOptions(me.getConfig().getClusterName(), "127.0.0.1", 0,
+                        List.of("127.0.0.1:" + me.getCluster().getLocalMember().getAddress().getPort()))));
+        workers.add(hz);
+        new io.nvmegate.catalog.WorkerDirectory(hz).register(id, "127.0.0.1:" + (9870 + workers.size()));
+        return hz;
     }
 
     Reply call(String method, String path, Object body) { return call(method, path, body, null); }
@@ -76,6 +93,9 @@ final class ApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        for (com.hazelcast.core.HazelcastInstance w : workers) {
+            if (w.getLifecycleService().isRunning()) w.shutdown();
+        }
         try {
             server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             node.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

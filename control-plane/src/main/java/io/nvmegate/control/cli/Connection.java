@@ -117,6 +117,10 @@ public final class Connection {
 
         private static String cell(Object v) {
             if (v == null) return "-";
+            if (v instanceof JsonObject o) { // a namespace's replication: its leader, else its state (no-leader, unplaced)
+                return o.getValue("leader") != null ? o.getValue("leader") + " (term " + o.getValue("term") + ")"
+                        : o.getValue("state") != null ? String.valueOf(o.getValue("state")) : o.encode();
+            }
             if (v instanceof JsonArray a) return a.isEmpty() ? "-" : String.join(",", a.stream().map(String::valueOf).toList());
             return String.valueOf(v);
         }

@@ -81,15 +81,35 @@ final class ResourceCommands {
             return c.run(a -> a.get("/subsystems/" + seg(nqn) + "/namespaces/" + nsid));
         }
 
-        @Command(name = "create", description = "Create a namespace (NSID: the lowest free one unless --nsid).")
+        @Command(name = "create", aliases = "add", description = "Create a namespace (NSID: the lowest free one unless --nsid). "
+                + "With --replication-factor above 1 its replicas are placed on distinct live workers (or on --replicas); "
+                + "refused (409) when fewer workers are live.")
         int create(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn,
                    @Option(names = "--nsid") Long nsid, @Option(names = "--size", required = true, description = "bytes or 1G, 512M ...") String size,
                    @Option(names = "--block-size", description = "512 or 4096") Integer bs,
-                   @Option(names = "--backend", description = "rocksdb, memory or null") String backend,
-                   @Option(names = "--uuid") String uuid, @Option(names = "--worker") String worker,
-                   @Option(names = "--enabled", arity = "1") Boolean enabled, @Option(names = "--ana-group") Integer ana) {
+                   @Option(names = "--backend", description = "rocksdb, memory or null (replicated: rocksdb or null)") String backend,
+                   @Option(names = "--uuid") String uuid, @Option(names = "--worker", description = "replication factor 1: the block worker") String worker,
+                   @Option(names = "--enabled", arity = "1") Boolean enabled, @Option(names = "--ana-group") Integer ana,
+                   @Option(names = "--replication-factor", description = "1..5 (default 1)") Integer rf,
+                   @Option(names = "--replicas", split = ",", paramLabel = "WORKER", description = "worker IDs, comma-separated (default: placed by the catalog)") java.util.List<String> replicas) {
             return c.run(a -> a.post("/subsystems/" + seg(nqn) + "/namespaces", Body.of("nsid", nsid, "size", size,
-                    "blockSize", bs, "backend", backend, "uuid", uuid, "worker", worker, "enabled", enabled, "anaGroup", ana)));
+                    "blockSize", bs, "backend", backend, "uuid", uuid, "worker", worker, "enabled", enabled, "anaGroup", ana,
+                    "replicationFactor", rf, "replicas", replicas)));
+        }
+
+        @Command(name = "show", description = "Show a namespace with its replication: replicas, leader, term, commit index, "
+                + "each follower's lag and state.")
+        int show(@Mixin Connection c, @Parameters(index = "0", paramLabel = "NQN") String nqn, @Parameters(index = "1", paramLabel = "NSID") long nsid) {
+            if (c.json) return c.run(a -> a.get("/subsystems/" + seg(nqn) + "/namespaces/" + nsid));
+            return c.run(a -> NamespaceView.render((io.vertx.core.json.JsonObject) a.get("/subsystems/" + seg(nqn) + "/namespaces/" + nsid)));
+        }
+
+        @Command(name = "move-replica", description = "Move one replica of a replicated namespace to another worker "
+                + "(with I/O running: the group's leader adds the new worker, which catches up, then removes the old one).")
+        int moveReplica(@Mixin Connection c, @Parameters(index = "0", paramLabel = "NQN") String nqn, @Parameters(index = "1", paramLabel = "NSID") long nsid,
+                        @Option(names = "--from", required = true, description = "the worker giving up its replica") String from,
+                        @Option(names = "--to", required = true, description = "a live worker that is not a replica") String to) {
+            return c.run(a -> a.post("/subsystems/" + seg(nqn) + "/namespaces/" + nsid + "/move-replica", Body.of("from", from, "to", to)));
         }
 
         @Command(name = "update", description = "Resize (grow), enable/disable or change the ANA group of a namespace.")
@@ -102,6 +122,27 @@ final class ResourceCommands {
         @Command(name = "delete", description = "Delete a namespace.")
         int delete(@Mixin Connection c, @Option(names = "--nqn", required = true) String nqn, @Option(names = "--nsid", required = true) long nsid) {
             return c.run(a -> a.delete("/subsystems/" + seg(nqn) + "/namespaces/" + nsid));
+        }
+    }
+
+    @Command(name = "worker", description = "Block workers (registered by the workers themselves).")
+    static final class Worker {
+        @Command(name = "list", description = "List block workers: Raft address, live, draining, replica count.")
+        int list(@Mixin Connection c) { return c.run(a -> a.get("/workers")); }
+
+        @Command(name = "get", description = "Show one block worker.")
+        int get(@Mixin Connection c, @Parameters(paramLabel = "ID") String id) { return c.run(a -> a.get("/workers/" + seg(id))); }
+
+        @Command(name = "decommission", description = "Mark a worker draining: nothing new is placed on it and its replicas "
+                + "move to other workers, one namespace at a time (watch with ctl worker list).")
+        int decommission(@Mixin Connection c, @Parameters(paramLabel = "ID") String id,
+                         @Option(names = "--force", description = "even if a namespace on it cannot move (replication factor 1, no other worker)") boolean force) {
+            return c.run(a -> a.post("/workers/" + seg(id) + "/decommission" + (force ? "?force=true" : ""), null));
+        }
+
+        @Command(name = "recommission", description = "Clear a worker's draining mark.")
+        int recommission(@Mixin Connection c, @Parameters(paramLabel = "ID") String id) {
+            return c.run(a -> a.post("/workers/" + seg(id) + "/recommission", null));
         }
     }
 
