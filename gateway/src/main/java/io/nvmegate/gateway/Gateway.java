@@ -12,7 +12,11 @@ import io.nvmegate.controller.TransportConfig;
 import io.nvmegate.discovery.DiscoveryCommandSet;
 import io.nvmegate.fabrics.FabricsConnect;
 import io.nvmegate.gateway.admin.NamespaceNotices;
+import com.hazelcast.core.HazelcastInstance;
 import io.nvmegate.gateway.io.BlockClient;
+import io.nvmegate.gateway.io.FailoverPolicy;
+import io.nvmegate.gateway.io.ReplicaRouter;
+import io.nvmegate.gateway.io.ReplicationStatusFeed;
 import io.nvmegate.gateway.io.IoCommands;
 import io.nvmegate.gateway.reservation.ReservationCommands;
 import io.nvmegate.gateway.reservation.ReservationNotices;
@@ -21,6 +25,8 @@ import io.nvmegate.blockio.BlockCodecs;
 import io.nvmegate.transport.NvmeTcpServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,16 +60,31 @@ public final class Gateway {
     private final NvmCommandSet commandSet;
     private final ReservationNotices reservationNotices;
     private final DhchapAuthenticator auth;
+    private final ReplicationStatusFeed leaders;
     private PortListeners listeners;
 
+    /**
+     * A gateway whose leader cache of replicated namespaces follows map {@code nvmegate.replication} of the
+     * Hazelcast member under {@code vertx}'s cluster manager (clustered Vert.x, as the launcher starts it); on a
+     * non-clustered Vert.x only the replicas' redirect hints feed it.
+     */
     public Gateway(Vertx vertx, CatalogView catalog, Options options) {
+        this(vertx, catalog, options, clusterHazelcast(vertx));
+    }
+
+    /**
+     * @param hz the Hazelcast member whose {@code nvmegate.replication} map feeds the leader cache
+     *           ({@link ReplicationStatusFeed}); {@code null}: redirect hints only
+     */
+    public Gateway(Vertx vertx, CatalogView catalog, Options options, HazelcastInstance hz) {
         this.vertx = vertx;
         this.catalog = catalog;
         this.options = options;
         this.registry = new ControllerRegistry(options.cntlidMin(), options.cntlidMax());
         this.auth = new DhchapAuthenticator(new CatalogAuthPolicy(catalog), AuthThrottle.defaults());
         this.reservationNotices = new ReservationNotices(registry);
-        BlockClient blocks = new BlockClient(vertx);
+        BlockClient blocks = new BlockClient(vertx, new ReplicaRouter(), FailoverPolicy.defaults());
+        this.leaders = hz == null ? null : new ReplicationStatusFeed(vertx, hz, blocks.router());
         this.commandSet = new NvmCommandSet(catalog, new IoCommands(catalog, blocks), new ReservationCommands(catalog, blocks),
                 reservationNotices, options.transport().maxIoQueues());
     }
@@ -87,7 +108,20 @@ public final class Gateway {
         });
         CatalogView.Snapshot now = catalog.current();
         if (now.ports().stream().noneMatch(p -> p.servedBy(options.id()))) log.warn("gateway {}: the catalog has no port for this gateway", options.id());
-        return listeners.reconcile(now, catalog.global().enabled());
+        Future<Void> routing = leaders == null ? Future.succeededFuture() : leaders.start().recover(e -> {
+            log.warn("gateway {}: cannot follow {} ({}); replicated namespaces route by redirect hints only",
+                    options.id(), io.nvmegate.catalog.ReplicationStatus.MAP, e.toString());
+            return Future.succeededFuture();
+        });
+        return routing.compose(v -> listeners.reconcile(now, catalog.global().enabled()));
+    }
+
+    /** @return the Hazelcast member of {@code vertx}'s cluster manager, or null (not clustered, or another manager) */
+    static HazelcastInstance clusterHazelcast(Vertx vertx) {
+        if (vertx instanceof VertxInternal vi && vi.clusterManager() instanceof HazelcastClusterManager m) {
+            return m.getHazelcastInstance();
+        }
+        return null;
     }
 
     /** Subsystems a Connect on port {@code p} may name: the discovery NQN, and the NVM subsystems exported there. */
@@ -107,6 +141,7 @@ public final class Gateway {
     public Future<Void> stop() {
         registry.destroyAll("gateway stopping");
         reservationNotices.stop();
+        if (leaders != null) leaders.stop().onFailure(e -> log.debug("replication status listener: {}", e.toString()));
         return listeners == null ? Future.succeededFuture() : listeners.stop();
     }
 }
