@@ -42,6 +42,8 @@ public final class ReplicatedCluster implements AutoCloseable {
     public static final List<String> WORKERS = List.of("worker-1", "worker-2", "worker-3");
 
     public final Path dir;
+    /** Where the worker logs go: {@code target/it-logs/<cluster name>}. */
+    public final Path logDir;
     public final int rf;
     public final NamespaceSpec namespace;
     public final int ioPort;
@@ -80,6 +82,9 @@ public final class ReplicatedCluster implements AutoCloseable {
         Files.writeString(cfgFile, cfg.encodePrettily());
         this.config = CatalogConfig.parse(cfg);
         this.namespace = config.namespaces().get(0);
+        // the workers' logs outlive the test's temporary directory: target/it-logs/<cluster name>/
+        this.logDir = Files.createDirectories(Path.of("target", "it-logs", clusterName).toAbsolutePath());
+        List<String> jvm = NodeProcess.SMALL_JVM;
         for (int i = 0; i < WORKERS.size(); i++) {
             String id = WORKERS.get(i);
             List<String> others = new ArrayList<>(seeds);
@@ -89,7 +94,7 @@ public final class ReplicatedCluster implements AutoCloseable {
                     "--members", String.join(",", others), "--worker-id", id, "--data", dir.resolve(id).toString(),
                     "--metrics-port", "-1", "--api-port", "-1");
             // the Raft port goes by environment: a launcher without replication ignores it (RF 1 runs anywhere)
-            workers.add(new NodeProcess(id, dir, null, NodeProcess.SMALL_JVM, args,
+            workers.add(new NodeProcess(id, logDir, null, jvm, args,
                     Map.of("NVMEGATE_RAFT_PORT", Integer.toString(FreePorts.free()))));
         }
     }
