@@ -158,11 +158,11 @@ trap cleanup EXIT
 
 # --- the API's view of the replicated namespace ------------------------------------------------------------------
 ns_json() { curl -fsS -m 3 "$NSURL" 2>/dev/null || echo '{}'; }
-# "leader term healthy fresh": the leader (- if none), its term, how many replicas are "healthy", and 1 if the
+# "leader term healthy fresh": the leader (- if none), its term, how many replicas are the leader or "healthy", 1 if the
 # leader published its status in the last 3 s
 ns_state() {
   ns_json | jq -r --argjson now "$(date +%s%3N)" '.replication // {} |
-    "\(.leader // "-") \(.term // 0) \([.replicas[]? | select(.state == "healthy")] | length) \(if ((.updatedMs // 0) > $now - 3000) then 1 else 0 end)"' \
+    "\(.leader // "-") \(.term // 0) \([.replicas[]? | select(.role == "leader" or .state == "healthy")] | length) \(if ((.updatedMs // 0) > $now - 3000) then 1 else 0 end)"' \
     2>/dev/null || echo "- 0 0 0"
 }
 wait_leader() {  # wait_leader TIMEOUT_S: a leader that published recently

@@ -359,7 +359,8 @@ class ComposeWithoutDockerTest {
         start(leader, services, catalog, discoveryPort);
         awaitReady(leader);
         awaitTrue(() -> replication().getJsonArray("replicas", new JsonArray()).stream().map(JsonObject.class::cast)
-                        .anyMatch(r -> leader.equals(r.getString("worker")) && "healthy".equals(r.getString("state"))),
+                        .anyMatch(r -> leader.equals(r.getString("worker"))
+                                && ("healthy".equals(r.getString("state")) || "leader".equals(r.getString("role")))),
                 Duration.ofSeconds(60), leader + " a healthy replica of NSID 1 again");
     }
 
