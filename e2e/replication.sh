@@ -3,7 +3,8 @@
 # namespace kept serving while the Raft leader worker is killed with kill -9 every 15 s.
 # Runs on the build machine (Debian 12, root). Starts, each as its own `java -jar nvmegate.jar ROLE` process on
 # 127.0.0.1 (one Hazelcast cluster, every member listed in --members):
-#   worker-1, worker-2, worker-3   role worker, cluster ports 26701-26703, Raft ports 26871-26873 (--raft-port),
+#   worker-1, worker-2, worker-3   role worker, cluster ports 26701-26703, Raft ports 26871-26873
+#                                  (NVMEGATE_RAFT_PORT, the environment form of --raft-port, as compose sets it),
 #                                  data folders DATA/worker-N (RocksDB, Raft log, durable catalog)
 #   gateway-1                      role gateway, NVMe/TCP 26420 (advertised 10.0.2.2), management API 26080
 #   discovery                      role discovery, 26009
@@ -88,7 +89,7 @@ alive() {  # alive NAME: its process exists and is not a zombie
 start_member() {  # start_member NAME: starts it in the background (output appended to NAME.log)
   local name=$1 role a
   case "$name" in
-    worker-*) role=worker; a=(--worker-id "$name" --raft-port "${RPORT[$name]}") ;;
+    worker-*) role=worker; a=(--worker-id "$name") ;;
     gateway-1) role=gateway; a=(--gateway-id gateway-1 --api-host 127.0.0.1 --api-port "$APIPORT") ;;
     discovery) role=discovery; a=(--discovery-port "$DPORT" --discovery-nqn "$DNQN") ;;
   esac
@@ -96,8 +97,11 @@ start_member() {  # start_member NAME: starts it in the background (output appen
   local cmd=("${JAVA:-java}" ${JAVA_OPTS:--Xmx384m} -jar "$jar" "$role" "${a[@]}" --config "$results/nvmegate.json"
     --data "$DATA/$name" --cluster-host 127.0.0.1 --cluster-port "${CPORT[$name]}" --members "$MEMBERS"
     --cluster-name "$CNAME" --metrics-host 127.0.0.1 --metrics-port "${MPORT[$name]}" --bind 127.0.0.1 --advertise 10.0.2.2)
-  echo "==== $(date -u +%T.%N | cut -c1-12) start: ${cmd[*]}" >> "$results/$name.log"
-  (cd "$ROOT" && exec "${cmd[@]}") >> "$results/$name.log" 2>&1 < /dev/null &
+  # a worker's Raft port goes by environment (NVMEGATE_RAFT_PORT, as compose sets it; same as --raft-port)
+  local raft=${RPORT[$name]:-}
+  echo "==== $(date -u +%T.%N | cut -c1-12) start:${raft:+ NVMEGATE_RAFT_PORT=$raft} ${cmd[*]}" >> "$results/$name.log"
+  (cd "$ROOT" && if [ -n "$raft" ]; then export NVMEGATE_RAFT_PORT=$raft; else unset NVMEGATE_RAFT_PORT; fi
+   exec "${cmd[@]}") >> "$results/$name.log" 2>&1 < /dev/null &
   echo $! > "$RUN/$name.pid"
 }
 ready() {  # ready NAME TIMEOUT_S: /health/ready answers 200
