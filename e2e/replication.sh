@@ -112,15 +112,13 @@ ready() {  # ready NAME TIMEOUT_S: /health/ready answers 200
     sleep 0.3
   done
 }
-start_all() {  # worker-1 first (it seeds the catalog, as compose does), then the other workers, then the rest
+start_all() {  # worker-1 first (it seeds the catalog, as compose does), then the four others together
   local t0 m
   t0=$(now)
   start_member worker-1
   ready worker-1 90
-  start_member worker-2; start_member worker-3
-  ready worker-2 90; ready worker-3 90
-  start_member gateway-1; start_member discovery
-  ready gateway-1 90; ready discovery 90
+  for m in worker-2 worker-3 gateway-1 discovery; do start_member "$m"; done
+  for m in worker-2 worker-3 gateway-1 discovery; do ready "$m" 90; done
   for p in "$IOPORT" "$APIPORT" "$DPORT"; do
     for _ in $(seq 1 100); do port_open "$p" && break; sleep 0.3; done
     port_open "$p" || die "nothing listens on $p"
