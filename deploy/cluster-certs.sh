@@ -4,7 +4,7 @@
 #   deploy/cluster-certs.sh [--out DIR] [--days N] [--owner UID[:GID]] [MEMBER...]
 #
 # MEMBER: a member's name (compose service name); default: compose.yaml's members
-#   worker-1 worker-2 gateway-1 gateway-2 discovery.
+#   worker-1 worker-2 worker-3 gateway-1 gateway-2 discovery.
 # DIR (default deploy/cluster-tls beside this script) receives:
 #   ca.key              the CA's private key: keep it OFF the members (nothing mounts it); only this script uses it
 #   ca.crt              the cluster CA certificate          -> every member's --cluster-tls-ca
@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
     *) members+=("$1"); shift ;;
   esac
 done
-[ ${#members[@]} -gt 0 ] || members=(worker-1 worker-2 gateway-1 gateway-2 discovery)
+[ ${#members[@]} -gt 0 ] || members=(worker-1 worker-2 worker-3 gateway-1 gateway-2 discovery)
 
 umask 077
 mkdir -p "$out"

@@ -7,6 +7,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.launcher.Main;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Assumptions;
@@ -31,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Specification JSON schema (read from ../shared/reference at test time), and the deployment's shape.
  */
 class ComposeFileTest {
-    static final List<String> NVMEGATE_SERVICES = List.of("worker-1", "worker-2", "gateway-1", "gateway-2", "discovery");
+    static final List<String> WORKERS = List.of("worker-1", "worker-2", "worker-3");
+    static final List<String> NVMEGATE_SERVICES = List.of("worker-1", "worker-2", "worker-3", "gateway-1", "gateway-2", "discovery");
 
     static Map<String, Object> compose() throws Exception {
         return new Yaml().load(Files.readString(Repo.root().resolve("compose.yaml")));
@@ -92,7 +94,7 @@ class ComposeFileTest {
     void servicesVolumesAndHealthchecks() throws Exception {
         Map<String, Object> c = compose();
         Map<String, Object> services = map(c.get("services"));
-        assertThat(services).containsKeys("worker-1", "worker-2", "gateway-1", "gateway-2", "discovery", "prometheus", "grafana");
+        assertThat(services).containsKeys("worker-1", "worker-2", "worker-3", "gateway-1", "gateway-2", "discovery", "prometheus", "grafana");
         Set<String> volumes = map(c.get("volumes")).keySet();
         for (String name : NVMEGATE_SERVICES) {
             Map<String, Object> s = map(services.get(name));
@@ -107,13 +109,57 @@ class ComposeFileTest {
                 assertThat(NVMEGATE_SERVICES).contains(member.split(":")[0]);
             }
         }
-        for (String worker : List.of("worker-1", "worker-2")) {
+        for (String worker : WORKERS) {
             List<?> v = (List<?>) map(services.get(worker)).get("volumes");
             assertThat(v).singleElement().asString().isEqualTo(worker + "-data:/data");
             assertThat(volumes).contains(worker + "-data"); // named volume: RocksDB survives `docker compose down`
         }
         assertThat(map(map(c.get("configs")).get("nvmegate-catalog")).get("file")).isEqualTo("./deploy/nvmegate.json");
         assertThat(Files.exists(Repo.root().resolve("deploy/nvmegate.json"))).isTrue();
+    }
+
+    /**
+     * Three block workers, each with its Raft port (never published: Raft runs on the project's network only), and
+     * the catalog's namespaces replicated on all three (replicationFactor 3, one replica per worker), which gateways
+     * and the discovery service wait for (depends_on every worker healthy).
+     */
+    @Test
+    void threeWorkersReplicateTheNamespaces() throws Exception {
+        Map<String, Object> services = map(compose().get("services"));
+        Set<String> raftPorts = new HashSet<>();
+        for (String worker : WORKERS) {
+            Map<String, Object> s = map(services.get(worker));
+            assertThat(s.get("command")).as(worker).isEqualTo(List.of("worker"));
+            Map<String, Object> env = map(s.get("environment"));
+            assertThat(env.get("NVMEGATE_WORKER_ID")).as(worker).isEqualTo(worker);
+            assertThat(env.get("NVMEGATE_RAFT_PORT")).as("%s sets its Raft port", worker).isNotNull();
+            raftPorts.add(env.get("NVMEGATE_RAFT_PORT").toString());
+        }
+        for (Map.Entry<String, Object> e : services.entrySet()) {
+            Object ports = map(e.getValue()).get("ports");
+            if (ports == null) continue;
+            for (String raft : raftPorts) assertThat(ports.toString()).as("%s publishes no Raft port", e.getKey()).doesNotContain(raft);
+            assertThat(WORKERS).as("workers publish nothing").doesNotContain(e.getKey());
+        }
+        for (String dependent : List.of("gateway-1", "gateway-2")) {
+            assertThat(map(map(services.get(dependent)).get("depends_on")).keySet()).as(dependent).containsAll(WORKERS);
+        }
+        JsonObject catalog = new JsonObject(Files.readString(Repo.root().resolve("deploy/nvmegate.json")));
+        int namespaces = 0;
+        for (Object sub : catalog.getJsonArray("subsystems")) {
+            JsonObject subsystem = (JsonObject) sub;
+            for (Object n : subsystem.getJsonArray("namespaces")) {
+                NamespaceSpec ns = NamespaceSpec.fromJson((JsonObject) n, subsystem.getString("nqn"));
+                assertThat(ns.replicationFactor()).as("NSID %d", ns.nsid()).isEqualTo(3);
+                assertThat(ns.placed()).as("NSID %d names its replicas", ns.nsid()).isTrue();
+                assertThat(ns.replicas()).as("NSID %d: one replica on each compose worker", ns.nsid()).containsExactlyInAnyOrderElementsOf(WORKERS);
+                namespaces++;
+            }
+        }
+        assertThat(namespaces).isPositive();
+        String certs = Files.readString(Repo.root().resolve("deploy/cluster-certs.sh"));
+        assertThat(certs).as("deploy/cluster-certs.sh makes every member's certificate by default")
+                .contains("members=(" + String.join(" ", NVMEGATE_SERVICES) + ")");
     }
 
     /**

@@ -30,12 +30,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * compose.yaml without Docker: its five nvmegate services run as separate JVMs on 127.0.0.1 with the commands
- * and environment variables compose gives them (host names and ports mapped to 127.0.0.1 and free ports, the
- * catalog deploy/nvmegate.json likewise), a workload runs through the host library, and a real Prometheus
- * scrapes every service with deploy/prometheus.yml adapted to those ports: promtool checks the config and every
- * service's metrics, and PromQL returns the workload's I/O counters. Health flips to ready after the cluster
- * join and to not ready on shutdown (SIGTERM).
+ * compose.yaml without Docker: its six nvmegate services (three block workers, two gateways, the discovery
+ * service) run as separate JVMs on 127.0.0.1 with the commands and environment variables compose gives them
+ * (host names and ports mapped to 127.0.0.1 and free ports, the catalog deploy/nvmegate.json likewise: both
+ * namespaces replicated on the three workers, replication factor 3), a workload runs through the host library,
+ * and a real Prometheus scrapes every service with deploy/prometheus.yml adapted to those ports: promtool checks
+ * the config and every service's metrics, and PromQL returns the workload's I/O counters. Then the Raft leader of
+ * NSID 1 (as the management API names it) is killed with kill -9: the data written before reads back, new writes
+ * complete, the API names another leader, and the restarted worker rejoins its group as a healthy replica.
+ * Health flips to ready after the cluster join and to not ready on shutdown (SIGTERM).
  */
 class ComposeWithoutDockerTest {
     static final String NQN = "nqn.2026-11.io.nvmegate:disk1";
@@ -46,6 +49,9 @@ class ComposeWithoutDockerTest {
 
     private final Map<String, Integer> clusterPorts = new LinkedHashMap<>();
     private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
+    private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
+    private final Map<String, Integer> apiPorts = new LinkedHashMap<>(); // gateways: the API on a free port (compose: 8080 in each container)
+    private byte[][] written; // the workload's blocks: write i is NSID 1 + i % 2, LBA i * 4
     private final Map<Integer, Integer> nvmePorts = new LinkedHashMap<>(); // compose port -> test port
     private final List<RoleProcess> running = new ArrayList<>();
 
@@ -58,17 +64,19 @@ class ComposeWithoutDockerTest {
             clusterPorts.put(s, FreePorts.free());
             metricsPorts.put(s, FreePorts.free());
         }
+        for (String w : ComposeFileTest.WORKERS) raftPorts.put(w, FreePorts.free());
+        for (String g : List.of("gateway-1", "gateway-2")) apiPorts.put(g, FreePorts.free());
         int discoveryPort = FreePorts.free();
         Path catalog = catalog();
         clusterTls();
         Process prom = null;
         try {
-            // start in compose's depends_on order: worker-1, worker-2, then gateways and discovery
+            // start in compose's depends_on order: worker-1, then worker-2 and worker-3, then gateways and discovery
             Map<String, List<Integer>> seen = new LinkedHashMap<>();
             start("worker-1", services, catalog, discoveryPort);
             seen.put("worker-1", awaitReady("worker-1"));
-            start("worker-2", services, catalog, discoveryPort);
-            seen.put("worker-2", awaitReady("worker-2"));
+            for (String s : List.of("worker-2", "worker-3")) start(s, services, catalog, discoveryPort);
+            for (String s : List.of("worker-2", "worker-3")) seen.put(s, awaitReady(s));
             for (String s : List.of("gateway-1", "gateway-2", "discovery")) start(s, services, catalog, discoveryPort);
             for (String s : List.of("gateway-1", "gateway-2", "discovery")) seen.put(s, awaitReady(s));
             // the HTTP server comes up before the cluster join: some service answered 503 before it was ready
@@ -103,7 +111,7 @@ class ComposeWithoutDockerTest {
             assertThat(PrometheusText.sum(scraped.get("worker-1"), "nvmegate_storage_duration_seconds_count", Map.of("op", "write", "backend", "rocksdb"))).isPositive();
             assertThat(PrometheusText.sum(scraped.get("worker-1"), "nvmegate_rocksdb_block_cache_capacity_bytes", Map.of("worker", "worker-1"))).isEqualTo(64 << 20);
             assertThat(PrometheusText.sum(scraped.get("gateway-2"), "nvmegate_eventbus_round_trip_seconds_count", Map.of("op", "read", "outcome", "success"))).isPositive();
-            assertThat(PrometheusText.sum(scraped.get("gateway-2"), "nvmegate_cluster_members", Map.of())).isEqualTo(5);
+            assertThat(PrometheusText.sum(scraped.get("gateway-2"), "nvmegate_cluster_members", Map.of())).isEqualTo(6);
             assertThat(scraped.get("gateway-1")).contains("vertx_net_server_", "jvm_memory_used_bytes");
 
             // a real Prometheus with the repo's prometheus.yml, pointed at these ports
@@ -116,18 +124,20 @@ class ComposeWithoutDockerTest {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
             String api = "http://127.0.0.1:" + promPort;
             awaitTrue(() -> Http.get(api + "/-/ready").status() == 200, Duration.ofSeconds(30), "Prometheus ready");
-            awaitTrue(() -> query(api, "sum(up{job=\"nvmegate\"})") == 5, Duration.ofSeconds(30), "all 5 services up in Prometheus");
+            awaitTrue(() -> query(api, "sum(up{job=\"nvmegate\"})") == 6, Duration.ofSeconds(30), "all 6 services up in Prometheus");
             awaitTrue(() -> query(api, "sum(nvmegate_bytes_written_total{service=\"gateway-1\"})") == writtenGw1, Duration.ofSeconds(20),
                     "PromQL: bytes written through gateway-1 = " + writtenGw1);
             assertThat(query(api, "sum(nvmegate_bytes_read_total{service=\"gateway-1\"})")).isEqualTo(readGw1);
             assertThat(query(api, "sum(nvmegate_bytes_read_total{service=\"gateway-2\"})")).isEqualTo(readGw2);
             assertThat(query(api, "sum(nvmegate_bytes_written_total{job=\"nvmegate\",nsid=\"2\"})")).isEqualTo(writtenGw1 / 2);
-            assertThat(query(api, "sum by (service) (nvmegate_cluster_members)")).isEqualTo(5); // first series: 5 members
+            assertThat(query(api, "sum by (service) (nvmegate_cluster_members)")).isEqualTo(6); // first series: 6 members
             // every dashboard query is valid PromQL for this Prometheus
             for (String expr : dashboardQueries()) {
                 JsonObject r = new JsonObject(Http.get(api + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)).body());
                 assertThat(r.getString("status")).as("dashboard query %s: %s", expr, r).isEqualTo("success");
             }
+
+            leaderKilled(services, catalog, discoveryPort);
 
             // SIGTERM: every service is not ready (503) while it shuts down, then gone
             for (RoleProcess p : running) p.terminate();
@@ -219,6 +229,10 @@ class ComposeWithoutDockerTest {
                 case "NVMEGATE_DATA" -> env.put(e.getKey(), dir.resolve("volumes").resolve(name).toString());
                 case "NVMEGATE_METRICS_PORT" -> env.put(e.getKey(), Integer.toString(metricsPorts.get(name)));
                 case "NVMEGATE_DISCOVERY_PORT" -> env.put(e.getKey(), Integer.toString(discoveryPort));
+                case "NVMEGATE_RAFT_PORT" -> {
+                    assertThat(raftPorts).as("only workers set NVMEGATE_RAFT_PORT").containsKey(name);
+                    env.put(e.getKey(), Integer.toString(raftPorts.get(name)));
+                }
                 case "NVMEGATE_BIND" -> env.put(e.getKey(), "127.0.0.1");
                 case "NVMEGATE_ADVERTISE" -> {
                     assertThat(v).isEqualTo("${NVMEGATE_ADVERTISE:-127.0.0.1}");
@@ -232,6 +246,7 @@ class ComposeWithoutDockerTest {
         }
         env.put("NVMEGATE_METRICS_HOST", "127.0.0.1"); // tests listen on 127.0.0.1 only (compose: 0.0.0.0 in the container)
         env.putIfAbsent("NVMEGATE_BIND", "127.0.0.1");
+        if (apiPorts.containsKey(name)) env.put("NVMEGATE_API_PORT", Integer.toString(apiPorts.get(name))); // compose: 8080 per container
         env.put("NVMEGATE_CLUSTER_NAME", "it-compose-" + discoveryPort);
         List<String> args = new ArrayList<>();
         for (Object a : (List<?>) s.get("command")) args.add(a.toString());
@@ -284,6 +299,7 @@ class ComposeWithoutDockerTest {
         int writes = 24, nlb = 4;
         SplittableRandom rnd = new SplittableRandom(6);
         byte[][] data = new byte[writes][];
+        written = data;
         long written = 0, read1 = 0, read2 = 0;
         try (NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", nvmePorts.get(4420)).subsystemNqn(NQN).ioQueues(2).build())) {
             for (int i = 0; i < writes; i++) {
@@ -306,6 +322,65 @@ class ComposeWithoutDockerTest {
             }
         }
         return new long[] {written, read1, read2};
+    }
+
+    /**
+     * kill -9 of NSID 1's Raft leader (named by the management API, {@code replication.leader} of GET namespace):
+     * through gateway-1 every block the workload wrote reads back and new writes to both namespaces complete
+     * (the gateway re-routes to the new leader; a host command waits, it never fails); the API names another
+     * leader; the killed worker, started again with the same volume, is a healthy replica again.
+     */
+    private void leaderKilled(Map<String, Object> services, Path catalog, int discoveryPort) throws Exception {
+        String leader = awaitLeader(null, Duration.ofSeconds(30));
+        assertThat(ComposeFileTest.WORKERS).contains(leader);
+        RoleProcess victim = process(leader);
+        long t0 = System.nanoTime();
+        victim.kill();
+        running.remove(victim);
+        int nlb = 4;
+        try (NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", nvmePorts.get(4420)).subsystemNqn(NQN).ioQueues(1).build())) {
+            for (int i = 0; i < written.length; i++) {
+                assertThat(c.read(1 + i % 2, (long) i * nlb, nlb, BS)).as("write %d after %s was killed", i, leader).isEqualTo(written[i]);
+            }
+            SplittableRandom rnd = new SplittableRandom(14);
+            for (int i = 0; i < 8; i++) {
+                byte[] d = new byte[nlb * BS];
+                rnd.nextBytes(d);
+                long slba = 1024 + (long) i * nlb;
+                c.write(1 + i % 2, slba, d, BS, i % 4 == 0);
+                assertThat(c.read(1 + i % 2, slba, nlb, BS)).isEqualTo(d);
+            }
+            c.flush(1);
+            c.flush(2);
+        }
+        String next = awaitLeader(leader, Duration.ofSeconds(30));
+        System.out.printf("compose failover: kill -9 %s (leader of NSID 1), I/O done and %s named leader after %d ms%n",
+                leader, next, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        start(leader, services, catalog, discoveryPort);
+        awaitReady(leader);
+        awaitTrue(() -> replication().getJsonArray("replicas", new JsonArray()).stream().map(JsonObject.class::cast)
+                        .anyMatch(r -> leader.equals(r.getString("worker"))
+                                && ("healthy".equals(r.getString("state")) || "leader".equals(r.getString("role")))),
+                Duration.ofSeconds(60), leader + " a healthy replica of NSID 1 again");
+    }
+
+    /** @return the {@code replication} object of GET NSID 1 on gateway-1's management API (empty if none yet) */
+    private JsonObject replication() {
+        String nqn = URLEncoder.encode(NQN, StandardCharsets.UTF_8);
+        Http.Response r = Http.get("http://127.0.0.1:" + apiPorts.get("gateway-1") + "/api/v1/subsystems/" + nqn + "/namespaces/1");
+        if (r.status() != 200) return new JsonObject();
+        JsonObject rep = new JsonObject(r.body()).getJsonObject("replication");
+        return rep == null ? new JsonObject() : rep;
+    }
+
+    /** Waits for the API to name a leader of NSID 1 other than {@code not}; @return it */
+    private String awaitLeader(String not, Duration timeout) throws Exception {
+        String[] leader = new String[1];
+        awaitTrue(() -> {
+            leader[0] = replication().getString("leader");
+            return leader[0] != null && !leader[0].equals(not);
+        }, timeout, "the API names a leader of NSID 1" + (not == null ? "" : " other than " + not));
+        return leader[0];
     }
 
     /** deploy/prometheus.yml with every service:9420 target at its test port, scraping every second. */
