@@ -105,8 +105,9 @@ public final class NamespaceStateMachine extends BaseStateMachine {
      * @param spec      the namespace's current spec (block size, capacity for the request check)
      * @param store     the namespace's store: the worker's RocksDB store (state persisted with the blocks) or the
      *                  null store (state in snapshots only); another store → IllegalArgumentException
-     * @param notices   where reservation notices go, only for entries applied while this replica is the leader;
-     *                  null: none
+     * @param notices   where reservation notices go, only for entries applied while this replica is the leader
+     *                  (called on Ratis's apply thread, after the entry's state is written: must not block, e.g.
+     *                  an event-bus publish); null: none
      */
     public NamespaceStateMachine(UUID namespace, Supplier<NamespaceSpec> spec, BlockStore store,
                                  NamespaceReservations.NoticePublisher notices) {

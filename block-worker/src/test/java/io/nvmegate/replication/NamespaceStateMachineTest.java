@@ -216,12 +216,14 @@ class NamespaceStateMachineTest {
         int leader = g.leader();
         int follower = (leader + 1) % 3;
         long applied = g.machines[follower].getLastAppliedTermIndex().getIndex();
-        byte[] stored = g.stores[follower].getState(ReplicaStateKeys.appliedIndex(g.ns));
-        assertThat(ByteBuffer.wrap(stored).getLong(8)).as("stored applied index").isEqualTo(applied);
+        // the index of the last state-machine entry; later non-state-machine entries (a leader's first entry,
+        // configuration) move the in-memory applied index only
+        long stored = ByteBuffer.wrap(g.stores[follower].getState(ReplicaStateKeys.appliedIndex(g.ns))).getLong(8);
+        assertThat(stored).as("stored applied index").isPositive().isLessThanOrEqualTo(applied);
         g.stop(follower);
         assertThat(g.send(register(H1, 0xA1)).status()).isZero(); // generation 3, while the follower is down
         g.start(follower);
-        assertThat(g.machines[follower].getLastAppliedTermIndex().getIndex()).as("restored before replay").isGreaterThanOrEqualTo(applied);
+        assertThat(g.machines[follower].getLastAppliedTermIndex().getIndex()).as("restored before replay").isGreaterThanOrEqualTo(stored);
         g.awaitConverged();
         for (int i = 0; i < 3; i++) {
             assertThat(g.machines[i].reservations().generation()).as("replica %s", RaftTestGroup.id(i)).isEqualTo(3);

@@ -83,10 +83,10 @@ final class RaftTestGroup implements AutoCloseable {
         RaftProperties p = new RaftProperties();
         GrpcConfigKeys.Server.setPort(p, port);
         RaftServerConfigKeys.setStorageDir(p, List.of(storage.toFile()));
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
@@ -124,7 +124,7 @@ final class RaftTestGroup implements AutoCloseable {
     RaftClient client() {
         if (client == null) {
             RaftProperties p = new RaftProperties();
-            RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
+            RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
             client = RaftClient.newBuilder().setProperties(p).setRaftGroup(group).build();
         }
         return client;
@@ -146,19 +146,19 @@ final class RaftTestGroup implements AutoCloseable {
 
     /** @return the index of the leader peer, waiting up to 10 s for one */
     int leader() throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < end) {
             for (int i = 0; i < servers.length; i++) {
                 if (servers[i] != null && servers[i].getDivision(group.getGroupId()).getInfo().isLeaderReady()) return i;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no leader within 10 s");
+        throw new AssertionError("no leader within 30 s");
     }
 
     /** Waits until every running peer has applied at least log index {@code index}. */
     void awaitApplied(long index) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < end) {
             boolean all = true;
             for (int i = 0; i < servers.length; i++) {
@@ -167,7 +167,7 @@ final class RaftTestGroup implements AutoCloseable {
             if (all) return;
             Thread.sleep(10);
         }
-        throw new AssertionError("replicas did not apply index " + index + " within 10 s");
+        throw new AssertionError("replicas did not apply index " + index + " within 30 s");
     }
 
     /** Waits until every running peer has applied what the leader has applied. */
