@@ -17,8 +17,10 @@ enum FieldTypes {
     static final Map<String, FieldTypes> SUBSYSTEM = Map.of("nqn", STRING, "name", STRING, "serial", STRING,
             "model", STRING, "firmware", STRING, "allowAnyHost", BOOL, "hosts", STRINGS, "ieeeOui", STRING, "maxNamespaces", INT,
             "requireAuth", BOOL);
-    static final Map<String, FieldTypes> NAMESPACE = Map.of("subsystem", STRING, "nsid", INT, "uuid", STRING,
-            "size", SIZE, "blockSize", INT, "backend", STRING, "worker", STRING, "enabled", BOOL, "anaGroup", INT);
+    static final Map<String, FieldTypes> NAMESPACE = Map.ofEntries(Map.entry("subsystem", STRING), Map.entry("nsid", INT),
+            Map.entry("uuid", STRING), Map.entry("size", SIZE), Map.entry("blockSize", INT), Map.entry("backend", STRING),
+            Map.entry("worker", STRING), Map.entry("enabled", BOOL), Map.entry("anaGroup", INT),
+            Map.entry("replicationFactor", INT), Map.entry("replicas", STRINGS));
     static final Map<String, FieldTypes> PORT = Map.ofEntries(Map.entry("id", INT), Map.entry("trtype", STRING),
             Map.entry("adrfam", STRING), Map.entry("traddr", STRING), Map.entry("trsvcid", INT),
             Map.entry("advertisedAddress", STRING), Map.entry("gateway", STRING), Map.entry("subsystems", STRINGS),
