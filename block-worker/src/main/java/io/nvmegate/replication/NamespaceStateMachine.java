@@ -105,8 +105,9 @@ public final class NamespaceStateMachine extends BaseStateMachine {
      * @param spec      the namespace's current spec (block size, capacity for the request check)
      * @param store     the namespace's store: the worker's RocksDB store (state persisted with the blocks) or the
      *                  null store (state in snapshots only); another store → IllegalArgumentException
-     * @param notices   where reservation notices go, only for entries applied while this replica is the leader;
-     *                  null: none
+     * @param notices   where reservation notices go, only for entries applied while this replica is the leader
+     *                  (called on Ratis's apply thread, after the entry's state is written: must not block, e.g.
+     *                  an event-bus publish); null: none
      */
     public NamespaceStateMachine(UUID namespace, Supplier<NamespaceSpec> spec, BlockStore store,
                                  NamespaceReservations.NoticePublisher notices) {
@@ -203,9 +204,11 @@ public final class NamespaceStateMachine extends BaseStateMachine {
             BlockRequest r = BlockCodecs.decodeRequest(buffer(e.getStateMachineLogEntry().getLogData()));
             reply = apply.apply(r, e.getTerm(), index, trx.getServerRole() == RaftPeerRole.LEADER);
         } catch (io.nvmegate.storage.StorageException | IllegalStateException ex) {
-            log.error("namespace {}: applying log entry {} (term {}) failed; this replica stops applying: {}",
+            // thrown on Ratis's apply thread, not returned as a failed future: Ratis then closes this replica's
+            // division instead of moving its applied index past an entry whose effects are not in the store
+            log.error("namespace {}: applying log entry {} (term {}) failed; this replica stops: {}",
                     namespace, index, e.getTerm(), ex.toString());
-            return CompletableFuture.failedFuture(ex);
+            throw ex;
         } catch (RuntimeException ex) { // an undecodable entry: the same on every replica, answered, not applied
             log.warn("namespace {}: log entry {} not a block request: {}", namespace, index, ex.toString());
             reply = BlockReply.status(Status.INTERNAL_ERROR);

@@ -518,6 +518,43 @@ public final class RocksDbBlockStore implements AppliedStateStore, ReservationSt
         }
     }
 
+    /** @return the sequence number of the last write (test aid: each put or delete of a batch takes one) */
+    long latestSequence() {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            return db.getLatestSequenceNumber();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * @return the number of operations of each {@link WriteBatch} in the WAL from sequence number {@code since}
+     *         on, in order (test aid: shows which changes one write committed together)
+     */
+    java.util.List<Integer> walBatchSizes(long since) {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            java.util.List<Integer> sizes = new java.util.ArrayList<>();
+            try (org.rocksdb.TransactionLogIterator it = db.getUpdatesSince(since)) {
+                for (; it.isValid(); it.next()) {
+                    org.rocksdb.TransactionLogIterator.BatchResult b = it.getBatch();
+                    try (WriteBatch wb = b.writeBatch()) {
+                        if (b.sequenceNumber() >= since) sizes.add(wb.count());
+                    }
+                }
+                it.status();
+            }
+            return sizes;
+        } catch (RocksDBException e) {
+            throw failure("WAL scan", null, e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     private void ensureOpen() {
         if (closed) throw new IllegalStateException("block store " + path + " is closed");
     }

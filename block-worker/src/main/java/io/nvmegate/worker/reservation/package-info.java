@@ -14,7 +14,10 @@
  *       Report, Set PTPL) on a state; pure, no I/O, no threads; each returns a
  *       {@link io.nvmegate.worker.reservation.ReservationOutcome} (status, data, notices, aborted hosts, whether
  *       the persistent copy must follow).</li>
- *   <li>{@link io.nvmegate.worker.reservation.NamespaceReservations}: the facade the worker uses.</li>
+ *   <li>{@link io.nvmegate.worker.reservation.ReservationCommands}: a validated request's reservation op on an
+ *       engine, and the access check, synchronous (no I/O, no notices sent): shared by the RF 1 facade and the
+ *       replicated state machine ({@code io.nvmegate.replication}), which applies them in Raft log order.</li>
+ *   <li>{@link io.nvmegate.worker.reservation.NamespaceReservations}: the facade the RF 1 worker uses.</li>
  * </ul>
  *
  * <h2>Contract with the worker ({@link io.nvmegate.worker.reservation.NamespaceReservations})</h2>
