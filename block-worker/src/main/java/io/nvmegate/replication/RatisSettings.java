@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>election timeout 1..2 s (RPC timeout min/max), so a new leader is elected within ~2 s of a kill -9;</li>
  *   <li>leader lease on and read option LINEARIZABLE: READ/COMPARE/VERIFY see every committed write;</li>
  *   <li>Raft log fsynced before an entry counts toward the majority (Ratis's default: unsafe flush off), segments of
- *       {@value #SEGMENT_MIB} MiB, appender buffer {@value #APPENDER_MIB} MiB (raised to fit the largest entry);</li>
+ *       {@value #SEGMENT_MIB} MiB, appender buffer {@value #APPENDER_MIB} MiB (the largest entry, see there);</li>
  *   <li>log purged only below what every follower has (purge-upto-snapshot-index false): a returning follower
  *       catches up from the log; snapshot auto-trigger every {@value #SNAPSHOT_ENTRIES} entries;</li>
  *   <li>retry cache (client ID, call ID) kept {@value #RETRY_CACHE_SECONDS} s: a resent request ID gets the first
@@ -27,11 +27,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class RatisSettings {
     static final int SEGMENT_MIB = 8;
+    /**
+     * Appender buffer: the largest log entry Ratis can send a follower. A COMPARE_AND_WRITE carries twice the
+     * transfer (the gateway's MDTS, 512 KiB by default) plus about 100 bytes of headers, so 4 MiB covers MDTS up to
+     * 2 MiB. Ratis requires the gRPC message limit above it by at least 1 MiB, and the log's write buffer (allocated
+     * per group) above it.
+     */
     static final int APPENDER_MIB = 4;
     static final long SNAPSHOT_ENTRIES = 100_000;
     static final int RETRY_CACHE_SECONDS = 60;
-    /** Largest log entry: a COMPARE_AND_WRITE of MDTS-sized data twice, plus headers; 2 x 8 MiB + slack. */
-    static final int MESSAGE_MIB = 32;
 
     private RatisSettings() {}
 
@@ -41,7 +45,7 @@ final class RatisSettings {
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         GrpcConfigKeys.Server.setHost(p, host);
         GrpcConfigKeys.Server.setPort(p, port);
-        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf((MESSAGE_MIB + 2) + "MB")); // > appender buffer + 1 MiB
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf((APPENDER_MIB + 2) + "MB")); // > appender buffer + 1 MiB
         RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile().getAbsoluteFile()));
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
@@ -49,11 +53,11 @@ final class RatisSettings {
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(SEGMENT_MIB, MESSAGE_MIB) + "MB"));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(SEGMENT_MIB + "MB"));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
-        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(Math.max(APPENDER_MIB, MESSAGE_MIB) + "MB"));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(APPENDER_MIB + "MB"));
         // the log's write buffer must hold the largest entry the appender may send (Ratis checks it)
-        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf((Math.max(APPENDER_MIB, MESSAGE_MIB) + 1) + "MB"));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf((APPENDER_MIB + 1) + "MB"));
         RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("256MB"));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_ENTRIES);

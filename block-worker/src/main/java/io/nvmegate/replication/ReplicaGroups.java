@@ -47,8 +47,6 @@ public final class ReplicaGroups {
     private final Consumer<UUID> forget;
     private final Set<UUID> reconfiguring = ConcurrentHashMap.newKeySet();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
-    /** The catalog's namespaces by UUID as of the last pass (read by the state machine registry and the publisher). */
-    private volatile Map<UUID, NamespaceSpec> catalog = Map.of();
 
     /**
      * @param server    this worker's Raft server (started)
@@ -64,25 +62,14 @@ public final class ReplicaGroups {
         this.published = published;
     }
 
-    /** Records the catalog's namespaces without touching groups (before the server starts: the registry reads them). */
-    public void catalog(List<NamespaceSpec> all) {
-        Map<UUID, NamespaceSpec> m = new LinkedHashMap<>();
-        for (NamespaceSpec ns : all == null ? List.<NamespaceSpec>of() : all) if (ns != null) m.putIfAbsent(ns.uuid(), ns);
-        catalog = Map.copyOf(m);
-    }
-
-    /** @return the catalog's namespace {@code uuid} as of the last pass, or null */
-    public NamespaceSpec spec(UUID uuid) {
-        return catalog.get(uuid);
-    }
-
     /**
      * Blocking: one reconcile pass over the catalog's namespaces {@code all}.
      *
      * @return the replicated namespaces this worker serves a replica of now (group present here), by UUID
      */
     public Map<UUID, NamespaceSpec> reconcile(List<NamespaceSpec> all) {
-        catalog(all);
+        Map<UUID, NamespaceSpec> catalog = new LinkedHashMap<>();
+        for (NamespaceSpec ns : all == null ? List.<NamespaceSpec>of() : all) if (ns != null) catalog.putIfAbsent(ns.uuid(), ns);
         String me = server.workerId();
         Map<UUID, NamespaceSpec> wanted = new LinkedHashMap<>();
         for (NamespaceSpec ns : catalog.values()) {

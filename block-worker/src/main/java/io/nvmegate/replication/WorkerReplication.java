@@ -154,7 +154,8 @@ public final class WorkerReplication {
         if (tickTimer < 0) {
             tickTimer = vertx.setPeriodic(StatusPublisher.TICK_MS, id -> publisher.tick(System.currentTimeMillis()));
             reconcileTimer = vertx.setPeriodic(RECONCILE_MS, id -> refresh.get()
-                    .onFailure(e -> log.debug("block worker {}: periodic reconcile: {}", workerId, e.toString())));
+                    .onFailure(e -> log.warn("block worker {}: periodic reconcile failed (retried in {} ms): {}", workerId,
+                            RECONCILE_MS, e.toString())));
         }
         return endpoints.apply(serving == null ? Map.of() : serving);
     }

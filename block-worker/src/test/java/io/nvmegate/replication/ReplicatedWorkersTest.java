@@ -62,8 +62,11 @@ class ReplicatedWorkersTest {
             BlockReply r = c.send(NS, "worker-1", BlockRequest.write(NS.uuid(), BS, i * 2L, 2, false, pattern(i, 2)));
             assertThat(r.status()).isZero();
         }
+        // an MDTS-sized write (512 KiB, the gateway's default transfer limit) is one log entry the followers take
+        assertThat(c.send(NS, "worker-1", BlockRequest.write(NS.uuid(), BS, 1000, 128, true, pattern(1000, 128))).status()).isZero();
         c.stopWorker(leader);
         String first = REPLICAS.stream().filter(w -> !w.equals(leader)).findFirst().orElseThrow();
+        assertThat(c.send(NS, first, BlockRequest.read(NS.uuid(), BS, 1000, 128)).data().getBytes()).isEqualTo(pattern(1000, 128).getBytes());
         for (int i = 0; i < 8; i++) {
             BlockReply r = c.send(NS, leader.equals("worker-1") ? "worker-1" : first, BlockRequest.read(NS.uuid(), BS, i * 2L, 2));
             assertThat(r.status()).isZero();
