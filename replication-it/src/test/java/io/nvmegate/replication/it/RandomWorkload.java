@@ -132,14 +132,25 @@ public final class RandomWorkload {
 
     /**
      * Reads every block of the span, {@code nlb} at a time, after everything else ended: the final reads of the
-     * history ("every acknowledged write is readable afterwards").
+     * history ("every acknowledged write is readable afterwards"). A read that fails is counted and retried, for at
+     * most {@code retrySeconds} per read.
      */
-    public void readAll(int nlb) {
+    public void readAll(int nlb, int retrySeconds) throws InterruptedException {
         for (long slba = 0; slba < spanBlocks; slba += nlb) {
             int n = (int) Math.min(nlb, spanBlocks - slba);
-            long invoke = System.nanoTime();
-            byte[] data = controller.read(nsid, slba, n, blockSize);
-            history.read(new History.Read(slba, n, invoke, System.nanoTime(), BlockValues.decode(data, slba, n, blockSize)));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(retrySeconds);
+            while (true) {
+                long invoke = System.nanoTime();
+                try {
+                    byte[] data = controller.read(nsid, slba, n, blockSize);
+                    history.read(new History.Read(slba, n, invoke, System.nanoTime(), BlockValues.decode(data, slba, n, blockSize)));
+                    break;
+                } catch (RuntimeException e) {
+                    error("final read", e);
+                    if (System.nanoTime() > end) throw e;
+                    Thread.sleep(500);
+                }
+            }
         }
     }
 

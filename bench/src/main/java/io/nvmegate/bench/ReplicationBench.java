@@ -1,0 +1,229 @@
+package io.nvmegate.bench;
+
+import io.nvmegate.client.ConnectOptions;
+import io.nvmegate.client.NvmeController;
+import io.nvmegate.client.NvmeTcpHost;
+import io.nvmegate.testkit.FreePorts;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 14's replication benchmark: the same jobs on a namespace of replication factor 1 (direct path, one block
+ * worker) and one of replication factor 3 (a Raft group over three block workers), served by the same cluster in
+ * the same run, each RF 3 row right after its RF 1 row, and their ratio. The target (three block workers and a
+ * gateway, each a {@code launcher Main} JVM on 127.0.0.1) runs on {@code --target-cpus} (taskset), this JVM (the
+ * load generator, the project's host library) on the others ({@code bench/replication.sh} pins it).
+ *
+ * <p>Jobs: 4 KiB random write QD32, 128 KiB sequential write QD8, 4 KiB random read QD32 (over a prefilled span).
+ * CPU us/IO is the target's: the CPU time of the four target JVMs per command (the load generator excluded).
+ */
+@Command(name = "replication", mixinStandardHelpOptions = true,
+        description = "RF 1 vs RF 3: 4k randwrite QD32, 128k seqwrite QD8, 4k randread QD32, ratios RF3/RF1.")
+public final class ReplicationBench implements Callable<Integer> {
+    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per row (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per row (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--queues", defaultValue = "2", description = "I/O queues (TCP connections) (default ${DEFAULT-VALUE}).")
+    int queues;
+
+    @Option(names = "--span", defaultValue = "256", description = "MiB of each namespace the jobs touch; prefilled before the reads (default ${DEFAULT-VALUE}).")
+    int spanMib;
+
+    @Option(names = "--target-cpus", defaultValue = "", description = "taskset CPU list of the target JVMs (empty: not pinned).")
+    String targetCpus;
+
+    @Option(names = "--loadgen-cpus", defaultValue = "", description = "The load generator's CPUs (label only: the script pins this JVM).")
+    String loadgenCpus;
+
+    @Option(names = "--jobs", defaultValue = ".*", description = "Regex: run only the jobs whose name matches.")
+    String jobFilter;
+
+    @Option(names = "--java-opts", defaultValue = "-Xmx512m", split = " ", description = "JVM flags of the target JVMs (default ${DEFAULT-VALUE}).")
+    List<String> targetJvm;
+
+    @Option(names = "--rf3", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the RF 3 rows (--no-rf3: RF 1 only, e.g. without replication).")
+    boolean rf3Rows;
+
+    @Option(names = "--out", defaultValue = "bench/results", description = "Folder for the result file.")
+    Path out;
+
+    static final String RF1_NQN = "nqn.2026-12.io.nvmegate:bench-rf1";
+    static final String RF3_NQN = "nqn.2026-12.io.nvmegate:bench-rf3";
+    static final List<String> WORKERS = List.of("worker-1", "worker-2", "worker-3");
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ReplicationBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path data = Files.createTempDirectory("nvmegate-repl-bench");
+        long span = (long) spanMib << 20;
+        int ioPort = FreePorts.free();
+        String clusterName = "repl-bench-" + ioPort;
+        JsonObject config = new JsonObject()
+                .put("subsystems", new JsonArray()
+                        .add(subsystem(RF1_NQN, 1, span))
+                        .add(subsystem(RF3_NQN, 3, span)))
+                .put("ports", new JsonArray().add(new JsonObject().put("id", 1).put("traddr", "127.0.0.1").put("trsvcid", ioPort)));
+        Path configFile = data.resolve("config.json");
+        Files.writeString(configFile, config.encodePrettily());
+        List<Integer> clusterPorts = new ArrayList<>();
+        for (int i = 0; i <= WORKERS.size(); i++) clusterPorts.add(FreePorts.free());
+        List<String> seeds = clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList();
+
+        List<Process> target = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("%-18s %-3s %9s %8s %8s %8s %10s %10s", "job", "RF", "IOPS", "MiB/s", "p50 us", "p99 us",
+                "target CPU", "RF3/RF1"));
+        lines.add(String.format("%-18s %-3s %9s %8s %8s %8s %10s %10s", "", "", "", "", "", "", "us/IO", "IOPS"));
+        try {
+            for (int i = 0; i < WORKERS.size(); i++) {
+                List<String> others = new ArrayList<>(seeds);
+                others.remove(i);
+                target.add(start(data, WORKERS.get(i), List.of("worker", "--config", configFile.toString(), "--cluster-name", clusterName,
+                        "--cluster-host", "127.0.0.1", "--cluster-port", clusterPorts.get(i).toString(), "--members", String.join(",", others),
+                        "--worker-id", WORKERS.get(i), "--data", data.resolve(WORKERS.get(i)).toString(),
+                        "--metrics-port", "-1", "--api-port", "-1"), FreePorts.free()));
+                if (i == 0) Thread.sleep(3000); // worker-1 forms the cluster, the others join it
+            }
+            target.add(start(data, "gateway", List.of("gateway", "--config", configFile.toString(), "--cluster-name", clusterName,
+                    "--cluster-host", "127.0.0.1", "--cluster-port", clusterPorts.get(WORKERS.size()).toString(),
+                    "--members", String.join(",", seeds.subList(0, WORKERS.size())), "--gateway-id", "gateway-1",
+                    "--discovery-port", "-1", "--metrics-port", "-1", "--api-port", "-1"), 0));
+            awaitListening(ioPort, target);
+            try (NvmeController rf1 = connect(ioPort, RF1_NQN); NvmeController rf3 = rf3Rows ? connect(ioPort, RF3_NQN) : null) {
+                awaitServed(rf1, target);
+                if (rf3 != null) awaitServed(rf3, target);
+                Cpu cpu = new Cpu(target);
+                LoadGenerator g1 = new LoadGenerator(rf1, cpu::nanos), g3 = rf3 == null ? null : new LoadGenerator(rf3, cpu::nanos);
+                Duration w = Duration.ofSeconds(warmup), d = Duration.ofSeconds(seconds);
+                List<Workload> jobs = List.of(
+                        new Workload("randwrite-4k-qd32", 1, 4096, 4096, 32, 0, true, span, w, d),
+                        new Workload("seqwrite-128k-qd8", 1, 4096, 128 * 1024, 8, 0, false, span, w, d),
+                        new Workload("randread-4k-qd32", 1, 4096, 4096, 32, 100, true, span, w, d));
+                for (Workload job : jobs) {
+                    if (!job.name().matches(jobFilter)) continue;
+                    if (job.readPct() == 100) { // reads of written blocks: prefill the span of both namespaces
+                        Workload fill = new Workload("prefill", 1, 4096, 128 * 1024, 8, 0, false, span, Duration.ZERO,
+                                Duration.ofSeconds(Math.max(5, spanMib / 16)));
+                        g1.run(fill);
+                        if (g3 != null) g3.run(fill);
+                    }
+                    Result r1 = g1.run(job);
+                    lines.add(row(job.name(), 1, r1, ""));
+                    System.out.println(lines.get(lines.size() - 1));
+                    if (g3 == null) continue;
+                    Result r3 = g3.run(job);
+                    lines.add(row(job.name(), 3, r3, String.format("%.2f", r1.iops() == 0 ? 0 : r3.iops() / r1.iops())));
+                    System.out.println(lines.get(lines.size() - 1));
+                }
+            }
+        } finally {
+            for (Process p : target) p.destroy();
+            for (Process p : target) if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+        lines.add("");
+        lines.add("RF 1: direct path to worker-1; RF 3: Raft group over worker-1..3 (log fsynced on a majority before the reply).");
+        lines.add("Each RF 3 row runs right after its RF 1 row on the same cluster; RF3/RF1 = ratio of IOPS. target CPU us/IO:");
+        lines.add("CPU time of the gateway and the three worker JVMs per command (the load generator not counted).");
+        lines.add(Report.machine() + String.format("; target on CPUs %s, load generator on CPUs %s; %d I/O queues, %d s warm-up + %d s per row, span %d MiB",
+                targetCpus.isBlank() ? "(not pinned)" : targetCpus, loadgenCpus.isBlank() ? "(not pinned)" : loadgenCpus, queues, warmup, seconds, spanMib));
+        Report.printAndSave(out, "replication", lines);
+        return 0;
+    }
+
+    private static JsonObject subsystem(String nqn, int rf, long span) {
+        JsonObject ns = new JsonObject().put("nsid", 1).put("size", Math.max(span, 1L << 30)).put("blockSize", 4096)
+                .put("backend", "rocksdb").put("replicationFactor", rf)
+                .put("replicas", new JsonArray(rf == 1 ? List.of(WORKERS.get(0)) : WORKERS));
+        return new JsonObject().put("nqn", nqn).put("allowAnyHost", true).put("namespaces", new JsonArray().add(ns));
+    }
+
+    private String row(String job, int rf, Result r, String ratio) {
+        return String.format("%-18s %-3d %9.0f %8.1f %8.0f %8.0f %10.1f %10s%s", job, rf, r.iops(), r.mibPerSecond(), r.p50us(),
+                r.p99us(), r.cpuUsPerIo(), ratio, r.errors() > 0 ? "  errors=" + r.errors() : "");
+    }
+
+    private NvmeController connect(int port, String nqn) {
+        return NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", port).subsystemNqn(nqn).ioQueues(queues).build());
+    }
+
+    /** A target JVM ({@code launcher Main}), pinned with taskset when {@code --target-cpus} is set; Raft port by environment. */
+    private Process start(Path data, String name, List<String> args, int raftPort) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (!targetCpus.isBlank()) cmd.addAll(List.of("taskset", "-c", targetCpus));
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(targetJvm);
+        cmd.addAll(List.of("-Dhazelcast.phone.home.enabled=false", "--add-modules", "java.se",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens=java.management/sun.management=ALL-UNNAMED",
+                "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "io.nvmegate.launcher.Main"));
+        cmd.addAll(args);
+        File log = data.resolve(name + ".log").toFile();
+        System.out.println("starting " + name + " (log " + log + ")");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
+        pb.environment().keySet().removeIf(k -> k.startsWith("NVMEGATE_"));
+        pb.environment().put("HZ_PHONE_HOME_ENABLED", "false");
+        if (raftPort > 0) pb.environment().put("NVMEGATE_RAFT_PORT", Integer.toString(raftPort));
+        return pb.start();
+    }
+
+    /** Waits until the gateway listens on {@code port} (the cluster formed and the catalog arrived). */
+    private static void awaitListening(int port, List<Process> target) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < end) {
+            for (Process p : target) if (!p.isAlive()) throw new IllegalStateException("a target JVM exited " + p.exitValue());
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(300);
+            }
+        }
+        throw new IllegalStateException("the gateway does not listen on " + port + " after 180 s");
+    }
+
+    /** Waits until a read of LBA 0 succeeds (cluster formed, catalog loaded, RF 3 group elected a leader). */
+    private static void awaitServed(NvmeController c, List<Process> target) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < end) {
+            for (Process p : target) if (!p.isAlive()) throw new IllegalStateException("a target JVM exited " + p.exitValue());
+            try {
+                c.readAsync(1, 0, 1, 4096).get(20, TimeUnit.SECONDS);
+                return;
+            } catch (Exception notYet) {
+                Thread.sleep(500);
+            }
+        }
+        throw new IllegalStateException(c.options() + ": not served within 180 s");
+    }
+
+    /** CPU time of the target JVMs. */
+    private record Cpu(List<Process> target) {
+        long nanos() {
+            long sum = 0;
+            for (Process p : target) sum += p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+            return sum;
+        }
+    }
+}
