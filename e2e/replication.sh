@@ -116,9 +116,9 @@ start_all() {  # worker-1 first (it seeds the catalog, as compose does), then th
   local t0 m
   t0=$(now)
   start_member worker-1
-  ready worker-1 90
+  ready worker-1 120
   for m in worker-2 worker-3 gateway-1 discovery; do start_member "$m"; done
-  for m in worker-2 worker-3 gateway-1 discovery; do ready "$m" 90; done
+  for m in worker-2 worker-3 gateway-1 discovery; do ready "$m" 120; done
   for p in "$IOPORT" "$APIPORT" "$DPORT"; do
     for _ in $(seq 1 100); do port_open "$p" && break; sleep 0.3; done
     port_open "$p" || die "nothing listens on $p"
