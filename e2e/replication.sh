@@ -12,7 +12,7 @@
 # replicationFactor 3 on worker-1..3. Then:
 #   1. one QEMU guest runs e2e/guest/replication-guest.sh --phase write: the kernel host connects through the
 #      gateway and fio writes random 4 KiB..128 KiB blocks with crc32c, an fsync every 32 writes and a verify pass
-#      per 32 MiB region, for >= --seconds (default 60; up to --extra-seconds more, default 45, until --seconds /
+#      per 8 MiB region, for >= --seconds (default 60; up to --extra-seconds more, default 45, until --seconds /
 #      --kill-every leaders have been killed and replaced). Meanwhile, every 15 s, this script reads the leader
 #      from the API (GET /api/v1/subsystems/NQN/namespaces/1: replication.leader), waits (at most 45 s, else that
 #      kill is skipped) until every replica is healthy, kill -9s the leader worker, measures kill -> a new leader
@@ -109,6 +109,7 @@ start_member() {  # start_member NAME: starts it in the background (output appen
   (cd "$ROOT" && if [ -n "$raft" ]; then export NVMEGATE_RAFT_PORT=$raft; else unset NVMEGATE_RAFT_PORT; fi
    exec "${cmd[@]}") >> "$results/$name.log" 2>&1 < /dev/null &
   echo $! > "$RUN/$name.pid"
+  disown $!  # pid files track it; no "Killed" job report when the kill loop kills it
 }
 ready() {  # ready NAME TIMEOUT_S: /health/ready answers 200
   local name=$1 deadline=$(( $(date +%s) + $2 ))

@@ -24,7 +24,7 @@
 # exits 1 if any step failed. fio's JSON per region: fio-PHASE-rNN.json.
 set -euo pipefail
 
-phase="" addr=10.0.2.2 port=26420 dport=26009 nqn=nqn.2026-11.io.nvmegate:repl seconds=60 max_seconds="" region_mib=32
+phase="" addr=10.0.2.2 port=26420 dport=26009 nqn=nqn.2026-11.io.nvmegate:repl seconds=60 max_seconds="" region_mib=8
 results=/tmp/replication-results
 while [ $# -gt 0 ]; do
   case "$1" in
