@@ -12,10 +12,12 @@
 # replicationFactor 3 on worker-1..3. Then:
 #   1. one QEMU guest runs e2e/guest/replication-guest.sh --phase write: the kernel host connects through the
 #      gateway and fio writes random 4 KiB..128 KiB blocks with crc32c, an fsync every 32 writes and a verify pass
-#      per 32 MiB region, for >= --seconds (default 60). Meanwhile, every 15 s, this script reads the leader from
-#      the API (GET /api/v1/subsystems/NQN/namespaces/1: replication.leader), waits (bounded) until every replica
-#      is healthy, kill -9s the leader worker, measures kill -> a new leader in the API, and restarts the killed
-#      worker (it catches up while I/O runs). fio must end with 0 errors and every verify passing.
+#      per 8 MiB region, for >= --seconds (default 60; up to --extra-seconds more, default 45, until --seconds /
+#      --kill-every leaders have been killed and replaced). Meanwhile, every 15 s, this script reads the leader
+#      from the API (GET /api/v1/subsystems/NQN/namespaces/1: replication.leader), waits (at most 45 s, else that
+#      kill is skipped) until every replica is healthy, kill -9s the leader worker, measures kill -> a new leader
+#      in the API, and restarts the killed worker (it catches up while I/O runs). fio must end with 0 errors and
+#      every verify passing.
 #   2. every process stopped (SIGTERM), all started again on the same data folders.
 #   3. a second guest runs --phase verify: reconnects and runs fio --verify_only over every region written.
 # Prints the failover figures (each kill: killed worker, term before/after, seconds until the API names a new
@@ -23,7 +25,8 @@
 # phases passed, at least 3 kills happened and each produced a new leader within 30 s. Every wait is bounded and the
 # whole script runs under a hard timeout (--hard-timeout, default 360 s: `timeout` kills the process group).
 #
-# usage: e2e/replication.sh [--jar PATH] [--results DIR] [--seconds S] [--kill-every S] [--hard-timeout S]
+# usage: e2e/replication.sh [--jar PATH] [--results DIR] [--seconds S] [--extra-seconds S] [--kill-every S]
+#                           [--hard-timeout S]
 # Environment: JAVA (default java), JAVA_OPTS (default -Xmx384m per member), E2E_KEEP_DATA=1 keeps the data folders,
 #   NVME_HOST_STATE (guest kernel, as the other e2e scripts).
 # Results: worker-N.log, gateway-1.log, discovery.log (every start appended), guest-write.log, guest-verify.log,
@@ -34,13 +37,14 @@ ROOT=$(cd "$E2E/.." && pwd)
 NH=$E2E/nvme-host
 
 jar=${NVMEGATE_JAR:-$ROOT/launcher/target/nvmegate.jar}
-results="" seconds=60 kill_every=15 hard_timeout=360
+results="" seconds=60 extra_seconds=45 kill_every=15 hard_timeout=360
 args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar) jar=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --extra-seconds) extra_seconds=$2; shift 2 ;;
     --kill-every) kill_every=$2; shift 2 ;;
     --hard-timeout) hard_timeout=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
@@ -66,6 +70,8 @@ declare -A RPORT=([worker-1]=26871 [worker-2]=26872 [worker-3]=26873)
 MEMBERS=$(for m in "${MEMBERS_ORDER[@]}"; do printf '127.0.0.1:%s,' "${CPORT[$m]}"; done)
 MEMBERS=${MEMBERS%,}
 API=http://127.0.0.1:$APIPORT/api/v1
+kills_wanted=$(( seconds / kill_every ))  # 4: at 15, 30, 45 and 60 s
+[ "$kills_wanted" -ge 3 ] || kills_wanted=3
 NSURL=$API/subsystems/$(printf '%s' "$NQN" | sed 's/:/%3A/g')/namespaces/1
 
 E2E_TAG=replication
@@ -103,6 +109,7 @@ start_member() {  # start_member NAME: starts it in the background (output appen
   (cd "$ROOT" && if [ -n "$raft" ]; then export NVMEGATE_RAFT_PORT=$raft; else unset NVMEGATE_RAFT_PORT; fi
    exec "${cmd[@]}") >> "$results/$name.log" 2>&1 < /dev/null &
   echo $! > "$RUN/$name.pid"
+  disown $!  # pid files track it; no "Killed" job report when the kill loop kills it
 }
 ready() {  # ready NAME TIMEOUT_S: /health/ready answers 200
   local name=$1 deadline=$(( $(date +%s) + $2 ))
@@ -116,9 +123,9 @@ start_all() {  # worker-1 first (it seeds the catalog, as compose does), then th
   local t0 m
   t0=$(now)
   start_member worker-1
-  ready worker-1 90
+  ready worker-1 120
   for m in worker-2 worker-3 gateway-1 discovery; do start_member "$m"; done
-  for m in worker-2 worker-3 gateway-1 discovery; do ready "$m" 90; done
+  for m in worker-2 worker-3 gateway-1 discovery; do ready "$m" 120; done
   for p in "$IOPORT" "$APIPORT" "$DPORT"; do
     for _ in $(seq 1 100); do port_open "$p" && break; sleep 0.3; done
     port_open "$p" || die "nothing listens on $p"
@@ -190,18 +197,19 @@ killer() {
       sleep 0.2
     done
     [ -e "$results/fio-done" ] && return 0
-    # every replica up and caught up (the one restarted last time included), bounded
-    deadline=$(( $(date +%s) + 20 ))
+    # every replica up and caught up (the one restarted last time included), bounded: killing the leader while
+    # another replica is down would take the majority away, which is not what this test is about
+    deadline=$(( $(date +%s) + 45 ))
     while :; do
       read -r l t h f < <(ns_state)
       [ "$l" != - ] && [ "$h" -ge 3 ] && [ "$f" = 1 ] && break
-      if [ "$(date +%s)" -ge "$deadline" ]; then log "kill $k: after 20 s: leader $l, $h healthy replicas; killing anyway"; break; fi
+      [ -e "$results/fio-done" ] && return 0
+      [ "$(date +%s)" -lt "$deadline" ] || break
       sleep 0.3
     done
-    [ -e "$results/fio-done" ] && return 0
-    if [ "$l" = - ] || [ -z "$(pid_of "$l")" ]; then
-      log "kill $k: no leader in the API ($l)"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$k" - - - - "no-leader" >> "$results/failover.tsv"
+    if [ "$l" = - ] || [ "$h" -lt 3 ] || [ "$f" != 1 ] || [ -z "$(pid_of "$l")" ]; then
+      log "kill $k: skipped: after 45 s the API shows leader $l, $h healthy replicas (fresh: $f)"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$k" - - - - "skipped" >> "$results/failover.tsv"
       continue
     fi
     killed=$l term0=$t
@@ -218,6 +226,8 @@ killer() {
     log "kill $k: new leader $nl (term $nt) after $fo s; restarting $killed"
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$killed" "$term0" "$nl" "$nt" "$fo" >> "$results/failover.tsv"
     start_member "$killed"
+    # enough kills with a new leader: the guest may stop writing once --seconds have passed
+    [ "$(awk -F'\t' '$6 ~ /^[0-9.]+$/' "$results/failover.tsv" | wc -l)" -lt "$kills_wanted" ] || date +%s.%N > "$results/kills-done"
   done
 }
 
@@ -241,14 +251,14 @@ log "leader $l; namespace: $(jq -c '{replicationFactor, replicas, replication: (
 
 # --- 2. write phase: fio in the guest, the leader killed every $kill_every s ------------------------------------
 bash "$NH/setup.sh"
-rm -f "$results/fio-started" "$results/fio-done"
+rm -f "$results/fio-started" "$results/fio-done" "$results/kills-done"
 killer &
 KILLER_PID=$!
 tw=$(now)
 set +e
-"$NH/vm.sh" -w "$results" -t $((seconds + 150)) -- \
+"$NH/vm.sh" -w "$results" -t $((seconds + extra_seconds + 150)) -- \
   bash "$E2E/guest/replication-guest.sh" --phase write --addr 10.0.2.2 --port "$IOPORT" --discovery-port "$DPORT" \
-  --nqn "$NQN" --seconds "$seconds" --results "$results" 2>&1 | tee "$results/guest-write.log"
+  --nqn "$NQN" --seconds "$seconds" --max-seconds $((seconds + extra_seconds)) --results "$results" 2>&1 | tee "$results/guest-write.log"
 write_rc=${PIPESTATUS[0]}
 set -e
 [ -e "$results/fio-done" ] || date +%s.%N > "$results/fio-done"
@@ -287,20 +297,21 @@ stop_all
 ok=1
 [ "$write_rc" = 0 ] && grep -q '^replication-write: 3 passed, 0 failed$' "$results/guest-write.log" || ok=0
 [ "$verify_rc" = 0 ] && grep -q '^replication-verify: 3 passed, 0 failed$' "$results/guest-verify.log" || ok=0
-kills=$(awk -F'\t' '$6 != "timeout" && $6 != "no-leader"' "$results/failover.tsv" | wc -l)
-bad_kills=$(awk -F'\t' '$6 == "timeout" || $6 == "no-leader"' "$results/failover.tsv" | wc -l)
-[ "$kills" -ge 3 ] && [ "$bad_kills" = 0 ] || ok=0
+kills=$(awk -F'\t' '$6 ~ /^[0-9.]+$/' "$results/failover.tsv" | wc -l)
+bad_kills=$(awk -F'\t' '$6 == "timeout"' "$results/failover.tsv" | wc -l)
+skipped=$(awk -F'\t' '$6 == "skipped"' "$results/failover.tsv" | wc -l)
+[ "$kills" -ge 3 ] && [ "$bad_kills" = 0 ] || ok=0  # at least 3 leaders killed, each replaced
 cat "$results"/summary-write.tsv "$results"/summary-verify.tsv > "$results/summary.tsv" 2>/dev/null || true
 echo
 log "==== replication summary"
 log "guest write phase:  $write_phase"
 log "full restart:       $restart_note"
 log "guest verify phase: $verify_phase"
-log "kills (kill -9 of the leader, then restarted): $kills with a new leader, $bad_kills without"
+log "kills (kill -9 of the leader, then restarted): $kills with a new leader, $bad_kills without, $skipped skipped (a replica not healthy yet)"
 log "failover (kill -> the API names a new leader; the leader publishes about once a second):"
 printf '#\tkilled\tterm\tnew leader\tterm\tseconds\n' | cat - "$results/failover.tsv" | column -t -s $'\t' | sed 's/^/[replication]   /'
 if [ "$kills" -gt 0 ]; then
-  awk -F'\t' '$6 != "timeout" && $6 != "no-leader" { print $6 }' "$results/failover.tsv" | sort -n |
+  awk -F'\t' '$6 ~ /^[0-9.]+$/ { print $6 }' "$results/failover.tsv" | sort -n |
     awk '{ v[NR] = $1 } END { printf "[replication] failover p50 %.1f s, max %.1f s over %d kills (goal: 5 s)\n", v[int((NR + 1) / 2)], v[NR], NR }'
 fi
 stall=$(cat "$results"/fio-write-r*.json 2>/dev/null | jq -s '[.[].jobs[0] | .write.clat_ns.max, .read.clat_ns.max, (.sync.lat_ns.max // 0)] | max / 1e9' 2>/dev/null || echo "?")

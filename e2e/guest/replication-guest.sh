@@ -5,7 +5,8 @@
 #
 #   --phase write   1. discover (discovery service) and connect through the gateway (I/O port)
 #                   2. fio, region after region until --seconds have passed: each region (--region-mib MiB, its own
-#                      random seed) gets random writes of 4 KiB..128 KiB (bsrange, 4 KiB aligned), libaio iodepth 16,
+#                      random seed; after --seconds, more regions until the host script writes
+#                      $results/kills-done or --max-seconds have passed) gets random writes of 4 KiB..128 KiB (bsrange, 4 KiB aligned), libaio iodepth 16,
 #                      O_DIRECT, an fsync (NVMe Flush) every 32 writes, crc32c + header in every block, then fio's
 #                      verify pass reads the region back (verify_fatal). The host script kills the Raft leader worker
 #                      every 15 s meanwhile; it starts when this step writes $results/fio-started and stops at
@@ -18,12 +19,12 @@
 #                   3. disconnect, kernel log
 #
 # usage: replication-guest.sh --phase write|verify [--addr A] [--port P] [--discovery-port P] [--nqn NQN]
-#                             [--seconds S] [--region-mib M] [--results DIR]
+#                             [--seconds S] [--max-seconds S] [--region-mib M] [--results DIR]
 # Prints "== step N: ..." headers, "-- PASS|FAIL step N" per step and finally "replication-PHASE: N passed, M failed";
 # exits 1 if any step failed. fio's JSON per region: fio-PHASE-rNN.json.
 set -euo pipefail
 
-phase="" addr=10.0.2.2 port=26420 dport=26009 nqn=nqn.2026-11.io.nvmegate:repl seconds=70 region_mib=32
+phase="" addr=10.0.2.2 port=26420 dport=26009 nqn=nqn.2026-11.io.nvmegate:repl seconds=60 max_seconds="" region_mib=8
 results=/tmp/replication-results
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
     --discovery-port) dport=$2; shift 2 ;;
     --nqn) nqn=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --max-seconds) max_seconds=$2; shift 2 ;;
     --region-mib) region_mib=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
@@ -40,17 +42,20 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$phase" in write|verify) ;; *) echo "replication-guest.sh: --phase write|verify" >&2; exit 2 ;; esac
+max_seconds=${max_seconds:-$seconds}
 [ "$(id -u)" = 0 ] || { echo "run as root inside the guest (e2e/nvme-host/vm.sh)" >&2; exit 2; }
 mkdir -p "$results"
 W=/tmp/replication-work
 mkdir -p "$W"
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # say, fail, run
 
-# the namespace block device of the controller connected to $nqn (empty if none)
+# the namespace block device of the controller connected to $nqn (empty if none): /dev/nvmeXnY, never a hidden
+# per-path node nvmeXcYnZ of native multipath (no /dev node: fio would write a regular file in /dev instead)
 dev_of() {
   local b
   for b in /sys/block/nvme*n*; do
     [ -e "$b" ] || continue
+    [[ ${b##*/} =~ ^nvme[0-9]+n[0-9]+$ ]] || continue
     if [ "$(cat "$b/device/subsysnqn" 2>/dev/null)" = "$nqn" ] && [ "$(cat "$b/nsid" 2>/dev/null)" = 1 ]; then
       echo "/dev/${b##*/}"; return 0
     fi
@@ -102,6 +107,7 @@ s_connect() {
   local dev="" _
   for _ in $(seq 1 60); do dev=$(dev_of); [ -n "$dev" ] && break; sleep 0.5; done
   [ -n "$dev" ] || fail "no block device for $nqn"
+  [ -b "$dev" ] || fail "$dev is not a block device"
   echo "$dev" > "$W/dev"
   say "device $dev: $(cat /sys/block/${dev#/dev/}/size) sectors, io_timeout $(cat /sys/module/nvme_core/parameters/io_timeout 2>/dev/null || echo ?) s"
   dmesg > "$W/dmesg-before.txt" 2>&1 || true
@@ -110,12 +116,15 @@ s_connect() {
 s_fio_write() {
   local dev t0 r=0 nregions
   dev=$(cat "$W/dev")
+  [ -b "$dev" ] || fail "$dev is not a block device"
   nregions=$(( $(cat /sys/block/${dev#/dev/}/size) * 512 / (region_mib << 20) ))
   : > "$results/regions.txt"
   t0=$(date +%s)
   echo "$(stamp)" > "$results/fio-started"
   say "fio started $(cat "$results/fio-started"); regions of $region_mib MiB until $seconds s have passed"
-  while [ $(( $(date +%s) - t0 )) -lt "$seconds" ]; do
+  while :; do
+    local el=$(( $(date +%s) - t0 ))
+    [ "$el" -lt "$seconds" ] || { [ "$el" -lt "$max_seconds" ] && [ ! -e "$results/kills-done" ]; } || break
     [ "$r" -lt "$nregions" ] || fail "ran out of regions ($nregions): raise the namespace size"
     local rc=0
     fio_region "$r" "$dev" 2> "$results/fio-$phase-r$(printf %02d "$r").err" || rc=$?
@@ -135,6 +144,7 @@ s_fio_write() {
 s_fio_verify() {
   local dev r
   dev=$(cat "$W/dev")
+  [ -b "$dev" ] || fail "$dev is not a block device"
   [ -s "$results/regions.txt" ] || fail "no regions.txt from the write phase"
   while read -r r; do
     local rc=0
