@@ -46,6 +46,16 @@ public final class Cluster {
         c.setProperty("hazelcast.logging.type", "slf4j");
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
         c.setProperty("hazelcast.wait.seconds.before.join", "1"); // default 5 s: a lone member need not wait
+        // Failure detection. A killed member is dropped at once (its connections are refused); a silent one (SIGSTOP,
+        // a partition) only after max.no.heartbeat. Hazelcast's default of 60 s would hold every partition that
+        // member owns, and with it the event bus's subscription lookups (vertx-hazelcast reads __vertx.subs per
+        // send), far beyond a Raft leader election (~2-4 s) and the gateway's 20 s failover budget. 1 s heartbeats
+        // and 10 s of silence; a member dropped by mistake (a long pause) rejoins through the split-brain merge,
+        // first tried after 5 s and then every 5 s (defaults 300 s and 120 s).
+        c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        c.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         NetworkConfig n = c.getNetworkConfig();
         // A member with no members to join (the single-process default, or the first member of a cluster) joins
         // only itself: its TCP-IP list is its own host:port, so it never probes 5701..5703 and never silently merges
