@@ -79,7 +79,11 @@ fio_check() {
   j="$results/fio-$phase-r$(printf %02d "$1").json"
   [ -s "$j" ] || fail "region $1: no fio JSON"
   jq -e '[.jobs[] | select(.error != 0)] | length == 0' "$j" >/dev/null || fail "region $1: fio error $(jq -c '[.jobs[].error]' "$j")"
-  say "region $1: $(jq -r '.jobs[0] | "write \(.write.io_bytes / 1048576 | floor) MiB in \(.write.runtime) ms (clat max \(.write.clat_ns.max / 1e6 | floor) ms), read/verified \(.read.io_bytes / 1048576 | floor) MiB (clat max \(.read.clat_ns.max / 1e6 | floor) ms), sync \(.sync.total_ios // 0) fsyncs (max \((.sync.lat_ns.max // 0) / 1e6 | floor) ms)"' "$j")"
+  if [ "$phase" = verify ]; then
+    say "region $1: $(jq -r '.jobs[0] | "read/verified \(.read.io_bytes / 1048576 | floor) MiB in \(.read.runtime) ms (clat max \(.read.clat_ns.max / 1e6 | floor) ms)"' "$j")"
+  else
+    say "region $1: $(jq -r '.jobs[0] | "write \(.write.io_bytes / 1048576 | floor) MiB in \(.write.runtime) ms (clat max \(.write.clat_ns.max / 1e6 | floor) ms), read/verified \(.read.io_bytes / 1048576 | floor) MiB (clat max \(.read.clat_ns.max / 1e6 | floor) ms), sync \(.sync.total_ios // 0) fsyncs (max \((.sync.lat_ns.max // 0) / 1e6 | floor) ms)"' "$j")"
+  fi
   [ "$(jq '.jobs[0].read.io_bytes' "$j")" = $((region_mib << 20)) ] || fail "region $1: verified $(jq '.jobs[0].read.io_bytes' "$j") bytes, not the region"
   if [ "$phase" = write ]; then
     [ "$(jq '.jobs[0].write.io_bytes' "$j")" = $((region_mib << 20)) ] || fail "region $1: wrote $(jq '.jobs[0].write.io_bytes' "$j") bytes, not the region"
