@@ -74,6 +74,8 @@ public final class NvmegateNode implements AutoCloseable {
     private volatile Cluster.Node node;
     private volatile CatalogView catalog;
     private volatile String workerDeployment;
+    /** Places replicated namespaces and drains decommissioned workers (on worker members). */
+    private volatile io.nvmegate.catalog.PlacementService placement;
     private volatile Gateway gateway;
     private volatile DiscoveryService discovery;
     private volatile ApiServer api;
@@ -225,9 +227,12 @@ public final class NvmegateNode implements AutoCloseable {
                 options.runsReplication() ? new BlockWorker.Replication(
                         new ReplicationOptions(options.cluster().host(), options.raftPort()), node.hazelcast()) : null);
         view.onChange(snap -> w.refresh());
-        return node.vertx().deployVerticle(w).map(id -> {
+        return node.vertx().deployVerticle(w).compose(id -> {
             workerDeployment = id;
-            return null;
+            return node.vertx().executeBlocking(() -> {
+                placement = new io.nvmegate.catalog.PlacementService(node.hazelcast()).start();
+                return null;
+            }, false);
         });
     }
 
@@ -239,7 +244,7 @@ public final class NvmegateNode implements AutoCloseable {
         return node.vertx().executeBlocking(() -> CntlidRanges.claim(node.hazelcast(), options.gatewayId()), false)
                 .compose(range -> {
                     gateway = new Gateway(node.vertx(), catalog,
-                            new Gateway.Options(options.gatewayId(), options.transport(), range[0], range[1]));
+                            new Gateway.Options(options.gatewayId(), options.transport(), range[0], range[1]), node.hazelcast());
                     return gateway.start();
                 });
     }
@@ -316,6 +321,11 @@ public final class NvmegateNode implements AutoCloseable {
         DiscoveryService d = discovery;
         Gateway g = gateway;
         String w = workerDeployment;
+        io.nvmegate.catalog.PlacementService p = placement;
+        if (p != null) f = f.compose(v -> n.vertx().<Void>executeBlocking(() -> {
+            p.close();
+            return null;
+        }, false)).recover(NvmegateNode::logged);
         if (a != null) f = f.compose(v -> a.stop()).recover(NvmegateNode::logged);
         if (d != null) f = f.compose(v -> d.stop()).recover(NvmegateNode::logged);
         if (g != null) f = f.compose(v -> g.stop()).recover(NvmegateNode::logged);
