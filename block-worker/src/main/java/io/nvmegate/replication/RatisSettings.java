@@ -58,7 +58,15 @@ final class RatisSettings {
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(APPENDER_MIB + "MB"));
         // the log's write buffer must hold the largest entry the appender may send (Ratis checks it)
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf((APPENDER_MIB + 1) + "MB"));
-        RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("256MB"));
+        // Heap per group, bounded (a worker may run with a small heap, e.g. -Xmx256m in replication-it): the log
+        // segments cached for the state machine updater and catching-up followers (Ratis default 6 segments, 200 MB:
+        // a restarted replica replaying its log ran out of a 256 MB heap and its updater thread died), the queue of
+        // entries waiting to be written, and the bytes of requests pending on the leader (beyond it the leader
+        // refuses, ResourceUnavailable, which the gateway waits out like a failover).
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf((2 * SEGMENT_MIB) + "MB"));
+        RaftServerConfigKeys.Log.setQueueByteLimit(p, SizeInBytes.valueOf("16MB"));
+        RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("32MB"));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_ENTRIES);
         RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(RETRY_CACHE_SECONDS, TimeUnit.SECONDS));
