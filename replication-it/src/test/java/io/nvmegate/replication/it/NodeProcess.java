@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * killed with SIGKILL, paused with SIGSTOP, resumed with SIGCONT and started again with the same command line
  * (same worker ID, ports and data directory). Every start appends to the same log, {@code DIR/NAME.log}.
  *
- * <p>JVM flags are small-machine ones: {@code -Xmx256m}, C1 only ({@code -XX:TieredStopAtLevel=1}: a faster start,
+ * <p>JVM flags are small-machine ones: {@code -Xmx768m} (256 MiB ran out while a restarted replica replayed its log under load), C1 only ({@code -XX:TieredStopAtLevel=1}: a faster start,
  * which is what a restart after a kill needs) and the serial collector.
  */
 public final class NodeProcess implements AutoCloseable {
@@ -24,7 +24,7 @@ public final class NodeProcess implements AutoCloseable {
             "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
             "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
             "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
-    static final List<String> SMALL_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
+    static final List<String> SMALL_JVM = List.of("-Xmx768m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
 
     public final String name;
     public final Path log;
