@@ -27,7 +27,7 @@
 #
 # usage: e2e/replication.sh [--jar PATH] [--results DIR] [--seconds S] [--extra-seconds S] [--kill-every S]
 #                           [--hard-timeout S]
-# Environment: JAVA (default java), JAVA_OPTS (default -Xmx384m per member), E2E_KEEP_DATA=1 keeps the data folders,
+# Environment: JAVA (default java), JAVA_OPTS (default -Xmx768m -XX:+ExitOnOutOfMemoryError per member), E2E_KEEP_DATA=1 keeps the data folders,
 #   NVME_HOST_STATE (guest kernel, as the other e2e scripts).
 # Results: worker-N.log, gateway-1.log, discovery.log (every start appended), guest-write.log, guest-verify.log,
 #   failover.tsv, namespace-*.json (the API's view), fio-*.json per region, regions.txt, dmesg-*.txt, summary.tsv.
@@ -100,7 +100,7 @@ start_member() {  # start_member NAME: starts it in the background (output appen
     discovery) role=discovery; a=(--discovery-port "$DPORT" --discovery-nqn "$DNQN") ;;
   esac
   # shellcheck disable=SC2206
-  local cmd=("${JAVA:-java}" ${JAVA_OPTS:--Xmx384m} -jar "$jar" "$role" "${a[@]}" --config "$results/nvmegate.json"
+  local cmd=("${JAVA:-java}" ${JAVA_OPTS:--Xmx768m -XX:+ExitOnOutOfMemoryError} -jar "$jar" "$role" "${a[@]}" --config "$results/nvmegate.json"
     --data "$DATA/$name" --cluster-host 127.0.0.1 --cluster-port "${CPORT[$name]}" --members "$MEMBERS"
     --cluster-name "$CNAME" --metrics-host 127.0.0.1 --metrics-port "${MPORT[$name]}" --bind 127.0.0.1 --advertise 10.0.2.2)
   # a worker's Raft port goes by environment (NVMEGATE_RAFT_PORT, as compose sets it; same as --raft-port)

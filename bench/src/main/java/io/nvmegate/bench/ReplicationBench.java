@@ -54,7 +54,7 @@ public final class ReplicationBench implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = ".*", description = "Regex: run only the jobs whose name matches.")
     String jobFilter;
 
-    @Option(names = "--java-opts", defaultValue = "-Xmx512m", split = " ", description = "JVM flags of the target JVMs (default ${DEFAULT-VALUE}).")
+    @Option(names = "--java-opts", defaultValue = "-Xmx768m -XX:+ExitOnOutOfMemoryError", split = " ", description = "JVM flags of the target JVMs (default ${DEFAULT-VALUE}).")
     List<String> targetJvm;
 
     @Option(names = "--rf3", negatable = true, defaultValue = "true", fallbackValue = "true",
