@@ -108,7 +108,15 @@ class ComposeWithoutDockerTest {
             assertThat(PrometheusText.sum(scraped.get("gateway-1"), "nvmegate_commands_total",
                     Map.of("opcode", "write", "status", "success", "nsid", "1"))).isEqualTo(writtenGw1 / BS / 4 / 2);
             assertThat(PrometheusText.sum(scraped.get("discovery"), "nvmegate_discovery_log_reads_total", Map.of("role", "discovery"))).isGreaterThanOrEqualTo(1);
-            assertThat(PrometheusText.sum(scraped.get("worker-1"), "nvmegate_storage_duration_seconds_count", Map.of("op", "write", "backend", "rocksdb"))).isPositive();
+            // both namespaces are replicated (RF 3): their writes are Raft log entries, timed by the leader's commit
+            // latency (the storage timer counts the RF 1 path's store calls)
+            double commits = 0;
+            for (String w : List.of("worker-1", "worker-2", "worker-3")) {
+                if (scraped.get(w).contains("nvmegate_replication_commit_latency_seconds_count{")) { // leaders only
+                    commits += PrometheusText.sum(scraped.get(w), "nvmegate_replication_commit_latency_seconds_count", Map.of());
+                }
+            }
+            assertThat(commits).as("replicated writes committed").isPositive();
             assertThat(PrometheusText.sum(scraped.get("worker-1"), "nvmegate_rocksdb_block_cache_capacity_bytes", Map.of("worker", "worker-1"))).isEqualTo(64 << 20);
             assertThat(PrometheusText.sum(scraped.get("gateway-2"), "nvmegate_eventbus_round_trip_seconds_count", Map.of("op", "read", "outcome", "success"))).isPositive();
             assertThat(PrometheusText.sum(scraped.get("gateway-2"), "nvmegate_cluster_members", Map.of())).isEqualTo(6);
