@@ -155,10 +155,11 @@ public final class NvmegateNode implements AutoCloseable {
                 .compose(v -> step(this::startDiscovery)).compose(v -> step(this::startApi))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
-                        observability.health().ready();
+                        // the line first, then health: whoever sees /health/ready 200 finds the line in the log
                         log.info("nvmegate ready: role {}, cluster member {}, data {}, metrics port {}, management API port {}",
                                 options.role(), node.hazelcast().getCluster().getLocalMember().getAddress(),
                                 options.dataDir().toAbsolutePath(), observability.port(), api == null ? -1 : api.port());
+                        observability.health().ready();
                         started.complete(this);
                         serving.complete(this);
                         startEnded.complete(null);
