@@ -35,6 +35,7 @@ import java.util.UUID;
  *  r      4          cntlid
  *  r+4    1          requestId present (0 / 1)
  *  r+5    24         requestId: client UUID msb, lsb, call (only if present)
+ *  t      8          leaseUntil (cluster time, ms; 0 = no lease)
  *
  * BlockReply
  *  0      4          status (NVMe status field, see {@link BlockReply#status()})
@@ -116,6 +117,7 @@ public final class BlockCodecs {
                 b.appendByte((byte) 1).appendLong(id.client().getMostSignificantBits())
                         .appendLong(id.client().getLeastSignificantBits()).appendLong(id.call());
             }
+            b.appendLong(r.leaseUntil());
         }
 
         @Override
@@ -154,8 +156,10 @@ public final class BlockCodecs {
             RequestId id = null;
             if (b.getByte(p++) != 0) {
                 id = new RequestId(new UUID(b.getLong(p), b.getLong(p + 8)), b.getLong(p + 16));
+                p += 24;
             }
-            return new BlockRequest(op, ns, bs, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, id);
+            long leaseUntil = p + 8 <= b.length() ? b.getLong(p) : 0; // a Raft log entry written before the field: no lease
+            return new BlockRequest(op, ns, bs, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, id, leaseUntil);
         }
 
         @Override

@@ -27,10 +27,24 @@ import java.util.UUID;
  *                  flush of a controller shutdown), which are not checked
  * @param cntlid    CNTLID of that controller (0 when {@code host} is null)
  * @param requestId identity of this request across retries ({@link RequestId}); required by replicated
- *                  namespaces for the ops that change state (applied at most once), {@code null} otherwise
+ *                  namespaces for the ops that change state (applied at most once), {@code null} otherwise. A
+ *                  clustered gateway sets it on every request: its {@link RequestId#client()} is the gateway's
+ *                  current Hazelcast member UUID, which block workers fence once that member has left the cluster
+ *                  ({@code io.nvmegate.ana} package doc, "Fencing")
+ * @param leaseUntil the sending gateway's lease: Hazelcast cluster time (ms since the epoch,
+ *                  {@code Cluster#getClusterTime()}) until which the gateway may forward; a block worker refuses a
+ *                  request received after it with Asymmetric Access Inaccessible (no DNR). 0: no lease (a sender
+ *                  outside a cluster, e.g. the single-process target or a test), not checked
  */
 public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
-                           long[] ranges, int cdw10, int cdw11, UUID host, int cntlid, RequestId requestId) {
+                           long[] ranges, int cdw10, int cdw11, UUID host, int cntlid, RequestId requestId,
+                           long leaseUntil) {
+    /** A request without lease. */
+    public BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
+                        long[] ranges, int cdw10, int cdw11, UUID host, int cntlid, RequestId requestId) {
+        this(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, requestId, 0);
+    }
+
     /** A request without request ID. */
     public BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba, int nlb, boolean fua, Buffer data,
                         long[] ranges, int cdw10, int cdw11, UUID host, int cntlid) {
@@ -50,12 +64,17 @@ public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba,
 
     /** @return this request issued by controller {@code cntlid} of host {@code host} */
     public BlockRequest withHost(UUID host, int cntlid) {
-        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, requestId);
+        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, requestId, leaseUntil);
     }
 
     /** @return this request with request ID {@code id} (kept across the gateway's retries) */
     public BlockRequest withRequestId(RequestId id) {
-        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, id);
+        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, id, leaseUntil);
+    }
+
+    /** @return this request stamped with the sending gateway's lease ({@code leaseUntil}, cluster time ms) */
+    public BlockRequest withLease(long until) {
+        return new BlockRequest(op, namespace, blockSize, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, requestId, until);
     }
 
     /**

@@ -88,7 +88,8 @@ class BlockCodecsTest {
         assertThat(b.getLong(p + 78)).isEqualTo(HOST.getLeastSignificantBits());
         assertThat(b.getInt(p + 86)).isEqualTo(0x1234);
         assertThat(b.getByte(p + 90)).as("requestId present").isEqualTo((byte) 0);
-        assertThat(b.length()).isEqualTo(p + 91);
+        assertThat(b.getLong(p + 91)).as("no lease").isZero();
+        assertThat(b.length()).isEqualTo(p + 99);
 
         RequestId id = new RequestId(HOST, 0x0A0B0C0D0E0F1011L);
         Buffer withId = encode(r.withRequestId(id));
@@ -96,8 +97,16 @@ class BlockCodecsTest {
         assertThat(withId.getLong(p + 91)).isEqualTo(HOST.getMostSignificantBits());
         assertThat(withId.getLong(p + 99)).isEqualTo(HOST.getLeastSignificantBits());
         assertThat(withId.getLong(p + 107)).isEqualTo(0x0A0B0C0D0E0F1011L);
-        assertThat(withId.length()).isEqualTo(p + 115);
+        assertThat(withId.getLong(p + 115)).as("no lease").isZero();
+        assertThat(withId.length()).isEqualTo(p + 123);
         assertThat(new BlockCodecs.RequestCodec().decodeFromWire(p, withId).requestId()).isEqualTo(id);
+
+        Buffer leased = encode(r.withRequestId(id).withLease(0x1122334455667788L));
+        assertThat(leased.getLong(p + 115)).as("leaseUntil").isEqualTo(0x1122334455667788L);
+        BlockRequest back = new BlockCodecs.RequestCodec().decodeFromWire(p, leased);
+        assertThat(back.leaseUntil()).isEqualTo(0x1122334455667788L);
+        assertThat(back.requestId()).isEqualTo(id);
+        assertThat(back.withHost(HOST, 7).leaseUntil()).as("kept by withHost").isEqualTo(0x1122334455667788L);
     }
 
     @Test

@@ -41,6 +41,7 @@ public final class Controller {
     private final HealthCounters health = new HealthCounters();
     private final ChangedNamespaces changedNamespaces = new ChangedNamespaces();
     private final Map<Integer, QueueTransport> queues = new ConcurrentHashMap<>();
+    private final long createdNanos = System.nanoTime();
     private volatile boolean destroyed;
     private volatile boolean authRequired;
 
@@ -57,6 +58,8 @@ public final class Controller {
     }
 
     public int cntlid() { return cntlid; }
+    /** @return {@link System#nanoTime()} when this controller was created (the admin queue's Connect) */
+    public long createdNanos() { return createdNanos; }
     public Subsystem subsystem() { return subsystem; }
     /** The host NQN of the Connect; empty for an anonymous host (allowed only where any host may connect). */
     public String hostNqn() { return hostNqn; }
