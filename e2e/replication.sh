@@ -23,7 +23,7 @@
 # Prints the failover figures (each kill: killed worker, term before/after, seconds until the API names a new
 # leader; p50 and max) and the host-visible stall (fio's worst completion latency). Exits 0 only if both guest
 # phases passed, at least 3 kills happened and each produced a new leader within 30 s. Every wait is bounded and the
-# whole script runs under a hard timeout (--hard-timeout, default 360 s: `timeout` kills the process group).
+# whole script runs under a hard timeout (--hard-timeout, default 480 s: `timeout` kills the process group; an unloaded 2-core run takes ~4-5 min, a loaded one needed more than 360 s).
 #
 # usage: e2e/replication.sh [--jar PATH] [--results DIR] [--seconds S] [--extra-seconds S] [--kill-every S]
 #                           [--hard-timeout S]
@@ -37,7 +37,7 @@ ROOT=$(cd "$E2E/.." && pwd)
 NH=$E2E/nvme-host
 
 jar=${NVMEGATE_JAR:-$ROOT/launcher/target/nvmegate.jar}
-results="" seconds=60 extra_seconds=45 kill_every=15 hard_timeout=360
+results="" seconds=60 extra_seconds=45 kill_every=15 hard_timeout=480
 args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
