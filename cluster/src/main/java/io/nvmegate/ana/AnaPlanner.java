@@ -21,7 +21,7 @@ import java.util.Objects;
  *       unpinned homes move from an eligible gateway to another eligible one while their home counts differ by more
  *       than one (a new gateway gets its share).</li>
  *   <li><b>Target</b> (who should own): the home when it is eligible and either its lease has held for the settle
- *       delay or the current owner is not eligible; else the current owner while eligible; else the eligible gateway
+ *       delay, or it is pinned (an operator's move does not wait), or the current owner is not eligible; else the current owner while eligible; else the eligible gateway
  *       owning the fewest groups (ties: smallest ID); none when no gateway is eligible.</li>
  *   <li><b>OWNED</b>, owner's lease expired (or no owner): one step to OWNED(target), the takeover (the dead owner
  *       cannot forward: its lease is the fence). Owner live and not the target: RELEASING(owner → target), the first
@@ -113,7 +113,7 @@ final class AnaPlanner {
     private Write owned(AnaTopology t, AnaTopology.Group g, String raw, AnaOwner e, String h, boolean p,
                         Map<String, Integer> owned) {
         String o = e.owner();
-        String target = target(t, g.nqn(), h, o, owned);
+        String target = target(t, g.nqn(), h, p, o, owned);
         if (o == null || !t.live(o)) {
             if (target != null) {
                 owned.merge(target, 1, Integer::sum);
@@ -134,7 +134,7 @@ final class AnaPlanner {
                             Map<String, Integer> owned) {
         String o = e.owner();
         if (!t.live(o)) {
-            String target = t.eligible(e.next(), g.nqn()) ? e.next() : target(t, g.nqn(), h, null, owned);
+            String target = t.eligible(e.next(), g.nqn()) ? e.next() : target(t, g.nqn(), h, p, null, owned);
             if (target == null) return null;
             owned.merge(target, 1, Integer::sum);
             return new Write(Kind.TAKEOVER, g.key(), raw, e, ownedBy(e, h, p, target, t.now()));
@@ -159,10 +159,10 @@ final class AnaPlanner {
         return false;
     }
 
-    private String target(AnaTopology t, String nqn, String home, String owner, Map<String, Integer> owned) {
+    private String target(AnaTopology t, String nqn, String home, boolean pinned, String owner, Map<String, Integer> owned) {
         boolean homeOk = home != null && t.eligible(home, nqn);
         boolean ownerOk = owner != null && t.eligible(owner, nqn);
-        if (homeOk && (!ownerOk || t.settled(home, settleMs))) return home;
+        if (homeOk && (!ownerOk || pinned || t.settled(home, settleMs))) return home;
         if (ownerOk) return owner;
         return least(t.eligible(nqn), owned);
     }
@@ -185,6 +185,7 @@ final class AnaPlanner {
             String h = e == null ? null : e.home();
             boolean p = e != null && e.pinned();
             if (h != null && !t.serves(h, g.nqn())) { // no port of the home exports the subsystem any more
+                log.info("ANA group {}: home {} no longer serves the subsystem", g.key(), h);
                 h = null;
                 p = false;
             }
@@ -208,6 +209,7 @@ final class AnaPlanner {
                 if (h == null || pinned.get(g.key()) || !t.eligible(h, g.nqn())) continue;
                 String y = least(t.eligible(g.nqn()), count);
                 if (y != null && count.getOrDefault(h, 0) - count.getOrDefault(y, 0) > 1) {
+                    log.info("ANA group {}: home {} -> {} to even out homes {}", g.key(), h, y, count);
                     home.put(g.key(), y);
                     count.merge(h, -1, Integer::sum);
                     count.merge(y, 1, Integer::sum);

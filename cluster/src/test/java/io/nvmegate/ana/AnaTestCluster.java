@@ -149,7 +149,7 @@ final class AnaTestCluster implements AutoCloseable {
 
     /** @return the entry of the group as stored (a cluster read) */
     AnaOwner entry(String nqn, int group) {
-        String v = members.get(0).<String, String>getMap(AnaOwner.MAP).get(AnaOwner.key(nqn, group));
+        String v = members.stream().filter(m -> m.getLifecycleService().isRunning()).findFirst().orElseThrow().<String, String>getMap(AnaOwner.MAP).get(AnaOwner.key(nqn, group));
         return v == null ? null : AnaOwner.fromJson(new io.vertx.core.json.JsonObject(v));
     }
 
