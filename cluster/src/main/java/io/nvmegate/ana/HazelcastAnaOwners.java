@@ -22,14 +22,15 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link AnaOwners} over Hazelcast: a local copy of map {@value AnaOwner#MAP}, fed by an entry listener (values
- * included) registered before the initial load, so {@link #get} and {@link #all} never call the cluster.
+ * included) registered before the initial load, and re-read every {@link #RESYNC_MS} ms, so {@link #get} and {@link #all} never call the cluster.
  *
  * <p>Order: Hazelcast delivers a key's events to a listener in the order the key was written, so the copy of each
  * entry passes through every value the map held (the two-step hand-off relies on it: a releasing owner sees
@@ -53,7 +54,9 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
     private final List<Runnable> callbacks = new CopyOnWriteArrayList<>();
     private final List<java.util.function.BiConsumer<String, AnaOwner>> observers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean pending = new AtomicBoolean();
-    private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
+    /** How often the copy is re-read from the map (ms), in case a load's query missed an entry. */
+    static final long RESYNC_MS = 5_000;
+    private final ScheduledExecutorService notifier = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nvmegate-ana-view");
         t.setDaemon(true);
         return t;
@@ -71,27 +74,37 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
         HazelcastAnaOwners v = new HazelcastAnaOwners(hz);
         v.listener = v.map.addEntryListener(v.new Events(), true);
         v.lifecycle = hz.getLifecycleService().addLifecycleListener(e -> {
-            if (e.getState() == LifecycleEvent.LifecycleState.MERGED) v.notifier.execute(v::load);
+            if (e.getState() == LifecycleEvent.LifecycleState.MERGED) v.notifier.execute(() -> v.load(true));
         });
-        v.load();
+        v.load(true);
+        v.notifier.scheduleWithFixedDelay(() -> v.load(false), RESYNC_MS, RESYNC_MS, TimeUnit.MILLISECONDS);
         return v;
     }
 
-    private synchronized void load() {
+    /**
+     * Reads the whole map into the copy, except entries an event set since this load began (at least as new).
+     * {@code removeAbsent}: also drops entries the map no longer holds (the first load, after a merge); the periodic
+     * resync only adds or replaces (a removal always arrives as an event).
+     */
+    private synchronized void load(boolean removeAbsent) {
+        boolean[] changedAny = {removeAbsent};
         try {
             touched.clear();
             Map<String, String> all = map.getAll(map.keySet());
             for (Map.Entry<String, String> e : all.entrySet()) {
                 Entry d = decode(e.getKey(), e.getValue());
                 if (d == null) continue;
-                // an event delivered since the load began is at least as new as what the load read
-                copy.compute(e.getKey(), (k, old) -> touched.contains(k) ? old : d);
+                copy.compute(e.getKey(), (k, old) -> {
+                    if (touched.contains(k) || (old != null && old.raw().equals(d.raw()))) return old;
+                    changedAny[0] = true;
+                    return d;
+                });
             }
-            copy.keySet().removeIf(k -> !all.containsKey(k) && !touched.contains(k));
+            if (removeAbsent) copy.keySet().removeIf(k -> !all.containsKey(k) && !touched.contains(k));
         } catch (RuntimeException e) {
             if (hz.getLifecycleService().isRunning()) log.warn("ANA owner map load failed: {}", e.toString());
         }
-        changed();
+        if (changedAny[0]) changed();
     }
 
     private static Entry decode(String key, String raw) {
