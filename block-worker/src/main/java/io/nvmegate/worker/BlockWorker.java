@@ -88,7 +88,7 @@ public final class BlockWorker extends VerticleBase {
     private WorkerReplication replication;
     /** The cluster member the fence follows, or null (not clustered: nothing fenced). */
     private final HazelcastInstance cluster;
-    private GatewayFence fence;
+    private volatile GatewayFence fence;
     private final java.util.Set<UUID> warnedReplicated = ConcurrentHashMap.newKeySet();
     /** Served namespaces by UUID; mutated on the verticle's context only, read from anywhere. */
     private final Map<UUID, Registration> served = new ConcurrentHashMap<>();
@@ -181,6 +181,9 @@ public final class BlockWorker extends VerticleBase {
 
     /** @return this worker's ID */
     public String workerId() { return workerId; }
+
+    /** @return this worker's gateway fence, or null (not clustered, or before start) */
+    public GatewayFence fence() { return fence; }
 
     /** @return the replicated namespaces whose replica this worker serves, by UUID (safe from any thread) */
     public Map<UUID, NamespaceSpec> replicaNamespaces() {
