@@ -50,7 +50,7 @@ public final class BlockClient {
     public static final long NO_HANDLER_RETRY_MS = 5_000;
 
     private final Vertx vertx;
-    private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MS);
+    private final DeliveryOptions options;
     private final EventBusMetrics metrics;
     private final ReplicaRouter router;
     private final FailoverPolicy policy;
@@ -80,7 +80,13 @@ public final class BlockClient {
      *               {@link RequestId#client()} of every request
      */
     public BlockClient(Vertx vertx, ReplicaRouter router, FailoverPolicy policy, GatewayLease lease) {
+        this(vertx, router, policy, lease, TIMEOUT_MS);
+    }
+
+    /** @param timeoutMs how long a replication factor 1 request waits for its reply ({@link #TIMEOUT_MS}; tests shorten it) */
+    BlockClient(Vertx vertx, ReplicaRouter router, FailoverPolicy policy, GatewayLease lease, long timeoutMs) {
         this.vertx = vertx;
+        this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
         this.lease = java.util.Objects.requireNonNull(lease, "lease");
         NodeMetrics node = NodeMetrics.of(vertx);
         this.metrics = node.eventBus();
@@ -178,7 +184,7 @@ public final class BlockClient {
                 return;
             }
             if (t instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
-                log.warn("namespace {}: {} not answered within {} ms", ns.uuid(), req.op(), TIMEOUT_MS);
+                log.warn("namespace {}: {} not answered within {} ms", ns.uuid(), req.op(), options.getSendTimeout());
                 p.complete(BlockReply.status(Status.ANA_TRANSITION)); // path status, no DNR: the host requeues it
                 return;
             }

@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 
 /**
  * A clustered gateway's lease ({@link GatewayLease}, package doc of {@code io.nvmegate.ana}, "Leases and failure
@@ -47,7 +46,6 @@ public final class LeaseRenewer implements GatewayLease {
     private final Vertx vertx;
     private final HazelcastInstance hz;
     private final GatewayDirectory directory;
-    private final Function<GatewayInfo, CompletionStage<Void>> write;
     private final String gatewayId;
     private final Counter lapses;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -82,16 +80,9 @@ public final class LeaseRenewer implements GatewayLease {
 
     /** As {@link #LeaseRenewer(Vertx, HazelcastInstance, String, MeterRegistry)}, writing through {@code directory}. */
     public LeaseRenewer(Vertx vertx, HazelcastInstance hz, GatewayDirectory directory, String gatewayId, MeterRegistry registry) {
-        this(vertx, hz, directory, directory::renewAsync, gatewayId, registry);
-    }
-
-    /** {@code write}: how a renewal reaches the map (tests inject a fault no real member can cause on demand). */
-    LeaseRenewer(Vertx vertx, HazelcastInstance hz, GatewayDirectory directory, Function<GatewayInfo, CompletionStage<Void>> write,
-                 String gatewayId, MeterRegistry registry) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.hz = Objects.requireNonNull(hz, "hz");
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.write = Objects.requireNonNull(write, "write");
         this.gatewayId = Objects.requireNonNull(gatewayId, "gatewayId");
         this.lapses = Counter.builder("nvmegate.gateway.lease.lapses")
                 .description("Times this gateway's lease expired before a renewal completed (a pause, or a lost cluster)")
@@ -174,7 +165,7 @@ public final class LeaseRenewer implements GatewayLease {
     private void send(GatewayInfo info) {
         CompletionStage<Void> done;
         try {
-            done = write.apply(info);
+            done = directory.renewAsync(info);
         } catch (RuntimeException e) { // e.g. the member shut down
             failed(info, e);
             return;
