@@ -124,7 +124,8 @@ public final class BlockClient {
 
     /**
      * Sends {@code req} without waiting for a reply or retrying (notices such as {@code CONTROLLER_GONE}, which may
-     * be sent while the cluster shuts down); lost if no worker serves the namespace.
+     * be sent while the cluster shuts down); lost if no worker serves the namespace. Carries a request ID and the
+     * lease like every request; not sent while the lease is not valid (a block worker would refuse it).
      */
     public void post(NamespaceSpec ns, BlockRequest req) {
         if (!lease.valid()) return; // the worker would refuse it (fenced); the host's controllers are gone anyway
