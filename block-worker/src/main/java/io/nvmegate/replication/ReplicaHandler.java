@@ -4,6 +4,7 @@ import io.nvmegate.blockio.BlockReply;
 import io.nvmegate.blockio.BlockRequest;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.worker.fence.GatewayFence;
 import io.vertx.core.eventbus.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -24,8 +25,12 @@ import java.util.concurrent.CompletionException;
  * The request path of a replica of a replicated namespace: the consumer of {@code "nvmegate.block.<uuid>@<workerId>"}
  * ({@link NamespaceSpec#address(String)}). One lifecycle per message, one reply:
  * <ol>
- *   <li>decode (not a {@link BlockRequest}: Internal Error) and validate once ({@link RequestValidator}: bad input
- *       is answered here and never enters the Raft log);</li>
+ *   <li>decode (not a {@link BlockRequest}: Internal Error);</li>
+ *   <li>fence ({@link GatewayFence#check}, when the worker is clustered): a request whose gateway lease ran out or
+ *       whose gateway session left the cluster is answered Asymmetric Access Inaccessible (no DNR) and never
+ *       enters the Raft log (the check is not repeated when the state machine applies it: every replica must
+ *       apply the same log);</li>
+ *   <li>validate once ({@link RequestValidator}: bad input is answered here and never enters the Raft log);</li>
  *   <li>no local division of the group (not added yet, or closing): Namespace Not Ready, no leader hint;</li>
  *   <li>not the leader: {@link BlockReply#notLeader} with the leader this replica knows of (null during an
  *       election), the gateway resends there;</li>
@@ -43,8 +48,16 @@ public final class ReplicaHandler {
     private final ReplicationServer server;
     private final RequestValidator validator;
     private final ReplicationMetrics metrics;
+    /** Null: nothing fenced. */
+    private final GatewayFence fence;
 
     public ReplicaHandler(ReplicationServer server, RequestValidator validator, ReplicationMetrics metrics) {
+        this(server, validator, null, metrics);
+    }
+
+    /** @param fence the worker's gateway fence, or null (not clustered: nothing fenced) */
+    public ReplicaHandler(ReplicationServer server, RequestValidator validator, GatewayFence fence, ReplicationMetrics metrics) {
+        this.fence = fence;
         this.server = server;
         this.validator = validator;
         this.metrics = metrics;
@@ -57,6 +70,10 @@ public final class ReplicaHandler {
             log.warn("block worker {}: namespace {}: unexpected message body {}", server.workerId(), ns.uuid(),
                     body == null ? "null" : body.getClass().getName());
             msg.reply(BlockReply.status(Status.INTERNAL_ERROR));
+            return;
+        }
+        if (fence != null && fence.check(r) != null) {
+            msg.reply(GatewayFence.refusal());
             return;
         }
         int status = validator.check(ns, r);

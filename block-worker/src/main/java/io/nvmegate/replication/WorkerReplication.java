@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.catalog.ReplicationStatus;
 import io.nvmegate.catalog.WorkerDirectory;
+import io.nvmegate.worker.fence.GatewayFence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -70,6 +71,19 @@ public final class WorkerReplication {
     public WorkerReplication(Vertx vertx, String workerId, Path dataDir, ReplicationOptions options, HazelcastInstance hz,
                              Parameters ratis, Function<NamespaceSpec, StateMachine> machines, RequestValidator validator,
                              MeterRegistry registry, Supplier<Future<Void>> refresh) {
+        this(vertx, workerId, dataDir, options, hz, ratis, machines, validator, null, registry, refresh);
+    }
+
+    /**
+     * As {@link #WorkerReplication(Vertx, String, Path, ReplicationOptions, HazelcastInstance, Parameters, Function,
+     * RequestValidator, MeterRegistry, Supplier)}, the replicas refusing fenced gateways' requests before they enter
+     * the Raft log.
+     *
+     * @param fence the worker's gateway fence, or null (nothing fenced)
+     */
+    public WorkerReplication(Vertx vertx, String workerId, Path dataDir, ReplicationOptions options, HazelcastInstance hz,
+                             Parameters ratis, Function<NamespaceSpec, StateMachine> machines, RequestValidator validator,
+                             GatewayFence fence, MeterRegistry registry, Supplier<Future<Void>> refresh) {
         this.vertx = vertx;
         this.workerId = workerId;
         this.hz = hz;
@@ -84,7 +98,7 @@ public final class WorkerReplication {
         WorkerDirectory directory = new WorkerDirectory(hz);
         this.groups = new ReplicaGroups(server, directory, this::published, ns -> statuses.removeAsync(ns.toString()));
         ReplicationMetrics metrics = new ReplicationMetrics(registry, workerId);
-        this.endpoints = new ReplicaEndpoints(vertx.eventBus(), workerId, new ReplicaHandler(server, validator, metrics));
+        this.endpoints = new ReplicaEndpoints(vertx.eventBus(), workerId, new ReplicaHandler(server, validator, fence, metrics));
         this.publisher = new StatusPublisher(server, (ns, s) -> statuses.setAsync(ns.toString(), s.toJson().encode()),
                 metrics, uuid -> catalog.get(uuid));
     }

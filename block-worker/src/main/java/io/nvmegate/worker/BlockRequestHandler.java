@@ -6,6 +6,7 @@ import io.nvmegate.blockio.BlockRequest;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.metrics.StorageMetrics;
 import io.nvmegate.protocol.Status;
+import io.nvmegate.worker.fence.GatewayFence;
 import io.nvmegate.worker.reservation.NamespaceReservations;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
@@ -18,6 +19,8 @@ import java.util.Arrays;
  * The lifecycle of one block request on a worker, on the worker verticle's event loop:
  * <ol>
  *   <li>decode the event-bus message ({@link BlockCall#decode}: not a request → Internal Error);</li>
+ *   <li>fence it ({@link GatewayFence#check}, clustered workers only: a sender whose lease ran out or whose session
+ *       left the cluster → Asymmetric Access Inaccessible, no DNR);</li>
  *   <li>validate it once ({@link RequestCheck});</li>
  *   <li>route it: a reservation op ({@link BlockOp#reservation()}) to {@link NamespaceReservations#execute}; a
  *       storage op through the reservation access check ({@link NamespaceReservations#check}, Reservation
@@ -38,9 +41,13 @@ final class BlockRequestHandler {
     private final WorkerExecutor executor;
     private final StorageMetrics metrics;
     private final StorageCommands storage = new StorageCommands();
+    /** Null: not clustered, nothing fenced. */
+    private final GatewayFence fence;
 
-    BlockRequestHandler(String workerId, NamespaceReservations reservations, WorkerExecutor executor, StorageMetrics metrics) {
+    BlockRequestHandler(String workerId, NamespaceReservations reservations, WorkerExecutor executor, StorageMetrics metrics,
+                        GatewayFence fence) {
         this.workerId = workerId;
+        this.fence = fence;
         this.reservations = reservations;
         this.executor = executor;
         this.metrics = metrics;
@@ -51,6 +58,10 @@ final class BlockRequestHandler {
         BlockCall call = BlockCall.decode(msg, served);
         if (call.done()) return;
         BlockRequest r = call.request();
+        if (fence != null && fence.check(r) != null) {
+            call.reply(GatewayFence.refusal());
+            return;
+        }
         int status = RequestCheck.check(served.spec(), r);
         if (status != Status.SUCCESS) {
             rejected(served.spec(), r, status);

@@ -10,6 +10,7 @@ import io.nvmegate.replication.ReplicationOptions;
 import io.nvmegate.replication.WorkerReplication;
 import io.nvmegate.storage.RocksDbMetrics;
 import io.nvmegate.storage.StorageBackend;
+import io.nvmegate.worker.fence.GatewayFence;
 import io.nvmegate.worker.reservation.NamespaceReservations;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -63,6 +64,12 @@ import java.util.regex.Pattern;
  * namespace that lists it in {@link NamespaceSpec#replicas()}, through that namespace's Raft group; without
  * them it logs such namespaces and serves none.
  *
+ * <p>Fencing ({@code io.nvmegate.ana} package doc): a worker in a cluster (a Hazelcast member given to the
+ * constructor, or that of its {@link Replication}) refuses, through its {@link GatewayFence}, every request whose
+ * gateway lease ran out or whose gateway session left the cluster, with Asymmetric Access Inaccessible (no DNR),
+ * on the RF 1 path and before a replicated namespace's request enters the Raft log. Without Hazelcast nothing is
+ * fenced.
+ *
  * <p>{@link NamespaceSpec#enabled()} is not consulted: a disabled namespace stays served (its data reachable);
  * the gateway answers Invalid Namespace for it. Removing a namespace from the list unregisters it but keeps its
  * stored blocks.
@@ -79,6 +86,9 @@ public final class BlockWorker extends VerticleBase {
     /** Replication options, or null: replicated namespaces are not served. */
     private final Replication replicationOptions;
     private WorkerReplication replication;
+    /** The cluster member the fence follows, or null (not clustered: nothing fenced). */
+    private final HazelcastInstance cluster;
+    private volatile GatewayFence fence;
     private final java.util.Set<UUID> warnedReplicated = ConcurrentHashMap.newKeySet();
     /** Served namespaces by UUID; mutated on the verticle's context only, read from anywhere. */
     private final Map<UUID, Registration> served = new ConcurrentHashMap<>();
@@ -141,6 +151,18 @@ public final class BlockWorker extends VerticleBase {
      * {@link #BlockWorker(String, Path, Supplier)} for the other parameters.
      */
     public BlockWorker(String workerId, Path dataDir, Supplier<List<NamespaceSpec>> namespaces, Replication replication) {
+        this(workerId, dataDir, namespaces, replication, null);
+    }
+
+    /**
+     * A worker in a cluster: see {@link #BlockWorker(String, Path, Supplier, Replication)} for the other parameters.
+     *
+     * @param cluster the worker's Hazelcast member, whose cluster time and membership its {@link GatewayFence}
+     *                follows; null: that of {@code replication}, if any, else nothing is fenced
+     */
+    public BlockWorker(String workerId, Path dataDir, Supplier<List<NamespaceSpec>> namespaces, Replication replication,
+                       HazelcastInstance cluster) {
+        this.cluster = cluster != null ? cluster : replication != null ? replication.hazelcast() : null;
         this.replicationOptions = replication;
         this.workerId = Objects.requireNonNull(workerId, "workerId");
         if (!SAFE_ID.matcher(workerId).matches()) {
@@ -159,6 +181,9 @@ public final class BlockWorker extends VerticleBase {
 
     /** @return this worker's ID */
     public String workerId() { return workerId; }
+
+    /** @return this worker's gateway fence, or null (not clustered, or before start) */
+    public GatewayFence fence() { return fence; }
 
     /** @return the replicated namespaces whose replica this worker serves, by UUID (safe from any thread) */
     public Map<UUID, NamespaceSpec> replicaNamespaces() {
@@ -191,13 +216,14 @@ public final class BlockWorker extends VerticleBase {
         reservations = new NamespaceReservations(workerId,
                 (ns, n) -> ReservationEvents.publish(vertx.eventBus(), ns.subsystemNqn(), ns.nsid(), n));
         NodeMetrics metrics = NodeMetrics.of(vertx);
-        handler = new BlockRequestHandler(workerId, reservations, executor, metrics.storage());
+        fence = cluster == null ? null : new GatewayFence(workerId, cluster, metrics.registry()).start();
+        handler = new BlockRequestHandler(workerId, reservations, executor, metrics.storage(), fence);
         RocksDbMetrics.register(metrics.registry(), workerId, stores::rocksDb);
         if (replicationOptions != null) {
             Function<NamespaceSpec, StateMachine> machines = replicationOptions.stateMachines() != null
                     ? replicationOptions.stateMachines() : this::namespaceStateMachine;
             replication = new WorkerReplication(vertx, workerId, dataDir, replicationOptions.options(),
-                    replicationOptions.hazelcast(), replicationOptions.ratis(), machines, RequestCheck::check,
+                    replicationOptions.hazelcast(), replicationOptions.ratis(), machines, RequestCheck::check, fence,
                     metrics.registry(), this::refresh);
         }
         log.info("block worker {} starting (data {}, {} storage threads)", workerId, databaseDir(dataDir, workerId), poolSize);
@@ -339,6 +365,7 @@ public final class BlockWorker extends VerticleBase {
     private Future<Void> doStop() {
         if (stopped) return Future.succeededFuture();
         stopped = true;
+        if (fence != null) fence.stop();
         List<Future<?>> pending = new ArrayList<>();
         served.values().forEach(s -> pending.add(s.consumer.unregister()));
         served.clear();

@@ -63,6 +63,12 @@ final class ReplicaCluster implements AutoCloseable {
         return n;
     }
 
+    /** Member {@code n} (not a worker) leaves the cluster. */
+    void leave(Cluster.Node n) throws Exception {
+        nodes.remove(n);
+        await(n.close());
+    }
+
     void startClient() throws Exception {
         client = member();
     }

@@ -76,11 +76,16 @@
  *   <li>Host Identifier Inconsistent Format | DNR: a Reservation Report with EDS 0.</li>
  *   <li>Compare Failure (SCT 2 SC 85h): COMPARE or COMPARE_AND_WRITE found other data (nothing written).</li>
  *   <li>Namespace Not Ready (SCT 0 SC 82h, no DNR, the host retries): the request names another namespace than
- *       the address it was sent to, or the worker does not (yet) serve it. The gateway also uses it when no
- *       worker answers on the address after retrying for a few seconds (event-bus NO_HANDLERS).</li>
+ *       the address it was sent to, or the worker does not (yet) serve it.</li>
+ *   <li>Asymmetric Access Inaccessible (SCT 3h SC 02h, no DNR, the host retries on another path): the worker
+ *       fenced the request (its {@code leaseUntil} had passed, or its {@code RequestId.client} is a member that
+ *       left the cluster: {@code io.nvmegate.ana}, "Fencing"). The gateway also answers it without sending when
+ *       its own lease is not valid, and when no worker answers on the address after retrying for a few seconds
+ *       (event-bus NO_HANDLERS: the worker is down).</li>
+ *   <li>Asymmetric Access Transition (SCT 3h SC 03h, no DNR, the host requeues): the gateway's answer when the
+ *       worker does not answer in time, or (replicated) when the failover budget ran out.</li>
  *   <li>Internal Error (SCT 0 SC 06h, no DNR): the store failed (the worker logs it), the body was not a
- *       {@code BlockRequest} or had an unknown op. The gateway also uses it when the worker does not answer in
- *       time.</li>
+ *       {@code BlockRequest} or had an unknown op.</li>
  * </ul>
  *
  * <h2>Reservation notices</h2>

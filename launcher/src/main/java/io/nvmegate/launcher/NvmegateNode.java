@@ -226,7 +226,8 @@ public final class NvmegateNode implements AutoCloseable {
         CatalogView view = catalog;
         BlockWorker w = new BlockWorker(options.workerId(), options.dataDir(), () -> view.current().namespaces(),
                 options.runsReplication() ? new BlockWorker.Replication(
-                        new ReplicationOptions(options.cluster().host(), options.raftPort()), node.hazelcast()) : null);
+                        new ReplicationOptions(options.cluster().host(), options.raftPort()), node.hazelcast()) : null,
+                node.hazelcast()); // the gateway fence follows this member's cluster time and membership
         view.onChange(snap -> w.refresh());
         return node.vertx().deployVerticle(w).compose(id -> {
             workerDeployment = id;

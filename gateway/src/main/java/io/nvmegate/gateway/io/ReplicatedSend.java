@@ -1,5 +1,6 @@
 package io.nvmegate.gateway.io;
 
+import io.nvmegate.ana.GatewayLease;
 import io.nvmegate.blockio.BlockReply;
 import io.nvmegate.blockio.BlockRequest;
 import io.nvmegate.catalog.NamespaceSpec;
@@ -16,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * One block request of a replicated namespace on its way to the namespace's Raft leader, with its one completion
  * path ({@link #promise}). The request carries its {@link io.nvmegate.blockio.RequestId} unchanged through every
  * attempt, so a write resent after a timeout or a failover is applied at most once (the replicas deduplicate).
+ * Each attempt is stamped with the gateway's {@link GatewayLease#leaseUntil()} as it is when the attempt is sent;
+ * an attempt due while the lease is not valid is not sent and the command completes with Asymmetric Access
+ * Inaccessible (SCT 3h SC 02h, no DNR): a gateway that lost its lease forwards nothing, not even a retry.
  *
  * <ol>
  *   <li>The first attempt goes to the cached leader ({@link ReplicaRouter#target}) at
@@ -43,6 +47,7 @@ final class ReplicatedSend {
     private final FailoverPolicy policy;
     private final FailoverMetrics metrics;
     private final FailoverLog failovers;
+    private final GatewayLease lease;
     private final NamespaceSpec ns;
     private final BlockRequest req;
     final Promise<BlockReply> promise = Promise.promise();
@@ -53,7 +58,8 @@ final class ReplicatedSend {
     private boolean rerouted;
 
     ReplicatedSend(Vertx vertx, ReplicaRouter router, FailoverPolicy policy, FailoverMetrics metrics, FailoverLog failovers,
-                   NamespaceSpec ns, BlockRequest req) {
+                   GatewayLease lease, NamespaceSpec ns, BlockRequest req) {
+        this.lease = lease;
         this.vertx = vertx;
         this.router = router;
         this.policy = policy;
@@ -81,8 +87,14 @@ final class ReplicatedSend {
             exhausted();
             return;
         }
+        if (!lease.valid()) { // fenced: not even a retry leaves a gateway without lease
+            log.debug("namespace {}: {} not sent to replica {}: gateway lease not valid (until {})", ns.uuid(), req.op(),
+                    worker, lease.leaseUntil());
+            promise.complete(BlockReply.status(Status.ANA_INACCESSIBLE)); // not a failover outcome: no wait recorded
+            return;
+        }
         DeliveryOptions o = new DeliveryOptions().setSendTimeout(Math.min(policy.attemptTimeoutMs(), leftMs));
-        vertx.eventBus().<BlockReply>request(ns.address(worker), req, o).onComplete(ar -> {
+        vertx.eventBus().<BlockReply>request(ns.address(worker), req.withLease(lease.leaseUntil()), o).onComplete(ar -> {
             if (ar.succeeded()) {
                 answered(worker, ar.result().body());
             } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {

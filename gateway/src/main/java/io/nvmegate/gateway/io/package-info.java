@@ -9,7 +9,7 @@
  * <h2>Replicated namespaces (replication factor above 1)</h2>
  * Every request of a replicated namespace, the reservation commands and the fused Compare and Write included, gets
  * a {@link io.nvmegate.blockio.RequestId} in {@link io.nvmegate.gateway.io.BlockClient} (the gateway's session
- * UUID and a counter) and keeps it across every retry, so the replicas apply it at most once.
+ * and a counter) and keeps it across every retry, so the replicas apply it at most once.
  * <ul>
  *   <li>{@link io.nvmegate.gateway.io.ReplicaRouter}: the leader cache (namespace UUID to the Raft leader's
  *       worker ID), fed by {@link io.nvmegate.gateway.io.ReplicationStatusFeed} (an entry listener on Hazelcast
@@ -22,7 +22,14 @@
  *       {@code nvmegate_gateway_failover_wait_seconds{outcome}}; {@code FailoverLog}: one WARN per namespace per
  *       failover, not per command.</li>
  * </ul>
- * Replication factor 1 keeps its direct path ({@code nvmegate.block.<uuid>}, no request ID, the retry rules of
+ * Replication factor 1 keeps its direct path ({@code nvmegate.block.<uuid>}, the retry rules of
  * {@link io.nvmegate.gateway.io.BlockClient}).
+ *
+ * <h2>Fencing</h2>
+ * Every request (any replication factor) carries a request ID whose client is the gateway's session (its current
+ * Hazelcast member UUID, {@link io.nvmegate.ana.GatewayLease#session()}) and, stamped right before each attempt,
+ * the gateway's lease ({@code BlockRequest.leaseUntil}); nothing is sent while the lease is not valid (the command
+ * completes with Asymmetric Access Inaccessible, no DNR). Block workers refuse late or fenced requests with the
+ * same status ({@code io.nvmegate.ana} package doc, "Fencing").
  */
 package io.nvmegate.gateway.io;

@@ -188,7 +188,7 @@ class ReplicatedRoutingTest {
     }
 
     @Test
-    void replicationFactorOneKeepsTheDirectAddressWithoutRequestId() throws Exception {
+    void replicationFactorOneKeepsTheDirectAddressWithARequestIdOfTheSession() throws Exception {
         NamespaceSpec rf1 = new NamespaceSpec("nqn.2026-12.io.nvmegate:routing", 2, UUID.randomUUID(), 1 << 20, 4096,
                 "rocksdb", "w1", true, 1, 1, List.of());
         List<BlockRequest> got = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -196,10 +196,14 @@ class ReplicatedRoutingTest {
             got.add(m.body());
             m.reply(BlockReply.OK);
         }).completion());
-        BlockReply r = await(client(FAST).send(rf1, BlockRequest.flush(rf1.uuid())));
+        BlockClient c = client(FAST);
+        BlockReply r = await(c.send(rf1, BlockRequest.flush(rf1.uuid())));
         assertThat(r.status()).isEqualTo(Status.SUCCESS);
         assertThat(got).hasSize(1);
-        assertThat(got.get(0).requestId()).isNull();
+        // fencing: every request carries the gateway's session (issue 15); unclustered, no lease is stamped
+        assertThat(got.get(0).requestId()).isNotNull();
+        assertThat(got.get(0).requestId().client()).isEqualTo(c.session());
+        assertThat(got.get(0).leaseUntil()).isZero();
         assertThat(reroutes("redirect") + reroutes("timeout") + reroutes("no_handlers") + reroutes("not_leader")).isZero();
     }
 
