@@ -8,6 +8,7 @@ import io.nvmegate.catalog.CatalogConfig;
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.catalog.GlobalSpec;
 import io.nvmegate.catalog.NamespaceSpec;
+import io.nvmegate.catalog.ReplicationStatus;
 import io.nvmegate.catalog.WorkerDirectory;
 import io.nvmegate.client.ConnectOptions;
 import io.nvmegate.client.NvmeController;
@@ -48,12 +49,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * A gateway's ANA reporting with real parts: a {@link Gateway} ("gw-a") on a plain Vert.x, its catalog in a lone
  * Hazelcast member, block I/O on a real {@link BlockWorker} (RocksDB), the Java host library over real sockets; the
  * owner map is held in memory ({@link MemoryAnaOwners}) and the lease is driven by the test ({@link TestLease}).
- * Global setting {@code ana} true. Subsystem: NSIDs 1 and 3 in ANA group 1, NSID 2 in group 2. Covers the ANA log page (states, CHGCNT, RGO, NSIDs
+ * Global setting {@code ana} true. Subsystem {@link #NQN}: NSIDs 1 and 3 in ANA group 1, NSID 2 in group 2 (RF 1
+ * on the worker); subsystem {@link #RF3_NQN}: NSID 1 in group 7 (RF 3 on workers w1..w3 that never answer: only its
+ * ANA state and the path status are looked at). Covers the ANA log page (states, CHGCNT, RGO, NSIDs
  * ascending: NVMe Base 2.0 section 5.16.1.13), the ANA change notice (AEN 0x000C0302), the path statuses of I/O and
  * reservation commands (SCT 3h, never DNR), storage availability, and a lapsed lease.
  */
 class GatewayAnaTest {
     static final String NQN = "nqn.2026-12.io.nvmegate:ana-test";
+    static final String RF3_NQN = "nqn.2026-12.io.nvmegate:ana-test-rf3";
     static final String ME = "gw-a", OTHER = "gw-b";
     static final int AEC_ANA = 1 << 11;
 
@@ -80,10 +84,14 @@ class GatewayAnaTest {
                 new ClusterOptions("gateway-ana-test-" + UUID.randomUUID(), "127.0.0.1", FreePorts.free(), List.of())));
         CatalogView catalog = new CatalogView(vertx, hz);
         catalog.catalog().load(CatalogConfig.parse(new JsonObject()
-                .put("subsystems", new JsonArray().add(new JsonObject().put("nqn", NQN).put("namespaces", new JsonArray()
-                        .add(new JsonObject().put("nsid", 3).put("size", "1M").put("blockSize", 4096).put("anaGroup", 1))
-                        .add(new JsonObject().put("nsid", 2).put("size", "1M").put("blockSize", 4096).put("anaGroup", 2))
-                        .add(new JsonObject().put("nsid", 1).put("size", "1M").put("blockSize", 4096).put("anaGroup", 1)))))
+                .put("subsystems", new JsonArray()
+                        .add(new JsonObject().put("nqn", NQN).put("namespaces", new JsonArray()
+                                .add(new JsonObject().put("nsid", 3).put("size", "1M").put("blockSize", 4096).put("anaGroup", 1))
+                                .add(new JsonObject().put("nsid", 2).put("size", "1M").put("blockSize", 4096).put("anaGroup", 2))
+                                .add(new JsonObject().put("nsid", 1).put("size", "1M").put("blockSize", 4096).put("anaGroup", 1))))
+                        .add(new JsonObject().put("nqn", RF3_NQN).put("namespaces", new JsonArray()
+                                .add(new JsonObject().put("nsid", 1).put("size", "1M").put("blockSize", 4096).put("anaGroup", 7)
+                                        .put("replicationFactor", 3).put("replicas", new JsonArray().add("w1").add("w2").add("w3"))))))
                 .put("ports", new JsonArray().add(new JsonObject().put("id", 1).put("traddr", "127.0.0.1").put("trsvcid", port)))));
         GlobalSpec g = GlobalSpec.defaults();
         catalog.catalog().putGlobal(new GlobalSpec(g.enabled(), g.baseNqn(), true, g.crossPortReferrals(), g.requireAuth())); // ana on
@@ -105,6 +113,7 @@ class GatewayAnaTest {
         owners.clear();
         lease.reset();
         hz.getMap(WorkerDirectory.MAP).delete(NamespaceSpec.DEFAULT_WORKER);
+        hz.getMap(ReplicationStatus.MAP).delete(replicatedUuid().toString());
         waitFor(() -> gateway.ana().state(NQN, 1) == io.nvmegate.ana.AnaState.OPTIMIZED
                 && gateway.ana().state(NQN, 2) == io.nvmegate.ana.AnaState.OPTIMIZED);
     }
@@ -272,6 +281,40 @@ class GatewayAnaTest {
         }
     }
 
+    static UUID replicatedUuid() {
+        return NamespaceSpec.defaultUuid(RF3_NQN, 1);
+    }
+
+    static void publishLeader(long updatedMs) {
+        hz.<String, String>getMap(ReplicationStatus.MAP).set(replicatedUuid().toString(),
+                new ReplicationStatus(replicatedUuid(), "w1", 1, 0, List.of(), updatedMs).toJson().encode());
+    }
+
+    /** A replicated group whose leader stopped publishing its status is inaccessible; a fresh status brings it back. */
+    @Test
+    void replicatedGroupWithoutARecentLeaderIsInaccessible() throws Exception {
+        ConnectOptions o = ConnectOptions.builder("127.0.0.1", port).subsystemNqn(RF3_NQN).ioQueues(1).shutdownTimeoutMs(500).build();
+        try (NvmeController c = NvmeTcpHost.connect(o)) { // shutdown flushes a namespace no worker serves: short wait
+            c.setFeatures(Opcodes.FEAT_ASYNC_EVENT_CONFIG, AEC_ANA, false);
+            ByteBuffer log = anaLog(c, false);
+            assertThat(log.getInt(16)).as("ANAGRPID").isEqualTo(7);
+            assertThat(state(log, 16)).as("no status published yet: not evidence of an outage").isEqualTo(1);
+            publishLeader(System.currentTimeMillis());
+            Thread.sleep(3 * AnaStates.TICK_MS);
+            assertThat(state(anaLog(c, false), 16)).as("a leader published just now").isEqualTo(1);
+
+            CompletableFuture<Integer> aen = c.asyncEventRequest();
+            publishLeader(System.currentTimeMillis() - StorageAvailability.LEADER_STALE_MS - 1_000);
+            assertThat(aen.get(10, TimeUnit.SECONDS)).isEqualTo(0x000C0302);
+            assertThat(state(anaLog(c, false), 16)).as("no leader for longer than LEADER_STALE_MS").isEqualTo(3);
+            assertThat(gateway.ana().state(NQN, 1)).as("RF 1 groups unaffected").isEqualTo(io.nvmegate.ana.AnaState.OPTIMIZED);
+            assertThat(pathStatus(() -> c.write(1, 0, block(13), 4096, false))).isEqualTo(Status.ANA_INACCESSIBLE);
+
+            publishLeader(System.currentTimeMillis());
+            anaLogWhen(c, b -> state(b, 16) == 1);
+        }
+    }
+
     /** A lapse destroys every controller; a controller connected during the lapse gets ANA Inaccessible. */
     @Test
     void lapsedLeaseDestroysControllersAndRefusesIo() throws Exception {
@@ -280,6 +323,7 @@ class GatewayAnaTest {
             assertThat(gateway.controllers().controllers()).isNotEmpty();
             lease.lapse();
             waitFor(() -> gateway.controllers().controllers().isEmpty());
+            waitFor(before::isClosed);
             assertThat(catchThrowableOfType(() -> before.write(1, 3, block(8), 4096, false), NvmeException.class))
                     .as("the old controller's connection is gone").isNotNull().isNotInstanceOf(NvmeStatusException.class);
         } finally {
