@@ -5,12 +5,12 @@ import io.nvmegate.admin.Features;
 import io.nvmegate.admin.IdentifyControllerData;
 import io.nvmegate.admin.LogPageRequest;
 import io.nvmegate.catalog.CatalogView;
+import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.controller.Controller;
 import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.controller.StatusException;
 import io.nvmegate.gateway.admin.NvmIdentify;
 import io.nvmegate.gateway.admin.NvmLogPages;
-import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.gateway.ana.AnaGate;
 import io.nvmegate.gateway.ana.AnaIdentify;
 import io.nvmegate.gateway.ana.AnaStates;
@@ -18,6 +18,7 @@ import io.nvmegate.gateway.io.IoCommands;
 import io.nvmegate.gateway.reservation.ReservationCommands;
 import io.nvmegate.gateway.reservation.ReservationFeatures;
 import io.nvmegate.gateway.reservation.ReservationNotices;
+import io.nvmegate.protocol.Opcodes;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -80,16 +81,14 @@ public final class NvmCommandSet implements AdminCommandSet {
      */
     @Override
     public NvmeRequest.Handler parseIo(Controller c, NvmeRequest r) throws StatusException {
-        int nsid = r.nsid();
-        if (nsid == 0xFFFFFFFF) {
-            gate.checkAll(c, catalog);
-        } else {
-            gate.check(c, IoCommands.namespace(catalog, c, nsid));
-        }
+        NamespaceSpec ns = null; // null: Flush of every namespace (NSID FFFFFFFFh)
+        if (r.opcode() == Opcodes.IO_FLUSH && r.nsid() == 0xFFFFFFFF) gate.checkAll(c, catalog);
+        else gate.check(c, ns = IoCommands.namespace(catalog, c, r.nsid()));
         NvmeRequest.Handler h = ReservationCommands.handles(r.opcode()) ? reservations.parse(c, r) : io.parse(c, r);
+        NamespaceSpec checked = ns;
         return x -> {
-            if (nsid == 0xFFFFFFFF) gate.checkAll(c, catalog);
-            else gate.check(c, IoCommands.namespace(catalog, c, nsid));
+            if (checked == null) gate.checkAll(c, catalog);
+            else gate.check(c, checked);
             h.execute(x);
         };
     }
