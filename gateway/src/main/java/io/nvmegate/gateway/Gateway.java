@@ -11,7 +11,13 @@ import io.nvmegate.controller.SubsystemResolver;
 import io.nvmegate.controller.TransportConfig;
 import io.nvmegate.discovery.DiscoveryCommandSet;
 import io.nvmegate.fabrics.FabricsConnect;
+import io.nvmegate.ana.AnaOwners;
+import io.nvmegate.ana.GatewayLease;
 import io.nvmegate.gateway.admin.NamespaceNotices;
+import io.nvmegate.gateway.ana.AnaMetrics;
+import io.nvmegate.gateway.ana.AnaStates;
+import io.nvmegate.gateway.ana.StorageAvailability;
+import io.nvmegate.metrics.NodeMetrics;
 import com.hazelcast.core.HazelcastInstance;
 import io.nvmegate.gateway.io.BlockClient;
 import io.nvmegate.gateway.io.FailoverPolicy;
@@ -61,6 +67,7 @@ public final class Gateway {
     private final ReservationNotices reservationNotices;
     private final DhchapAuthenticator auth;
     private final ReplicationStatusFeed leaders;
+    private final AnaStates ana;
     private PortListeners listeners;
 
     /**
@@ -73,10 +80,33 @@ public final class Gateway {
     }
 
     /**
+     * A gateway outside a cluster's ANA balancing: its lease never lapses ({@link GatewayLease#unclustered()}), the
+     * owner map is empty ({@link AnaOwners#none()}) and storage is always up, so every ANA group is optimized.
+     *
      * @param hz the Hazelcast member whose {@code nvmegate.replication} map feeds the leader cache
      *           ({@link ReplicationStatusFeed}); {@code null}: redirect hints only
      */
     public Gateway(Vertx vertx, CatalogView catalog, Options options, HazelcastInstance hz) {
+        this(vertx, catalog, options, hz, GatewayLease.unclustered(), AnaOwners.none(), StorageAvailability.always());
+    }
+
+    /**
+     * A gateway of a multipath cluster (issue 15; {@code io.nvmegate.ana}): ANA states follow {@code owners} and
+     * the lease, storage availability follows {@code hz}'s workers and Raft leaders
+     * ({@link StorageAvailability#of}; always up when {@code hz} is null); a lapsed lease destroys every controller
+     * and refuses I/O with ANA Inaccessible ({@link AnaStates}, {@link io.nvmegate.gateway.ana.AnaGate}).
+     *
+     * @param hz     as {@link #Gateway(Vertx, CatalogView, Options, HazelcastInstance)}
+     * @param lease  this gateway's lease (the renewer of {@code io.nvmegate.gateway.lease} in a cluster)
+     * @param owners the view of map {@value io.nvmegate.ana.AnaOwner#MAP}
+     */
+    public Gateway(Vertx vertx, CatalogView catalog, Options options, HazelcastInstance hz, GatewayLease lease, AnaOwners owners) {
+        this(vertx, catalog, options, hz, lease, owners, hz == null ? StorageAvailability.always() : StorageAvailability.of(hz));
+    }
+
+    /** @param storage whether each namespace's storage can serve (an input of the ANA state) */
+    public Gateway(Vertx vertx, CatalogView catalog, Options options, HazelcastInstance hz, GatewayLease lease, AnaOwners owners,
+                   StorageAvailability storage) {
         this.vertx = vertx;
         this.catalog = catalog;
         this.options = options;
@@ -85,11 +115,16 @@ public final class Gateway {
         this.reservationNotices = new ReservationNotices(registry);
         BlockClient blocks = new BlockClient(vertx, new ReplicaRouter(), FailoverPolicy.defaults());
         this.leaders = hz == null ? null : new ReplicationStatusFeed(vertx, hz, blocks.router());
+        this.ana = new AnaStates(options.id(), catalog, lease, owners, storage, registry,
+                new AnaMetrics(NodeMetrics.of(vertx).registry(), options.id()));
         this.commandSet = new NvmCommandSet(catalog, new IoCommands(catalog, blocks), new ReservationCommands(catalog, blocks),
-                reservationNotices, options.transport().maxIoQueues());
+                reservationNotices, options.transport().maxIoQueues(), ana);
     }
 
     public ControllerRegistry controllers() { return registry; }
+
+    /** @return this gateway's ANA states */
+    public AnaStates ana() { return ana; }
 
     public List<NvmeTcpServer> servers() { return listeners == null ? List.of() : listeners.servers(); }
 
@@ -98,6 +133,7 @@ public final class Gateway {
         reservationNotices.start(vertx);
         catalog.onChange(new NamespaceNotices(registry, catalog.current()));
         catalog.onChange(new io.nvmegate.discovery.DiscoveryNotices(registry, catalog.current())); // port discovery controllers
+        ana.start(vertx);
         listeners = new PortListeners(vertx, options.id(), options.transport(),
                 p -> new FabricsConnect(resolver(p), registry, PortListeners.transport(p, options.transport()), vertx, auth),
                 p -> new PortPsks(catalog, p.id()));
@@ -139,6 +175,7 @@ public final class Gateway {
     }
 
     public Future<Void> stop() {
+        ana.stop();
         registry.destroyAll("gateway stopping");
         reservationNotices.stop();
         if (leaders != null) leaders.stop().onFailure(e -> log.debug("replication status listener: {}", e.toString()));

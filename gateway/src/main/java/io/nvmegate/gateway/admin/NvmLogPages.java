@@ -9,6 +9,7 @@ import io.nvmegate.controller.HealthCounters;
 import io.nvmegate.controller.NvmeRequest;
 import io.nvmegate.controller.StatusException;
 import io.nvmegate.gateway.ana.AnaLog;
+import io.nvmegate.gateway.ana.AnaStates;
 import io.nvmegate.gateway.reservation.ReservationNotices;
 import io.nvmegate.protocol.Opcodes;
 import io.vertx.core.buffer.Buffer;
@@ -43,12 +44,12 @@ public final class NvmLogPages {
 
     /**
      * @param namespaces    the subsystem's namespaces (catalog snapshot)
-     * @param generation    catalog generation (ANA change count)
+     * @param ana           this gateway's ANA states (the ANA log page's states and change counts)
      * @param reservations  the gateway's Reservation Notification logs
      * @return the whole page, or {@code null} for an unsupported LID
      */
     public static Buffer page(Controller c, NvmeRequest r, LogPageRequest p, List<NamespaceSpec> namespaces,
-                              long generation, ReservationNotices reservations) throws StatusException {
+                              AnaStates ana, ReservationNotices reservations) throws StatusException {
         switch (p.lid()) {
             case Opcodes.LOG_SUPPORTED: return supported();
             case Opcodes.LOG_ERROR: return c.errors().page();
@@ -60,7 +61,10 @@ public final class NvmLogPages {
             case Opcodes.LOG_FW_SLOT: return firmwareSlots(c);
             case Opcodes.LOG_CHANGED_NS: return c.changedNamespaces().page(!p.rae());
             case Opcodes.LOG_CMD_EFFECTS: return CommandEffects.page();
-            case Opcodes.LOG_ANA: return AnaLog.page(namespaces, generation, (p.lsp() & 1) != 0);
+            case Opcodes.LOG_ANA: {
+                String nqn = c.subsystem().nqn();
+                return AnaLog.page(namespaces, ana.view(), g -> ana.state(nqn, g), (p.lsp() & 1) != 0);
+            }
             case Opcodes.LOG_RESERVATION_NOTIFICATION: return reservations.page(c);
             default: return null;
         }

@@ -46,7 +46,7 @@ class IdentifyConformanceTest {
             assertThat(Le.u8(id, 262)).as("ELPE").isEqualTo(63);
             assertThat(Le.u16(id, 320)).as("KAS").isEqualTo(10);
             assertThat(Le.u8(id, 342)).as("ANATT").isEqualTo(10);
-            assertThat(Le.u8(id, 343)).as("ANACAP optimized").isEqualTo(1);
+            assertThat(Le.u8(id, 343)).as("ANACAP: optimized, non-optimized, inaccessible, change, non-zero ANAGRPID").isEqualTo(0b1001_0111);
             assertThat(Le.u32(id, 344)).as("ANAGRPMAX").isEqualTo(128);
             assertThat(Le.u32(id, 348)).as("NANAGRPID").isEqualTo(128);
             assertThat(Le.u8(id, 512)).as("SQES").isEqualTo(0x66);

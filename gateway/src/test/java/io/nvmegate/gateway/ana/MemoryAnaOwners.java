@@ -1,0 +1,29 @@
+package io.nvmegate.gateway.ana;
+
+import io.nvmegate.ana.AnaOwner;
+import io.nvmegate.ana.AnaOwners;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** An owner map held in memory (what the balancer would write), telling listeners on every write. */
+final class MemoryAnaOwners implements AnaOwners {
+    private final Map<String, AnaOwner> entries = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    void put(AnaOwner o) {
+        entries.put(o.key(), o);
+        listeners.forEach(Runnable::run);
+    }
+
+    void clear() {
+        entries.clear();
+        listeners.forEach(Runnable::run);
+    }
+
+    @Override public AnaOwner get(String subsystemNqn, int anaGroup) { return entries.get(AnaOwner.key(subsystemNqn, anaGroup)); }
+    @Override public List<AnaOwner> all() { return List.copyOf(entries.values()); }
+    @Override public void onChange(Runnable r) { listeners.add(r); }
+}
