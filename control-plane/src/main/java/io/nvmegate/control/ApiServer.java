@@ -35,12 +35,14 @@ public final class ApiServer {
     private final Vertx vertx;
     private final CatalogService service;
     private final ApiOptions options;
+    private final AnaAdmin ana;
     private HttpServer server;
 
     public ApiServer(Vertx vertx, CatalogService service, ApiOptions options) {
         this.vertx = vertx;
         this.service = service;
         this.options = options;
+        this.ana = new AnaAdmin(service.catalog());
     }
 
     /** Validates the options (a non-loopback address needs a token), then listens. */
@@ -93,6 +95,15 @@ public final class ApiServer {
         r.get(v + "/workers/:id").handler(ctx -> reply(ctx, 200, () -> service.worker(p(ctx, "id"))));
         r.post(v + "/workers/:id/decommission").handler(ctx -> reply(ctx, 200, () -> service.decommission(p(ctx, "id"), force(ctx))));
         r.post(v + "/workers/:id/recommission").handler(ctx -> reply(ctx, 200, () -> service.recommission(p(ctx, "id"))));
+
+        r.get(v + "/ana").handler(ctx -> reply(ctx, 200, ana::groups));
+        r.get(v + "/ana/:nqn/:group").handler(ctx -> reply(ctx, 200, () -> ana.group(p(ctx, "nqn"), p(ctx, "group"))));
+        r.post(v + "/ana/:nqn/:group/move").handler(ctx -> reply(ctx, 202, () -> ana.move(p(ctx, "nqn"), p(ctx, "group"), body(ctx))));
+        r.delete(v + "/ana/:nqn/:group/move").handler(ctx -> reply(ctx, 200, () -> ana.unpin(p(ctx, "nqn"), p(ctx, "group"))));
+        r.get(v + "/gateways").handler(ctx -> reply(ctx, 200, ana::gateways));
+        r.get(v + "/gateways/:id").handler(ctx -> reply(ctx, 200, () -> ana.gateway(p(ctx, "id"))));
+        r.post(v + "/gateways/:id/drain").handler(ctx -> reply(ctx, 200, () -> ana.drain(p(ctx, "id"), force(ctx))));
+        r.post(v + "/gateways/:id/undrain").handler(ctx -> reply(ctx, 200, () -> ana.undrain(p(ctx, "id"))));
 
         r.get(v + "/subsystems/:nqn/hosts").handler(ctx -> reply(ctx, 200, () -> service.subsystemHosts(p(ctx, "nqn"))));
         r.post(v + "/subsystems/:nqn/hosts").handler(ctx -> reply(ctx, 201, () -> service.linkHost(p(ctx, "nqn"), body(ctx))));
