@@ -27,6 +27,8 @@ import java.util.concurrent.Callable;
  * resource), 409 (conflict) or 500. Catalog calls block (Hazelcast), so they run on worker threads. Host keys
  * are answered only to an explicit {@code ?secrets=true} ({@code GET /hosts}, {@code /hosts/{nqn}},
  * {@code /config}), else as {@value io.nvmegate.catalog.HostSpec#SECRET_SET}; no error message carries a key.
+ * ANA groups ({@code /ana}) and gateways ({@code /gateways}) are not catalog resources: {@link AnaAdmin} reads and
+ * writes the cluster's owner and gateway maps ({@code io.nvmegate.ana}).
  */
 public final class ApiServer {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
