@@ -36,6 +36,7 @@ class PrometheusAlertsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void everyAlertHasAFiringCaseAndTheRulesAreLoaded() throws Exception {
         Map<String, Object> rules = new Yaml().load(Files.readString(Repo.root().resolve(RULES)));
         Set<String> alerts = new HashSet<>();
@@ -45,7 +46,7 @@ class PrometheusAlertsTest {
         assertThat(alerts).contains("NvmegateGatewayDown", "NvmegateAnaGroupWithoutOptimizedPath", "NvmegateFencedRequests");
 
         Map<String, Object> cases = new Yaml().load(Files.readString(Repo.root().resolve(CASES)));
-        assertThat((List<?>) cases.get("rule_files")).containsExactly("prometheus-alerts.yml");
+        assertThat((List<Object>) cases.get("rule_files")).containsExactly("prometheus-alerts.yml");
         Set<String> firing = new HashSet<>();
         List<String> quiet = new ArrayList<>();
         for (Object t : (List<?>) cases.get("tests")) {
@@ -60,8 +61,8 @@ class PrometheusAlertsTest {
                 "NvmegateAnaGroupWithoutOptimizedPath", "NvmegateFencedRequests");
 
         Map<String, Object> prometheus = new Yaml().load(Files.readString(Repo.root().resolve("deploy/prometheus.yml")));
-        assertThat((List<?>) prometheus.get("rule_files")).containsExactly("prometheus-alerts.yml");
-        List<?> volumes = (List<?>) map(map(ComposeFileTest.compose().get("services")).get("prometheus")).get("volumes");
+        assertThat((List<Object>) prometheus.get("rule_files")).containsExactly("prometheus-alerts.yml");
+        @SuppressWarnings("unchecked") List<Object> volumes = (List<Object>) map(map(ComposeFileTest.compose().get("services")).get("prometheus")).get("volumes");
         assertThat(volumes).contains("./deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
                 "./deploy/prometheus-alerts.yml:/etc/prometheus/prometheus-alerts.yml:ro");
     }
