@@ -37,14 +37,12 @@ public final class ApiServer {
     private final Vertx vertx;
     private final CatalogService service;
     private final ApiOptions options;
-    private final AnaAdmin ana;
     private HttpServer server;
 
     public ApiServer(Vertx vertx, CatalogService service, ApiOptions options) {
         this.vertx = vertx;
         this.service = service;
         this.options = options;
-        this.ana = new AnaAdmin(service.catalog());
     }
 
     /** Validates the options (a non-loopback address needs a token), then listens. */
@@ -68,6 +66,7 @@ public final class ApiServer {
 
     Router router() {
         Router r = Router.router(vertx);
+        AnaAdmin ana = new AnaAdmin(service.catalog()); // ANA groups and gateways (not catalog resources)
         r.route().handler(this::authenticate);
         r.route("/api/*").handler(BodyHandler.create().setBodyLimit(4 << 20));
         r.get(OPENAPI_PATH).handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(openApi()));
