@@ -137,7 +137,7 @@ step_id_ns() {
     dev=$DEV1 bs=12 nsze=65536
     [ $n = 1 ] || { dev=$DEV2 bs=9 nsze=131072; }
     nvme id-ns "$dev" -o json > "$results/id-ns$n.json" || fail "id-ns $dev failed"
-    jqe "$results/id-ns$n.json" ".nsze == $nsze and .lbafs[.flbas % 16].ds == $bs and .anagrpid == 1 and .nmic == 1"
+    jqe "$results/id-ns$n.json" ".nsze == $nsze and .lbafs[.flbas % 16].ds == $bs and .anagrpid == $n and .nmic == 1"
     say "NSID $n: $(jq -c '{nsze, ncap, flbas, nmic, anagrpid, dlfeat, ds: .lbafs[.flbas % 16].ds}' "$results/id-ns$n.json")"
   done
   [ "$(blockdev --getss "$DEV2")" = 512 ] || fail "NSID 2 logical sector size is not 512"

@@ -7,7 +7,13 @@ import io.vertx.core.json.JsonObject;
  *
  * @param enabled            false: gateways serve no host (the target is administratively off)
  * @param baseNqn            prefix for subsystem NQNs created by name only ({@code <baseNqn>:<name>})
- * @param ana                report Asymmetric Namespace Access (ANA groups, ANA log page)
+ * @param ana                balanced ANA (default true): each ANA group is optimized on one gateway (its owner, chosen by
+ *                           the ANA balancer, package {@code io.nvmegate.ana}) and non-optimized on the other gateways
+ *                           serving its subsystem, so hosts send I/O through one path per group and fail over to
+ *                           the others. false: symmetric, every gateway reports every group optimized (hosts spread
+ *                           I/O over all paths; no hand-off on a move or drain). Either way a group whose storage
+ *                           cannot serve, and every group on a gateway whose lease lapsed, is inaccessible
+ *                           ({@code io.nvmegate.ana.AnaStateRule})
  * @param crossPortReferrals the discovery controller on each gateway port also lists every other port as a referral
  *                           (SUBTYPE 1, EFLAGS EPCSD; {@link io.nvmegate.discovery.DiscoveryCommandSet})
  * @param requireAuth        every host of every NVM subsystem must authenticate with DH-HMAC-CHAP: a host without
@@ -24,7 +30,7 @@ public record GlobalSpec(boolean enabled, String baseNqn, boolean ana, boolean c
         this(enabled, baseNqn, ana, crossPortReferrals, false);
     }
 
-    public static GlobalSpec defaults() { return new GlobalSpec(true, DEFAULT_BASE_NQN, false, false, false); }
+    public static GlobalSpec defaults() { return new GlobalSpec(true, DEFAULT_BASE_NQN, true, false, false); }
 
     public JsonObject toJson() {
         return new JsonObject().put("enabled", enabled).put("baseNqn", baseNqn).put("ana", ana)

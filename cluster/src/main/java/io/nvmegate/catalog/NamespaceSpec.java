@@ -26,7 +26,10 @@ import java.util.UUID;
  *                     replica (the preferred leader), or the configured worker while the namespace is unplaced
  * @param enabled      a disabled namespace is inactive (Identify returns zeroes, I/O gets Invalid Namespace)
  * @param anaGroup     ANA group ID (Identify Namespace ANAGRPID, ANA log page), 1..{@value #MAX_ANA_GROUP};
- *                     JSON field {@code anaGroup}, default 1
+ *                     JSON field {@code anaGroup}, default {@link #defaultAnaGroup}: each namespace its own group
+ *                     up to NSID 128 (a group is the unit the ANA balancer places on a gateway, and the unit that
+ *                     turns inaccessible when its storage cannot serve: one namespace's outage leaves the others'
+ *                     groups accessible)
  * @param replicationFactor number of replicas, 1..{@value #MAX_REPLICATION_FACTOR} (JSON {@code replicationFactor},
  *                     default 1). 1: the namespace lives on {@code worker} alone, served directly (no Raft). More:
  *                     the namespace is one Raft group (Apache Ratis) over {@code replicas}; see
@@ -84,6 +87,14 @@ public record NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeB
     public NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeBytes, int blockSize, String backend,
                          String worker, boolean enabled) {
         this(subsystemNqn, nsid, uuid, sizeBytes, blockSize, backend, worker, enabled, 1);
+    }
+
+    /**
+     * @return the ANA group of a namespace created without {@code anaGroup}: {@code ((nsid - 1) % 128) + 1} (NSID
+     *         1 → group 1, ..., 128 → 128, 129 → 1), NSID taken unsigned
+     */
+    public static int defaultAnaGroup(long nsid) {
+        return (int) ((nsid - 1) % MAX_ANA_GROUP) + 1;
     }
 
     /** @return the number of logical blocks (NSZE). */
@@ -172,7 +183,7 @@ public record NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeB
         }
         String worker = j.getString("worker", replicas.isEmpty() ? DEFAULT_WORKER : replicas.get(0));
         return new NamespaceSpec(nqn, nsid, uuid, size, bs, backend, worker, j.getBoolean("enabled", true),
-                j.getInteger("anaGroup", 1), rf, rf == 1 && replicas.isEmpty() ? List.of(worker) : replicas);
+                j.getInteger("anaGroup", defaultAnaGroup(nsidL)), rf, rf == 1 && replicas.isEmpty() ? List.of(worker) : replicas);
     }
 
     /** Parses "1G", "512M", "4096" (binary units). */

@@ -27,6 +27,8 @@ import java.util.concurrent.Callable;
  * resource), 409 (conflict) or 500. Catalog calls block (Hazelcast), so they run on worker threads. Host keys
  * are answered only to an explicit {@code ?secrets=true} ({@code GET /hosts}, {@code /hosts/{nqn}},
  * {@code /config}), else as {@value io.nvmegate.catalog.HostSpec#SECRET_SET}; no error message carries a key.
+ * ANA groups ({@code /ana}) and gateways ({@code /gateways}) are not catalog resources: {@link AnaAdmin} reads and
+ * writes the cluster's owner and gateway maps ({@code io.nvmegate.ana}).
  */
 public final class ApiServer {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -64,6 +66,7 @@ public final class ApiServer {
 
     Router router() {
         Router r = Router.router(vertx);
+        AnaAdmin ana = new AnaAdmin(service.catalog()); // ANA groups and gateways (not catalog resources)
         r.route().handler(this::authenticate);
         r.route("/api/*").handler(BodyHandler.create().setBodyLimit(4 << 20));
         r.get(OPENAPI_PATH).handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(openApi()));
@@ -93,6 +96,15 @@ public final class ApiServer {
         r.get(v + "/workers/:id").handler(ctx -> reply(ctx, 200, () -> service.worker(p(ctx, "id"))));
         r.post(v + "/workers/:id/decommission").handler(ctx -> reply(ctx, 200, () -> service.decommission(p(ctx, "id"), force(ctx))));
         r.post(v + "/workers/:id/recommission").handler(ctx -> reply(ctx, 200, () -> service.recommission(p(ctx, "id"))));
+
+        r.get(v + "/ana").handler(ctx -> reply(ctx, 200, ana::groups));
+        r.get(v + "/ana/:nqn/:group").handler(ctx -> reply(ctx, 200, () -> ana.group(p(ctx, "nqn"), p(ctx, "group"))));
+        r.post(v + "/ana/:nqn/:group/move").handler(ctx -> reply(ctx, 202, () -> ana.move(p(ctx, "nqn"), p(ctx, "group"), body(ctx))));
+        r.delete(v + "/ana/:nqn/:group/move").handler(ctx -> reply(ctx, 200, () -> ana.unpin(p(ctx, "nqn"), p(ctx, "group"))));
+        r.get(v + "/gateways").handler(ctx -> reply(ctx, 200, ana::gateways));
+        r.get(v + "/gateways/:id").handler(ctx -> reply(ctx, 200, () -> ana.gateway(p(ctx, "id"))));
+        r.post(v + "/gateways/:id/drain").handler(ctx -> reply(ctx, 200, () -> ana.drain(p(ctx, "id"), force(ctx))));
+        r.post(v + "/gateways/:id/undrain").handler(ctx -> reply(ctx, 200, () -> ana.undrain(p(ctx, "id"))));
 
         r.get(v + "/subsystems/:nqn/hosts").handler(ctx -> reply(ctx, 200, () -> service.subsystemHosts(p(ctx, "nqn"))));
         r.post(v + "/subsystems/:nqn/hosts").handler(ctx -> reply(ctx, 201, () -> service.linkHost(p(ctx, "nqn"), body(ctx))));

@@ -22,6 +22,7 @@ enum FieldTypes {
             Map.entry("worker", STRING), Map.entry("enabled", BOOL), Map.entry("anaGroup", INT),
             Map.entry("replicationFactor", INT), Map.entry("replicas", STRINGS));
     static final Map<String, FieldTypes> MOVE_REPLICA = Map.of("from", STRING, "to", STRING);
+    static final Map<String, FieldTypes> ANA_MOVE = Map.of("to", STRING);
     static final Map<String, FieldTypes> PORT = Map.ofEntries(Map.entry("id", INT), Map.entry("trtype", STRING),
             Map.entry("adrfam", STRING), Map.entry("traddr", STRING), Map.entry("trsvcid", INT),
             Map.entry("advertisedAddress", STRING), Map.entry("gateway", STRING), Map.entry("subsystems", STRINGS),

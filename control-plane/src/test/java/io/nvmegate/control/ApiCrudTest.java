@@ -32,16 +32,16 @@ class ApiCrudTest {
         ApiFixture.Reply r = api.call("PUT", V + "/global", JsonObject.of("enabled", false, "baseNqn", "nqn.2026-11.com.example"));
         assertThat(r.status()).isEqualTo(200);
         assertThat(api.get(V + "/global").json()).isEqualTo(JsonObject.of("enabled", false, "baseNqn", "nqn.2026-11.com.example",
-                "ana", false, "crossPortReferrals", false, "requireAuth", false));
-        api.patch(V + "/global", JsonObject.of("enabled", true, "ana", true));
-        assertThat(api.get(V + "/global").json().getBoolean("ana")).isTrue();
+                "ana", true, "crossPortReferrals", false, "requireAuth", false)); // ana: balanced by default
+        api.patch(V + "/global", JsonObject.of("enabled", true, "ana", false));
+        assertThat(api.get(V + "/global").json().getBoolean("ana")).isFalse();
         assertThat(api.get(V + "/global").json().getString("baseNqn")).isEqualTo("nqn.2026-11.com.example");
         // a subsystem created by name gets the base NQN
         ApiFixture.Reply s = api.post(V + "/subsystems", JsonObject.of("name", "byname"));
         assertThat(s.status()).isEqualTo(201);
         assertThat(s.json().getString("nqn")).isEqualTo("nqn.2026-11.com.example:byname");
         assertThat(api.delete(V + "/subsystems/" + enc("nqn.2026-11.com.example:byname")).status()).isEqualTo(204);
-        api.call("PUT", V + "/global", JsonObject.of("baseNqn", "nqn.2026-11.io.nvmegate", "ana", false));
+        api.call("PUT", V + "/global", JsonObject.of("baseNqn", "nqn.2026-11.io.nvmegate", "ana", true));
     }
 
     @Test

@@ -38,7 +38,7 @@ class DurableCatalogTest {
             assertThat(api.post(V + "/subsystems/" + nqn.replace(":", "%3A") + "/namespaces", JsonObject.of("nsid", 3, "size", "32M")).status()).isEqualTo(201);
             assertThat(api.post(V + "/ports", JsonObject.of("id", 9, "traddr", "127.0.0.1", "trsvcid", 14700, "subsystems", new JsonArray().add(nqn))).status()).isEqualTo(201);
             assertThat(api.post(V + "/referrals", JsonObject.of("traddr", "192.0.2.5", "portId", 9)).status()).isEqualTo(201);
-            assertThat(api.call("PUT", V + "/global", JsonObject.of("ana", true)).status()).isEqualTo(200);
+            assertThat(api.call("PUT", V + "/global", JsonObject.of("ana", false)).status()).isEqualTo(200); // not the default
             // the default subsystem from the seed is deleted: a restart must not bring it back
             assertThat(api.delete(V + "/subsystems/" + CatalogConfig.DEFAULT_NQN.replace(":", "%3A") + "?force=true").status()).isEqualTo(204);
             saved = api.service.save();
@@ -48,7 +48,7 @@ class DurableCatalogTest {
             assertThat(api.get(V + "/config").json()).isEqualTo(saved);
             assertThat(api.get(V + "/subsystems/" + nqn.replace(":", "%3A") + "/namespaces/3").json().getLong("size")).isEqualTo(32L << 20);
             assertThat(api.service.catalog().subsystem(CatalogConfig.DEFAULT_NQN)).isEmpty();
-            assertThat(api.service.catalog().global().ana()).isTrue();
+            assertThat(api.service.catalog().global().ana()).isFalse();
             // deletes are durable too
             assertThat(api.delete(V + "/referrals/1").status()).isEqualTo(204);
         }

@@ -22,7 +22,8 @@ import java.nio.file.Path;
 @Command(name = "ctl", mixinStandardHelpOptions = true, description = "Manage nvmegate through its management API.",
         subcommands = {ResourceCommands.Global.class, ResourceCommands.Subsys.class, ResourceCommands.Ns.class,
                 ResourceCommands.Port.class, ResourceCommands.PortSubsys.class, ResourceCommands.Host.class,
-                ResourceCommands.HostSubsys.class, ResourceCommands.Referral.class, ResourceCommands.Worker.class, CommandLine.HelpCommand.class})
+                ResourceCommands.HostSubsys.class, ResourceCommands.Referral.class, ResourceCommands.Worker.class, AnaCommands.Ana.class, AnaCommands.Gateway.class,
+                CommandLine.HelpCommand.class})
 public final class CtlCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -78,7 +78,7 @@ public final class ConformanceTarget implements BeforeAllCallback {
     static CatalogConfig config(int port) {
         JsonArray ns = new JsonArray()
                 .add(new JsonObject().put("nsid", 1).put("size", "64M").put("blockSize", 4096))
-                .add(new JsonObject().put("nsid", 2).put("size", "16M").put("blockSize", 512))
+                .add(new JsonObject().put("nsid", 2).put("size", "16M").put("blockSize", 512).put("anaGroup", 1)) // default would be 2
                 .add(new JsonObject().put("nsid", 3).put("size", "8M").put("blockSize", 4096).put("anaGroup", 2))
                 .add(new JsonObject().put("nsid", 4).put("size", "1M").put("enabled", false));
         return CatalogConfig.parse(new JsonObject()

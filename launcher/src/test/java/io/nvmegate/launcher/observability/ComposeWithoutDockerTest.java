@@ -391,7 +391,10 @@ class ComposeWithoutDockerTest {
         return leader[0];
     }
 
-    /** deploy/prometheus.yml with every service:9420 target at its test port, scraping every second. */
+    /**
+     * deploy/prometheus.yml with every service:9420 target at its test port, scraping every second, and the
+     * alerting rules it loads (deploy/prometheus-alerts.yml) beside it.
+     */
     private Path prometheusConfig(int promPort) throws Exception {
         String y = Files.readString(Repo.root().resolve("deploy/prometheus.yml"));
         for (Map.Entry<String, Integer> e : metricsPorts.entrySet()) {
@@ -404,6 +407,8 @@ class ComposeWithoutDockerTest {
                 .replaceAll("scrape_timeout: \\d+s", "scrape_timeout: 1s")
                 .replaceAll("evaluation_interval: \\d+s", "evaluation_interval: 1s");
         assertThat(y).doesNotContain(":9420");
+        // rule_files are relative to the config file: the alerting rules next to it, as compose mounts them
+        Files.copy(Repo.root().resolve("deploy/prometheus-alerts.yml"), dir.resolve("prometheus-alerts.yml"));
         Path f = dir.resolve("prometheus.yml");
         Files.writeString(f, y);
         return f;
