@@ -126,7 +126,7 @@ step_id_ctrl() {
   jqe "$f" '.cntlid > 0 and .ver == 66304 and .kas > 0 and .cmic == 11 and .aerl == 3 and .elpe == 63'
   jqe "$f" '.ctratt == 65 and .oaes == 2304 and .lpa == 6 and .frmw == 3'
   jqe "$f" '.oncs == 173 and .fuses == 1 and .vwc == 7 and .nn == 1024 and .mnan == 1024'
-  jqe "$f" '.anacap == 1 and .anatt == 10 and .anagrpmax == 128 and .nanagrpid == 128'
+  jqe "$f" '.anacap == 151 and .anatt == 10 and .anagrpmax == 128 and .nanagrpid == 128'
   jqe "$f" '.sgls == 1048577 and .ioccsz == 516 and .iorcsz == 1 and .icdoff == 0 and .maxcmd == 128'
   say "$(jq -c '{cntlid, ver, kas, cmic, oaes, ctratt, oncs, fuses, vwc, sgls, anacap, anagrpmax, mdts, maxcmd, ioccsz}' "$f")"
 }

@@ -113,7 +113,7 @@ public final class Gateway {
         this.registry = new ControllerRegistry(options.cntlidMin(), options.cntlidMax());
         this.auth = new DhchapAuthenticator(new CatalogAuthPolicy(catalog), AuthThrottle.defaults());
         this.reservationNotices = new ReservationNotices(registry);
-        BlockClient blocks = new BlockClient(vertx, new ReplicaRouter(), FailoverPolicy.defaults());
+        BlockClient blocks = new BlockClient(vertx, new ReplicaRouter(), FailoverPolicy.defaults(), lease);
         this.leaders = hz == null ? null : new ReplicationStatusFeed(vertx, hz, blocks.router());
         this.ana = new AnaStates(options.id(), catalog, lease, owners, storage, registry,
                 new AnaMetrics(NodeMetrics.of(vertx).registry(), options.id()));

@@ -77,6 +77,8 @@ public final class NvmegateNode implements AutoCloseable {
     /** Places replicated namespaces and drains decommissioned workers (on worker members). */
     private volatile io.nvmegate.catalog.PlacementService placement;
     private volatile Gateway gateway;
+    private volatile io.nvmegate.gateway.lease.LeaseRenewer lease;
+    private volatile io.nvmegate.ana.AnaCoordinator ana;
     private volatile DiscoveryService discovery;
     private volatile ApiServer api;
 
@@ -243,10 +245,23 @@ public final class NvmegateNode implements AutoCloseable {
         NodeMetrics metrics = observability.metrics();
         metrics.role(NodeMetrics.GATEWAY); // its gauges exist (0) before the first connection
         // CNTLIDs unique across the gateways of the cluster (Reservation Reports and the host rely on it)
-        return node.vertx().executeBlocking(() -> CntlidRanges.claim(node.hazelcast(), options.gatewayId()), false)
+        // the lease (issue 15: the gateway forwards only while it holds it) and the ANA balancer/hand-off; the
+        // listeners open once the first lease is stored (bounded: a slow cluster then starts them inaccessible)
+        lease = new io.nvmegate.gateway.lease.LeaseRenewer(node.vertx(), node.hazelcast(), options.gatewayId(), metrics.registry()).start();
+        return node.vertx().executeBlocking(() -> {
+                    int[] range = CntlidRanges.claim(node.hazelcast(), options.gatewayId());
+                    ana = io.nvmegate.ana.AnaCoordinator.start(node.hazelcast(), options.gatewayId(), catalog, metrics.registry());
+                    try {
+                        lease.firstLease().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        log.warn("gateway {}: no lease after 10 s; serving inaccessible until one is stored", options.gatewayId());
+                    }
+                    return range;
+                }, false)
                 .compose(range -> {
                     gateway = new Gateway(node.vertx(), catalog,
-                            new Gateway.Options(options.gatewayId(), options.transport(), range[0], range[1]), node.hazelcast());
+                            new Gateway.Options(options.gatewayId(), options.transport(), range[0], range[1]), node.hazelcast(),
+                            lease, ana.owners());
                     return gateway.start();
                 });
     }
@@ -331,6 +346,13 @@ public final class NvmegateNode implements AutoCloseable {
         if (a != null) f = f.compose(v -> a.stop()).recover(NvmegateNode::logged);
         if (d != null) f = f.compose(v -> d.stop()).recover(NvmegateNode::logged);
         if (g != null) f = f.compose(v -> g.stop()).recover(NvmegateNode::logged);
+        io.nvmegate.ana.AnaCoordinator c = ana;
+        io.nvmegate.gateway.lease.LeaseRenewer l = lease;
+        if (c != null || l != null) f = f.compose(v -> n.vertx().<Void>executeBlocking(() -> {
+            if (c != null) c.stop();
+            if (l != null) l.stop(); // its lease runs out within 3 s; the balancer then gives its groups away
+            return null;
+        }, false)).recover(NvmegateNode::logged);
         if (w != null) f = f.compose(v -> n.vertx().undeploy(w)).recover(NvmegateNode::logged);
         f.eventually(n::close).recover(NvmegateNode::logged).onComplete(ar -> {
             node = null;
