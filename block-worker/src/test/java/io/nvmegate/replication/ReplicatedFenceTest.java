@@ -90,7 +90,7 @@ class ReplicatedFenceTest {
 
         // a write that arrives after its gateway's lease ran out
         long before = nextLogIndex(leader);
-        BlockReply late = c.sendTo(NS, leader, write(3, 2, gw, 2, clusterTime() - 1));
+        BlockReply late = c.sendTo(NS, leader, write(3, 2, gw, 2, clusterTime() - 1_000)); // ran out a second ago (members' cluster times differ by a few ms)
         assertThat(late.status()).isEqualTo(Status.ANA_INACCESSIBLE);
         assertThat(Status.isDnr(late.status())).isFalse();
         assertThat(late.leader()).isNull();

@@ -140,7 +140,7 @@ class BlockWorkerFenceTest {
     @Test
     void anExpiredLeaseIsRefused() throws Exception {
         assertThat(send(write(5, 1, session(gateway), clusterTime() + 3_000)).status()).isZero();
-        BlockReply late = send(write(5, 2, session(gateway), clusterTime() - 1));
+        BlockReply late = send(write(5, 2, session(gateway), clusterTime() - 1_000)); // ran out a second ago (members' cluster times differ by a few ms)
         assertThat(late.status()).isEqualTo(Status.ANA_INACCESSIBLE);
         assertThat(Status.isDnr(late.status())).as("path-related: the host retries on another path").isFalse();
         assertThat(read(5)).as("the late write did not land").isEqualTo(pattern(1).getBytes());
