@@ -178,8 +178,8 @@ public final class Controller {
         @Override
         public boolean accept(NvmeRequest r) {
             r.bind(Controller.this, qid);
-            if (destroyed) {
-                r.complete(Status.ABORT_SQ_DELETION);
+            if (destroyed) { // a path status, so that the host retries it on another path
+                r.complete(Status.INTERNAL_PATH_ERROR);
                 return false;
             }
             return true;

@@ -66,6 +66,12 @@ public final class Status {
     /** Compare command: the data did not match (NVM Command Set 1.0 section 3.2.1). */
     public static final int COMPARE_FAILURE = sct(SCT_MEDIA, 0x85);
     // Path related status (SCT 3), NVMe Base 2.0 Figure 103.
+    /**
+     * Internal Path Error (SCT 3h, SC 00h): a command on a queue of a controller that is being torn down (e.g. after
+     * its gateway's lease lapsed). A path status: the Linux host retries it on another path
+     * ({@code nvme_is_path_error}) instead of failing it to the filesystem.
+     */
+    public static final int INTERNAL_PATH_ERROR = sct(SCT_PATH, 0x00);
     public static final int ANA_PERSISTENT_LOSS = sct(SCT_PATH, 0x01);
     public static final int ANA_INACCESSIBLE = sct(SCT_PATH, 0x02);
     public static final int ANA_TRANSITION = sct(SCT_PATH, 0x03);

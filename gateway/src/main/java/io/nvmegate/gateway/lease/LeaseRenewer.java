@@ -23,9 +23,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Times are Hazelcast cluster time (ms, {@code Cluster#getClusterTime()}), the clock block workers check
  * {@code BlockRequest.leaseUntil} against. A renewal reads the cluster time {@code t} <em>before</em> it sends
- * and writes {@code leaseUntil = t + LEASE_MS}; the gateway adopts that {@code leaseUntil} only once the write
- * completed (the map's owner stored it), so the gateway never believes in a longer lease than the one the other
- * gateways read from the map. {@link #valid()} is {@code clusterTime < leaseUntil}, computed on each call.
+ * and writes {@code leaseUntil = t + LEASE_MS}. The first lease is adopted once its write completed; after that
+ * each tick renews the lease locally (the tick ran: the process is not paused) as long as some renewal was stored
+ * within {@link #CONTACT_MS}, so a write stuck on the partition of a paused member (SIGSTOP of another gateway: its
+ * partitions stall until Hazelcast drops it, up to 10 s) does not lapse this gateway; the balancer reads the map,
+ * whose record may then trail this gateway's own lease by up to {@link #CONTACT_MS}. {@link #valid()} is
+ * {@code clusterTime < leaseUntil}, computed on each call.
  *
  * <p>Lapse: when a renewal completes, or the periodic tick runs, and finds the cluster time at or past the lease
  * it held (a pause such as SIGSTOP or a long GC, a cut-off member whose writes do not complete), the lapse is
@@ -56,6 +59,8 @@ public final class LeaseRenewer implements GatewayLease {
     private volatile long lapsedAtNanos = Long.MIN_VALUE;
     /** Cluster time of the last lapse noticed, or {@link Long#MIN_VALUE}. */
     private long lapsedAtCluster = Long.MIN_VALUE;
+    /** Cluster time at which the newest stored renewal was sent; 0: none stored yet. */
+    private long lastStoredSent;
     /** Cluster time from which the current unbroken lease counts ({@link GatewayInfo#since()}); -1: none yet. */
     private long since = -1;
     /** Whether a lease was held and has lapsed without being regained. */
@@ -91,6 +96,13 @@ public final class LeaseRenewer implements GatewayLease {
     }
 
     /** Sends the first renewal at once, then one every {@link #RENEW_MS} ms. Call once. */
+    /**
+     * Longest time (ms) without a stored renewal for which the tick still renews the lease locally: longer than
+     * Hazelcast's failure detection (10 s of silence, {@code Cluster#hazelcastConfig}), so that a renewal stuck on
+     * a partition whose owner is paused (SIGSTOP of another member) does not cost this gateway its lease.
+     */
+    public static final long CONTACT_MS = 12_000;
+
     public synchronized LeaseRenewer start() {
         if (timer >= 0 || stopped) return this;
         timer = vertx.setPeriodic(1, RENEW_MS, id -> tick());
@@ -150,7 +162,17 @@ public final class LeaseRenewer implements GatewayLease {
         GatewayInfo info = null;
         synchronized (this) {
             long now = now();
-            observe(now);
+            observe(now); // a gap (this process paused) is a lapse before anything renews
+            // local renewal: the lease is this process's own liveness (the tick ran, so it is not paused), bounded
+            // by its contact with the cluster (a renewal stored within CONTACT_MS); the map write below only
+            // publishes it to the balancer, and a write stuck on a paused member's partition does not lapse it
+            if (lastStoredSent > 0 && now - lastStoredSent < CONTACT_MS) {
+                if (!(leaseUntil > now)) { // regained after a lapse
+                    since = now;
+                    lapsed = false;
+                }
+                leaseUntil = Math.max(leaseUntil, now + LEASE_MS);
+            }
             if (inFlight < MAX_IN_FLIGHT) {
                 // a lease still held keeps its start; none held (first renewal, or after a lapse): it starts now
                 long start = leaseUntil > now && since >= 0 ? since : now;
@@ -190,6 +212,7 @@ public final class LeaseRenewer implements GatewayLease {
             inFlight--;
             long now = now();
             observe(now);
+            lastStoredSent = Math.max(lastStoredSent, info.leaseUntil() - LEASE_MS);
             if (info.leaseUntil() > now && info.leaseUntil() > leaseUntil) {
                 if (!(leaseUntil > now)) { // regained (or first): the lease counts from this renewal's start
                     since = info.since() >= lapsedAtCluster ? info.since() : now;
