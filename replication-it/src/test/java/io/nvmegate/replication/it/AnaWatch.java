@@ -29,6 +29,8 @@ import java.util.function.Predicate;
  */
 public final class AnaWatch implements AutoCloseable {
     static final long POLL_MS = 50;
+    /** Violations listed (the rest only counted). */
+    static final int MAX_LISTED = 10;
 
     /** A gateway's page as last read, {@code null} page while the gateway does not answer. */
     public record Snapshot(long nanos, AnaLogPage page) {}
@@ -43,6 +45,7 @@ public final class AnaWatch implements AutoCloseable {
     private final List<String> timeline = Collections.synchronizedList(new ArrayList<>());
     private final List<String> twoOptimized = Collections.synchronizedList(new ArrayList<>());
     private final List<String> chgcntNotBumped = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicLong twoOptimizedCount = new java.util.concurrent.atomic.AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -63,7 +66,8 @@ public final class AnaWatch implements AutoCloseable {
             AnaLogPage x1 = read(x), yp = read(y), x2 = read(x);
             if (x1 != null && yp != null && x2 != null && x1.changeCount() == x2.changeCount()) {
                 for (int g : x1.groups().keySet()) {
-                    if (x1.state(g) == AnaState.OPTIMIZED && x2.state(g) == AnaState.OPTIMIZED && yp.state(g) == AnaState.OPTIMIZED) {
+                    if (x1.state(g) == AnaState.OPTIMIZED && x2.state(g) == AnaState.OPTIMIZED && yp.state(g) == AnaState.OPTIMIZED
+                            && twoOptimizedCount.getAndIncrement() < MAX_LISTED) {
                         twoOptimized.add(String.format("t+%d ms group %d optimized on %s (%s, read twice) and on %s (%s)",
                                 ms(System.nanoTime()), g, x, x1, y, yp));
                     }
@@ -90,6 +94,7 @@ public final class AnaWatch implements AutoCloseable {
                 controllers.put(gateway, c);
                 previousOnConnection.remove(gateway);
             } catch (RuntimeException e) {
+                latest.put(gateway, new Snapshot(System.nanoTime(), null));
                 return null;
             }
         }
@@ -131,7 +136,7 @@ public final class AnaWatch implements AutoCloseable {
         }
         if (!prev.groups().keySet().equals(p.groups().keySet()) || p.groups().keySet().stream().anyMatch(g -> prev.state(g) != p.state(g))) {
             timeline.add(String.format("t+%d ms %s: %s", ms(at), gateway, p));
-            if (prev.changeCount() == p.changeCount()) {
+            if (prev.changeCount() == p.changeCount() && chgcntNotBumped.size() < MAX_LISTED) {
                 chgcntNotBumped.add(String.format("t+%d ms %s: %s then %s", ms(at), gateway, prev, p));
             }
         }
@@ -176,7 +181,12 @@ public final class AnaWatch implements AutoCloseable {
 
     public List<String> timeline() { return List.copyOf(timeline); }
 
-    public List<String> twoOptimized() { return List.copyOf(twoOptimized); }
+    /** @return the first {@value #MAX_LISTED} "two optimized" violations, then their count */
+    public List<String> twoOptimized() {
+        List<String> l = new ArrayList<>(twoOptimized);
+        if (twoOptimizedCount.get() > MAX_LISTED) l.add("... " + twoOptimizedCount.get() + " in all");
+        return l;
+    }
 
     public List<String> chgcntNotBumped() { return List.copyOf(chgcntNotBumped); }
 

@@ -148,6 +148,7 @@ class GatewayFailoverTest {
                 GatewayCluster.ApiResponse undrained = cluster.api(A, "POST", "/api/v1/gateways/" + B + "/undrain", null);
                 soft.assertThat(undrained.ok()).as("POST /api/v1/gateways/%s/undrain: %s", B, undrained).isTrue();
 
+                System.out.println("GET /api/v1/gateways: " + cluster.api(A, "GET", "/api/v1/gateways", null));
                 soft.assertThat(load.stop(60_000)).as("the load's threads ended").isTrue();
                 System.out.printf("load: %d writes, %d reads acknowledged, %d failed; per path: %s %d, %s %d%n", load.writes(), load.reads(),
                         load.failed(), A, host.path(A).completions(), B, host.path(B).completions());
@@ -161,6 +162,7 @@ class GatewayFailoverTest {
                 soft.assertThat(host.errors()).as("I/O errors (commands failed)").isEmpty();
                 soft.assertThat(load.mismatches()).as("reads that did not return the block's last acknowledged write").isEmpty();
                 soft.assertThat(watch.twoOptimized()).as("a group optimized on both gateways at once").isEmpty();
+                soft.assertThat(host.connectDnr()).as("Connect refused with DNR (during the restart or a transition)").isEmpty();
                 soft.assertThat(watch.chgcntNotBumped()).as("ANA state changes without a CHGCNT change").isEmpty();
             } finally {
                 if (load != null) load.stop(5_000);

@@ -106,6 +106,7 @@ class GhostWriteTest {
 
                 String outcome = outcome(lateW1);
                 times.add("W1 on the resumed " + A + ": " + outcome);
+                soft.assertThat(lateW1).as("W1 on %s answered, or its connection closed, within 20 s after SIGCONT", A).isDone();
                 soft.assertThat(lateW1.isDone() && !lateW1.isCompletedExceptionally())
                         .as("W1 on the stopped %s answered Success after SIGCONT (a ghost write was forwarded): %s", A, outcome).isFalse();
                 if (lateW1.isCompletedExceptionally()) {

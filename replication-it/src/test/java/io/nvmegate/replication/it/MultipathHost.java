@@ -100,6 +100,7 @@ public final class MultipathHost implements AutoCloseable {
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
+    private final List<String> connectDnr = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean closed;
 
     /** Connects a path through every gateway of {@code cluster} ({@code ioQueues} I/O queues each). */
@@ -120,6 +121,10 @@ public final class MultipathHost implements AutoCloseable {
         try {
             c = cluster.connect(p.gateway, ioQueues, hostId, KATO_MS);
         } catch (RuntimeException e) {
+            if (e instanceof NvmeStatusException s) {
+                event(p.gateway + " Connect failed: " + Status.describe(s.status()));
+                if (s.dnr()) connectDnr.add(String.format("t+%d ms %s: %s", (System.nanoTime() - t0) / 1_000_000, p.gateway, e.getMessage()));
+            }
             return false;
         }
         try {
@@ -273,6 +278,9 @@ public final class MultipathHost implements AutoCloseable {
         return completionLog.stream().filter(c -> c[0] > afterNanos && (idx < 0 || c[1] == idx) && (!writes || c[2] == 1))
                 .mapToLong(c -> c[0]).min().orElse(-1);
     }
+
+    /** @return Connect commands refused with DNR (a host then gives up the path) */
+    public List<String> connectDnr() { return List.copyOf(connectDnr); }
 
     /** @return the I/O errors (commands failed), with their times */
     public List<String> errors() { return List.copyOf(errors); }
