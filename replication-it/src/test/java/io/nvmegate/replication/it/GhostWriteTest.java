@@ -32,6 +32,8 @@ import static io.nvmegate.replication.it.GatewayCluster.GATEWAYS;
  *   <li>wait {@link GatewayLease#LEASE_MS} + 2.5 s (past the Linux host's 5 s keep-alive, after which it retries
  *       elsewhere); write W1, then W2 (newer data), to x through gateway-b, both acknowledged (path statuses
  *       without DNR are retried on gateway-b, as a host with one path left would);</li>
+ *   <li>gateway-b's controller was not torn down meanwhile (the pause of one gateway must not cost the other its
+ *       lease: the host's only path left); the test reconnects it if it was, so that the rest still runs;</li>
  *   <li>SIGCONT gateway-a;</li>
  *   <li>x reads W2 through gateway-b for 10 s; gateway-a's W1 is never answered Success (its connection torn down,
  *       or a path status without DNR: Asymmetric Access Inaccessible); after that a new controller through
@@ -57,9 +59,9 @@ class GhostWriteTest {
         try (GatewayCluster cluster = GatewayCluster.start(dir, 16L << 20)) {
             UUID hostId = UUID.randomUUID();
             NvmeController viaA = cluster.connect(A, 1, hostId, MultipathHost.KATO_MS);
-            try (NvmeController viaB = cluster.connect(B, 1, hostId, MultipathHost.KATO_MS)) {
+            try (OnePath viaB = new OnePath(cluster, B, hostId)) {
                 viaA.write(NSID, X, BlockValues.encode(W0, X, 1, BS), BS, false);
-                soft.assertThat(valueAt(viaB)).as("x through %s after W0 through %s", B, A).isEqualTo(W0);
+                soft.assertThat(viaB.read(10_000)).as("x through %s after W0 through %s", B, A).isEqualTo(W0);
 
                 NodeProcess a = cluster.gateway(A);
                 a.pause();
@@ -74,8 +76,8 @@ class GhostWriteTest {
 
                     long retryAt = paused + TimeUnit.MILLISECONDS.toNanos(GatewayLease.LEASE_MS + 2500);
                     while (System.nanoTime() < retryAt) Thread.sleep(20);
-                    long w1b = writeWithPathRetry(viaB, W1, 30_000);
-                    long w2b = w1b < 0 ? -1 : writeWithPathRetry(viaB, W2, 30_000);
+                    long w1b = viaB.write(W1, 30_000);
+                    long w2b = w1b < 0 ? -1 : viaB.write(W2, 30_000);
                     times.add(String.format("%s stopped; W1 through %s acknowledged %s after the pause (sent %d ms after it), W2 %s after the pause",
                             A, B, GatewayFailoverTest.ms(paused, w1b), GatewayLease.LEASE_MS + 2500, GatewayFailoverTest.ms(paused, w2b)));
                     soft.assertThat(w1b).as("W1 (the host's retry) through %s acknowledged within 30 s while %s is stopped", B, A).isPositive();
@@ -84,6 +86,10 @@ class GhostWriteTest {
                     a.resume();
                 }
                 long resumed = System.nanoTime();
+                List<String> bTornDown = viaB.teardowns();
+                times.add("controllers through " + B + " torn down while " + A + " was stopped: " + (bTornDown.isEmpty() ? "none" : bTornDown));
+                soft.assertThat(bTornDown).as("%s's controller torn down (or its connection lost) while %s was stopped: the pause of one gateway "
+                        + "must not cost the other its lease or its controllers", B, A).isEmpty();
                 System.out.println(A + " resumed " + (resumed - paused) / 1_000_000 + " ms after SIGSTOP");
 
                 // x must read W2, never W1, for 10 s
@@ -91,7 +97,7 @@ class GhostWriteTest {
                 long firstBad = -1, readsOk = 0;
                 long end = resumed + TimeUnit.SECONDS.toNanos(10);
                 while (System.nanoTime() < end) {
-                    long v = readWithPathRetry(viaB, 20_000);
+                    long v = viaB.read(20_000);
                     if (v != W2 && firstBad < 0) {
                         firstBad = System.nanoTime();
                         reads.add(String.format("%d ms after SIGCONT x read %s", (firstBad - resumed) / 1_000_000, describe(v)));
@@ -118,10 +124,8 @@ class GhostWriteTest {
                 }
 
                 long fresh = -1;
-                try (NvmeController again = connectWithRetry(cluster, hostId, 30_000)) {
-                    fresh = readWithPathRetry(again, 30_000);
-                } catch (RuntimeException e) {
-                    times.add("no new controller through " + A + " after the resume: " + e);
+                try (OnePath again = new OnePath(cluster, A, hostId)) {
+                    fresh = again.read(30_000);
                 }
                 times.add("x through a new controller on " + A + ": " + describe(fresh));
                 soft.assertThat(fresh).as("x through a new controller on %s after the resume", A).isEqualTo(W2);
@@ -138,53 +142,84 @@ class GhostWriteTest {
         }
     }
 
-    /** Writes {@code value} to x, retrying path statuses without DNR for up to {@code timeoutMs}; @return nanoTime of the ack or -1. */
-    private static long writeWithPathRetry(NvmeController c, long value, long timeoutMs) throws InterruptedException {
-        byte[] data = BlockValues.encode(value, X, 1, BS);
-        return retry(() -> c.writeAsync(NSID, X, data, BS, false), timeoutMs) == null ? -1 : System.nanoTime();
-    }
+    /**
+     * A host's single path to one gateway: a controller (one I/O queue) reconnected every 500 ms when its connection
+     * closes; path statuses without DNR are retried on it after 100 ms. Teardowns are recorded.
+     */
+    static final class OnePath implements AutoCloseable {
+        final GatewayCluster cluster;
+        final String gateway;
+        final UUID hostId;
+        final long t0 = System.nanoTime();
+        final List<String> teardowns = new ArrayList<>();
+        NvmeController c;
 
-    /** @return the value at x, retrying path statuses without DNR for up to {@code timeoutMs}; -2 if none answered */
-    private static long readWithPathRetry(NvmeController c, long timeoutMs) throws InterruptedException {
-        byte[] data = retry(() -> c.readAsync(NSID, X, 1, BS), timeoutMs);
-        return data == null ? -2 : BlockValues.decode(data, X, 1, BS)[0];
-    }
+        OnePath(GatewayCluster cluster, String gateway, UUID hostId) {
+            this.cluster = cluster;
+            this.gateway = gateway;
+            this.hostId = hostId;
+        }
 
-    private static <T> T retry(Supplier<CompletableFuture<T>> op, long timeoutMs) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (System.nanoTime() < end) {
-            try {
-                return op.get().get(15, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof NvmeStatusException s) || s.sct() != Status.SCT_PATH || s.dnr()) {
-                    System.out.println("command failed: " + e.getCause());
-                    return null;
+        List<String> teardowns() { return List.copyOf(teardowns); }
+
+        /** Writes {@code value} to x; @return {@link System#nanoTime()} of the acknowledgement, or -1 */
+        long write(long value, long timeoutMs) throws InterruptedException {
+            byte[] data = BlockValues.encode(value, X, 1, BS);
+            return run(c -> c.writeAsync(NSID, X, data, BS, false), timeoutMs) == null ? -1 : System.nanoTime();
+        }
+
+        /** @return the value at x, -2 if no read succeeded */
+        long read(long timeoutMs) throws InterruptedException {
+            byte[] data = run(c -> c.readAsync(NSID, X, 1, BS), timeoutMs);
+            return data == null ? -2 : BlockValues.decode(data, X, 1, BS)[0];
+        }
+
+        private <T> T run(java.util.function.Function<NvmeController, CompletableFuture<T>> op, long timeoutMs) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            while (System.nanoTime() < end) {
+                if (c == null || c.isClosed()) {
+                    if (c != null) drop("connection closed");
+                    try {
+                        c = cluster.connect(gateway, 1, hostId, MultipathHost.KATO_MS);
+                    } catch (RuntimeException e) {
+                        System.out.println(gateway + ": connect failed: " + e);
+                        Thread.sleep(500);
+                        continue;
+                    }
                 }
-                System.out.println("path status, retried: " + Status.describe(s.status()));
-                Thread.sleep(100);
-            } catch (java.util.concurrent.TimeoutException e) {
-                System.out.println("no completion in 15 s");
+                try {
+                    return op.apply(c).get(15, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof NvmeStatusException s) {
+                        if (s.sct() != Status.SCT_PATH || s.dnr()) {
+                            System.out.println(gateway + ": command failed: " + s.getMessage());
+                            return null;
+                        }
+                        System.out.println(gateway + ": path status, retried: " + Status.describe(s.status()));
+                        Thread.sleep(100);
+                    } else {
+                        drop(String.valueOf(e.getCause()));
+                    }
+                } catch (java.util.concurrent.TimeoutException e) {
+                    drop("no completion in 15 s");
+                } catch (RuntimeException e) {
+                    drop(e.toString());
+                }
             }
+            return null;
         }
-        return null;
-    }
 
-    private static NvmeController connectWithRetry(GatewayCluster cluster, UUID hostId, long timeoutMs) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        RuntimeException last = null;
-        while (System.nanoTime() < end) {
-            try {
-                return cluster.connect(A, 1, hostId, MultipathHost.KATO_MS);
-            } catch (RuntimeException e) {
-                last = e;
-                Thread.sleep(500);
-            }
+        private void drop(String why) {
+            teardowns.add(String.format("t+%d ms: %s", (System.nanoTime() - t0) / 1_000_000, why));
+            NvmeController old = c;
+            c = null;
+            if (old != null) CompletableFuture.runAsync(old::close);
         }
-        throw last != null ? last : new IllegalStateException("no connect");
-    }
 
-    private static long valueAt(NvmeController c) {
-        return BlockValues.decode(c.read(NSID, X, 1, BS), X, 1, BS)[0];
+        @Override
+        public void close() {
+            if (c != null) c.close();
+        }
     }
 
     private static String describe(long v) {
