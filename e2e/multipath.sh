@@ -483,7 +483,10 @@ for f in "$results"/subsys-*.txt; do [ -e "$f" ] && sed 's/^/[multipath]   | /' 
 log "results:  $results"
 log "total:    $(secs "$T0" "$(now)") s"
 if [ $ok = 1 ]; then log "RESULT: PASS"; exit 0; fi
-[ "$stalls" = 0 ] || log "$stalls event(s) with an I/O gap over $stall_limit s or no I/O completed"
+[ "$guest_rc" = 0 ] && grep -q 'multipath: 3 passed, 0 failed$' "$results/guest.log" || log "FAILED: the guest (rc=$guest_rc): $(grep -E '^  guest\|    CHECK FAILED' "$results/guest.log" | head -n 3 | sed 's/^  guest|  *//' | tr '\n' ' ')"
+[ ! -e "$results/driver-failed" ] || log "FAILED: events: $(cat "$results/driver-failed")"
+[ "$nevents" -ge 8 ] || log "FAILED: $nevents of 8 events happened"
+[ "$stalls" = 0 ] || log "FAILED: $stalls event(s) followed by more than $stall_limit s without a completed I/O, or by none"
 for m in "${MEMBERS_ORDER[@]}"; do tail -n 15 "$results/$m.log" | sed "s/^/  $m| /"; done
 log "RESULT: FAIL"
 exit 1
