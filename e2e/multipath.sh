@@ -322,8 +322,6 @@ driver() {
   t=$(now)
   if ctl "$api_g" gateway drain "$g" > "$results/ctl-drain.txt" 2>&1; then
     event "drain $g"
-  elif [ "${MULTIPATH_E2E_DRAIN_OPTIONAL:-0}" = 1 ]; then
-    log "ctl gateway drain $g failed (MULTIPATH_E2E_DRAIN_OPTIONAL=1: skipped): $(tail -n 3 "$results/ctl-drain.txt" | tr '\n' ' ')"
   else
     sed 's/^/  ctl| /' "$results/ctl-drain.txt"
     abort "ctl gateway drain $g failed"
@@ -333,7 +331,7 @@ driver() {
   snap "4-a-$g-drained"
   if ctl "$api_g" gateway undrain "$g" > "$results/ctl-undrain.txt" 2>&1; then
     event "undrain $g"
-  elif [ "${MULTIPATH_E2E_DRAIN_OPTIONAL:-0}" != 1 ]; then
+  else
     sed 's/^/  ctl| /' "$results/ctl-undrain.txt"
     abort "ctl gateway undrain $g failed"
   fi
@@ -423,6 +421,27 @@ if [ -n "$off" ] && [ -s "$results/completions.txt" ] && [ -s "$results/events.t
         printf "%d\t%s\t%.1f\t%s\t%.2f\t%.1f\n", i, name[i], lo - t[1], (first < 0 ? "none" : sprintf("%.2f", first)), gap, hi - lo
       }
     }' "$results/completions.txt" "$results/events.tsv" > "$results/event-times.tsv"
+  # 7th column: how long the guest had no usable path (no path live with an optimized or non-optimized state) in the
+  # event's window, from paths.log (a state holds until the next change)
+  if [ -s "$results/paths.log" ]; then
+    awk -F'\t' -v off="$off" -v fio_end="$fio_end" '
+      FILENAME == ARGV[1] { split($0, f, " "); pt[++m] = f[1] + off; pl[m] = gsub(/=live\/(optimized|non-optimized)/, "&"); next }
+      FILENAME == ARGV[2] { t[++e] = $1; next }
+      { line[++r] = $0 }
+      END {
+        pt[m + 1] = fio_end
+        for (i = 1; i <= e; i++) {
+          lo = t[i]; hi = (i < e) ? t[i + 1] : fio_end; none = 0
+          for (k = 1; k <= m; k++) {
+            if (pl[k] > 0) continue
+            a = (pt[k] > lo) ? pt[k] : lo; b = (pt[k + 1] < hi) ? pt[k + 1] : hi
+            if (b > a) none += b - a
+          }
+          printf "%s\t%.1f\n", line[i], none
+        }
+      }' "$results/paths.log" "$results/events.tsv" "$results/event-times.tsv" > "$results/event-times.tmp" &&
+      mv "$results/event-times.tmp" "$results/event-times.tsv"
+  fi
 fi
 # the guest's path states after each event (paths.log: guest epoch, then PORT=STATE/ANA per path)
 path_changes() {  # path_changes FROM TO (host epoch): "+S s: PATHS" lines
@@ -445,8 +464,8 @@ log "guest (connect-all, fio, disconnect): $guest_phase"
 log "$(grep -E '^  guest\|    (.*regions .* written and verified|probe:|kernel:)' "$results/guest.log" | sed 's/^  guest|  *//' | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
 log "clock offset host - guest: $(cut -d' ' -f1 "$results/clock.txt" 2>/dev/null | tr '\n' ' ')s (at connect, at the end)"
 [ ! -e "$results/driver-failed" ] || log "events: FAILED: $(cat "$results/driver-failed")"
-log "events ($nevents; times from the guest's I/O completions; 'longest gap': the longest time without any completed I/O from the event until the next event):"
-printf '#\tevent\tat +s\tfirst I/O after (s)\tlongest gap (s)\twindow (s)\n' | cat - "$results/event-times.tsv" | column -t -s $'\t' | sed 's/^/[multipath]   /'
+log "events ($nevents; times from the guest's I/O completions; 'longest gap': the longest time without any completed I/O from the event until the next event; 'no usable path': how long no path was live with an optimized or non-optimized state, from paths.log):"
+printf '#\tevent\tat +s\tfirst I/O after (s)\tlongest gap (s)\twindow (s)\tno usable path (s)\n' | cat - "$results/event-times.tsv" | column -t -s $'\t' | sed 's/^/[multipath]   /'
 if [ -s "$results/event-times.tsv" ]; then
   for col in 4 5; do
     awk -F'\t' -v c=$col '$c ~ /^[0-9.]+$/ { print $c }' "$results/event-times.tsv" | sort -n |
