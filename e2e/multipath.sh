@@ -50,7 +50,7 @@ ROOT=$(cd "$E2E/.." && pwd)
 NH=$E2E/nvme-host
 
 jar=${NVMEGATE_JAR:-$ROOT/launcher/target/nvmegate.jar}
-results="" seconds=60 lead_in=8 down_seconds=8 pause_seconds=20 drain_seconds=8 settle_seconds=6 path_timeout=60
+results="" seconds=60 lead_in=5 down_seconds=5 pause_seconds=20 drain_seconds=8 settle_seconds=6 path_timeout=60
 stall_limit=30 hard_timeout=360 io_ports=4420,4421 dport=8009
 args=("$@")
 while [ $# -gt 0 ]; do
@@ -202,8 +202,8 @@ group_owner() {
     '[.[]? | select(.subsystem == $n and .group == 1) | .owner // empty] | first // empty' 2>/dev/null || true
 }
 # one line: group 1's owner and each gateway's state for it, as the API reports them
-ana_line() {
-  api_get /ana 2>/dev/null | jq -r --arg n "$NQN" '[.[]? | select(.subsystem == $n and .group == 1)] | first //
+ana_line() {  # ana_line [FILE]: from FILE (GET /api/v1/ana saved) or the API
+  { if [ -n "${1:-}" ]; then cat "$1"; else api_get /ana; fi; } 2>/dev/null | jq -r --arg n "$NQN" '[.[]? | select(.subsystem == $n and .group == 1)] | first //
     empty | "owner \(.owner // "-") phase \(.phase // "-") home \(.home // "-") states \(.states // {} | to_entries |
     map("\(.key)=\(.value)") | join(" "))"' 2>/dev/null || true
 }
@@ -231,15 +231,15 @@ snap() {
   api_get /ana > "$results/ana-$name.json" 2>/dev/null || echo '"no ANA view from the API"' > "$results/ana-$name.json"
   for _ in $(seq 1 25); do [ -e "$results/subsys-$name.txt" ] && break; sleep 0.2; done
   local a
-  a=$(ana_line)
+  a=$(ana_line "$results/ana-$name.json")
   log "+$(rel) s snapshot $name: guest paths $(paths_now)${a:+; API: $a}"
 }
 OFF=0  # host clock - guest clock (s), from clock.txt once the guest wrote it
 paths_now() { cut -d' ' -f2- "$results/paths.now" 2>/dev/null || echo "?"; }
-both_live() {  # every path live with an accessible ANA state (optimized or non-optimized), seen in the last 5 s
-  local g l
+both_live() {  # every path live with an accessible ANA state (optimized or non-optimized), in the guest's last word
+  local g l    # (the monitor writes on every change and every 2 s: older than 15 s, it is not trusted)
   read -r g l < "$results/paths.now" 2>/dev/null || return 1
-  awk -v g="$g" -v o="$OFF" -v n="$(now)" 'BEGIN { exit !(n - (g + o) < 5) }' || return 1
+  awk -v g="$g" -v o="$OFF" -v n="$(now)" 'BEGIN { exit !(n - (g + o) < 15) }' || return 1
   [ "$(grep -oE '=live/(optimized|non-optimized)' <<< "$l" | wc -l)" = "${#GATEWAYS[@]}" ]
 }
 stopped() { [ -e "$results/fio-done" ] || [ -e "$results/abort" ]; }
@@ -253,7 +253,8 @@ abort() {  # abort REASON: the guest stops its I/O, the run fails
 # records (path-back.tsv) the time from that event
 wait_paths() {
   local t0 deadline
-  t0=${LAST_EVENT:-$(now)} deadline=$(( ${LAST_EVENT%.*} + path_timeout ))
+  t0=${LAST_EVENT:-$(now)}
+  deadline=$(( ${t0%.*} + path_timeout ))
   until both_live; do
     stopped && abort "fio stopped while waiting for both paths ($1)"
     [ "$(date +%s)" -lt "$deadline" ] || abort "$1: the guest has not both paths live after $path_timeout s: $(paths_now)"
@@ -298,7 +299,7 @@ driver() {
   log "fio started in the guest; events after $lead_in s"
   pause_for "$lead_in"
   snap 0-baseline
-  both_live || abort "not both paths live before the first event: $(paths_now)"
+  both_live || wait_paths "the first event"
   # 1, 2: each gateway killed and restarted
   kill_restart gateway-1 1
   kill_restart gateway-2 2
@@ -421,23 +422,25 @@ if [ -n "$off" ] && [ -s "$results/completions.txt" ] && [ -s "$results/events.t
         printf "%d\t%s\t%.1f\t%s\t%.2f\t%.1f\n", i, name[i], lo - t[1], (first < 0 ? "none" : sprintf("%.2f", first)), gap, hi - lo
       }
     }' "$results/completions.txt" "$results/events.tsv" > "$results/event-times.tsv"
-  # 7th column: how long the guest had no usable path (no path live with an optimized or non-optimized state) in the
-  # event's window, from paths.log (a state holds until the next change)
+  # 7th and 8th columns: how long the guest had no usable path (no path live with an optimized or non-optimized state) in the
+  # event's window, and how long both paths were optimized, from paths.log (a state holds until the next change)
   if [ -s "$results/paths.log" ]; then
     awk -F'\t' -v off="$off" -v fio_end="$fio_end" '
-      FILENAME == ARGV[1] { split($0, f, " "); pt[++m] = f[1] + off; pl[m] = gsub(/=live\/(optimized|non-optimized)/, "&"); next }
+      FILENAME == ARGV[1] { split($0, f, " "); pt[++m] = f[1] + off; po[m] = gsub(/=live\/optimized/, "&")
+                            pl[m] = gsub(/=live\/(optimized|non-optimized)/, "&"); next }
       FILENAME == ARGV[2] { t[++e] = $1; next }
       { line[++r] = $0 }
       END {
         pt[m + 1] = fio_end
         for (i = 1; i <= e; i++) {
-          lo = t[i]; hi = (i < e) ? t[i + 1] : fio_end; none = 0
+          lo = t[i]; hi = (i < e) ? t[i + 1] : fio_end; none = 0; two = 0
           for (k = 1; k <= m; k++) {
-            if (pl[k] > 0) continue
             a = (pt[k] > lo) ? pt[k] : lo; b = (pt[k + 1] < hi) ? pt[k + 1] : hi
-            if (b > a) none += b - a
+            if (b <= a) continue
+            if (pl[k] == 0) none += b - a
+            if (po[k] > 1) two += b - a
           }
-          printf "%s\t%.1f\n", line[i], none
+          printf "%s\t%.1f\t%.1f\n", line[i], none, two
         }
       }' "$results/paths.log" "$results/events.tsv" "$results/event-times.tsv" > "$results/event-times.tmp" &&
       mv "$results/event-times.tmp" "$results/event-times.tsv"
@@ -464,8 +467,8 @@ log "guest (connect-all, fio, disconnect): $guest_phase"
 log "$(grep -E '^  guest\|    (.*regions .* written and verified|probe:|kernel:)' "$results/guest.log" | sed 's/^  guest|  *//' | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
 log "clock offset host - guest: $(cut -d' ' -f1 "$results/clock.txt" 2>/dev/null | tr '\n' ' ')s (at connect, at the end)"
 [ ! -e "$results/driver-failed" ] || log "events: FAILED: $(cat "$results/driver-failed")"
-log "events ($nevents; times from the guest's I/O completions; 'longest gap': the longest time without any completed I/O from the event until the next event; 'no usable path': how long no path was live with an optimized or non-optimized state, from paths.log):"
-printf '#\tevent\tat +s\tfirst I/O after (s)\tlongest gap (s)\twindow (s)\tno usable path (s)\n' | cat - "$results/event-times.tsv" | column -t -s $'\t' | sed 's/^/[multipath]   /'
+log "events ($nevents; times from the guest's I/O completions; 'longest gap': the longest time without any completed I/O from the event until the next event; 'no usable path': how long no path was live with an optimized or non-optimized state, from paths.log; 'two optimized': how long the guest saw both paths optimized for the one ANA group):"
+printf '#\tevent\tat +s\tfirst I/O after (s)\tlongest gap (s)\twindow (s)\tno usable path (s)\ttwo optimized (s)\n' | cat - "$results/event-times.tsv" | column -t -s $'\t' | sed 's/^/[multipath]   /'
 if [ -s "$results/event-times.tsv" ]; then
   for col in 4 5; do
     awk -F'\t' -v c=$col '$c ~ /^[0-9.]+$/ { print $c }' "$results/event-times.tsv" | sort -n |

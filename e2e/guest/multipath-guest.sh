@@ -28,7 +28,7 @@
 # exits 1 if any step failed.
 set -euo pipefail
 
-addr=10.0.2.2 dport=8009 ports=4420,4421 nqn=nqn.2026-12.io.nvmegate:mpath seconds=60 max_seconds=230 region_mib=8
+addr=10.0.2.2 dport=8009 ports=4420,4421 nqn=nqn.2026-12.io.nvmegate:mpath seconds=60 max_seconds=230 region_mib=4
 clock_port=23999 results=/tmp/multipath-results
 while [ $# -gt 0 ]; do
   case "$1" in
