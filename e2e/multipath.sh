@@ -219,8 +219,8 @@ ctl() {  # ctl API_GATEWAY ARGS...: nvmegate ctl through that gateway's API
 FIO_T0=""
 rel() { secs "$FIO_T0" "$(now)"; }
 LAST_EVENT=""
-event() {  # event LABEL: the moment of an event, on this machine's clock
-  LAST_EVENT=$(now)
+event() {  # event LABEL [TIME]: the moment of an event (default: now), on this machine's clock
+  LAST_EVENT=${2:-$(now)}
   printf '%s\t%s\n' "$LAST_EVENT" "$1" >> "$results/events.tsv"
   log "+$(rel) s event: $1"
 }
@@ -321,8 +321,9 @@ driver() {
   o=$(group_owner); g=${o:-gateway-1}
   api_g=gateway-2; [ "$g" != gateway-2 ] || api_g=gateway-1
   t=$(now)
+  # the event's time: when ctl starts (the drain takes effect while it runs, before it exits)
   if ctl "$api_g" gateway drain "$g" > "$results/ctl-drain.txt" 2>&1; then
-    event "drain $g"
+    event "drain $g (ctl started)" "$t"
   else
     sed 's/^/  ctl| /' "$results/ctl-drain.txt"
     abort "ctl gateway drain $g failed"
@@ -330,8 +331,9 @@ driver() {
   log "  ctl gateway drain $g took $(secs "$t" "$(now)") s: $(tr '\n' ' ' < "$results/ctl-drain.txt" | cut -c1-200)"
   pause_for "$drain_seconds"
   snap "4-a-$g-drained"
+  t=$(now)
   if ctl "$api_g" gateway undrain "$g" > "$results/ctl-undrain.txt" 2>&1; then
-    event "undrain $g"
+    event "undrain $g (ctl started)" "$t"
   else
     sed 's/^/  ctl| /' "$results/ctl-undrain.txt"
     abort "ctl gateway undrain $g failed"
