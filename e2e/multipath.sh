@@ -26,7 +26,8 @@
 # checks its kernel log.
 # Prints per event (kill, restart, SIGSTOP, SIGCONT, drain, undrain): the time from the event to the first I/O
 # completed after it, and the longest time without any completed I/O from the event until the next one (both from
-# the guest's completion times, put on this machine's clock; p50 and max over the events); the path states the
+# the guest's completion times, put on this machine's clock; p50 and max over the events), how long the guest had
+# no usable path and saw both paths optimized (paths.log; reported, not a pass criterion); the path states the
 # guest saw after each event (paths.log) and the transcripts. Exits 0 only if the guest passed (fio err=0, every
 # region verified, the probe without error, two paths at the start, no "no available path - failing I/O" nor I/O
 # error in the kernel log), every event happened, each restarted/resumed gateway's path came back, and no I/O gap
