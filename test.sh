@@ -13,7 +13,11 @@
 #   8. e2e/replication.sh (6.12 only): 3 block workers, a gateway and discovery as separate processes, one RF 3 namespace; fio with
 #      crc32c verify while the Raft leader worker is killed (kill -9) every 15 s; full restart, verify again
 #      (about 4-5 min, hard timeout 6 min)
-#   9. e2e/auth.sh (6.12 only): DH-HMAC-CHAP with the kernel host against kernel nvmet (the reference) and, when
+#   9. e2e/multipath.sh (6.12 only): a block worker, two gateways (4420, 4421) and discovery as separate processes; the
+#      guest's native multipath (nvme connect-all) keeps fio with crc32c verify running without an error while each
+#      gateway is killed (kill -9) and restarted, one paused (SIGSTOP 20 s) and one drained; prints per event the
+#      time to the first completed I/O (about 4-5 min, hard timeout 6 min)
+#  10. e2e/auth.sh (6.12 only): DH-HMAC-CHAP with the kernel host against kernel nvmet (the reference) and, when
 #      E2E_AUTH=1, against nvmegate too (E2E_AUTH=0: `auth.sh --nvmet-only`)
 # Guest kernels (e2e/nvme-host/README.md): 6.1 = Debian 12's (state /var/lib/nvme-host), 6.12 = bookworm-backports'
 # (state /var/lib/nvme-host-6.12: in-band authentication and NVMe/TCP TLS built). The e2e phases boot a QEMU guest
@@ -72,6 +76,7 @@ for k in $E2E_KERNELS; do
   phase "e2e reservations $k" kernel "$k" e2e/reservations.sh
   if [ "$k" = 6.12 ]; then
     phase "e2e replication $k" kernel "$k" e2e/replication.sh
+    phase "e2e multipath $k" kernel "$k" e2e/multipath.sh
     if [ "$E2E_AUTH" = 1 ]; then
       phase "e2e auth $k" kernel "$k" e2e/auth.sh
     else
