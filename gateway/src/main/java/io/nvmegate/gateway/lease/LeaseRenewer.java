@@ -59,6 +59,8 @@ public final class LeaseRenewer implements GatewayLease {
     private volatile long lapsedAtNanos = Long.MIN_VALUE;
     /** Cluster time of the last lapse noticed, or {@link Long#MIN_VALUE}. */
     private long lapsedAtCluster = Long.MIN_VALUE;
+    /** Most cluster members this member has seen at once ({@link #cutOff()}). */
+    private int maxMembers;
     /** Cluster time at which the newest stored renewal was sent; 0: none stored yet. */
     private long lastStoredSent;
     /** Cluster time from which the current unbroken lease counts ({@link GatewayInfo#since()}); -1: none yet. */
@@ -166,7 +168,7 @@ public final class LeaseRenewer implements GatewayLease {
             // local renewal: the lease is this process's own liveness (the tick ran, so it is not paused), bounded
             // by its contact with the cluster (a renewal stored within CONTACT_MS); the map write below only
             // publishes it to the balancer, and a write stuck on a paused member's partition does not lapse it
-            if (lastStoredSent > 0 && now - lastStoredSent < CONTACT_MS) {
+            if (!cutOff() && lastStoredSent > 0 && now - lastStoredSent < CONTACT_MS) {
                 if (!(leaseUntil > now)) { // regained after a lapse
                     since = now;
                     lapsed = false;
@@ -213,7 +215,7 @@ public final class LeaseRenewer implements GatewayLease {
             long now = now();
             observe(now);
             lastStoredSent = Math.max(lastStoredSent, info.leaseUntil() - LEASE_MS);
-            if (info.leaseUntil() > now && info.leaseUntil() > leaseUntil) {
+            if (!cutOff() && info.leaseUntil() > now && info.leaseUntil() > leaseUntil) {
                 if (!(leaseUntil > now)) { // regained (or first): the lease counts from this renewal's start
                     since = info.since() >= lapsedAtCluster ? info.since() : now;
                     lapsed = false;
@@ -223,6 +225,23 @@ public final class LeaseRenewer implements GatewayLease {
         }
         if (leaseUntil != 0) firstLease.complete(null);
         tickChanges();
+    }
+
+    /**
+     * Under the lock: whether this member is cut off: it once saw other members and now sees none (after a pause
+     * longer than Hazelcast's failure detection it suspects every other member and forms a cluster of one, where
+     * its renewals succeed but its owner map is stale; it must report inaccessible, not optimized, until it
+     * merged back). A single-process node, always alone, is never cut off.
+     */
+    private boolean cutOff() {
+        int members;
+        try {
+            members = hz.getCluster().getMembers().size();
+        } catch (RuntimeException e) { // shutting down
+            return true;
+        }
+        maxMembers = Math.max(maxMembers, members);
+        return maxMembers > 1 && members <= 1;
     }
 
     /** Under the lock: records a lapse if the held lease ran out at cluster time {@code now}. */
