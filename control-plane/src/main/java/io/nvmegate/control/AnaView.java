@@ -125,7 +125,9 @@ final class AnaView {
     boolean storageUp(NamespaceSpec n) {
         if (NamespaceSpec.NULL_GATEWAY.equals(n.backend())) return true;
         if (n.replicated()) return n.placed() && replication.fresh(n.uuid()).isPresent();
-        return workers.get(n.worker()).map(workers::live).orElse(false);
+        // as the gateways decide (gateway.ana.StorageAvailability): down only on evidence, a worker that is
+        // registered and not live; an RF 1 worker not in the directory (it registers with its Raft server) serves
+        return workers.get(n.worker()).map(workers::live).orElse(true);
     }
 
     /**
