@@ -53,7 +53,26 @@ public final class AnaStates {
     public record Group(String subsystemNqn, int anaGroup, AnaState state, List<Integer> nsids, long changeCount) {}
 
     /** A consistent view: the groups (by {@link AnaOwner#key}) and the change count of the same recomputation. */
-    public record View(Map<String, Group> groups, long changeCount) {}
+    public record View(Map<String, Group> groups, long changeCount, Map<String, AnaState[]> states) {
+        public View(Map<String, Group> groups, long changeCount) {
+            this(groups, changeCount, bySubsystem(groups));
+        }
+
+        /** The per-command index: subsystem NQN → state by ANAGRPID (no key string built per command). */
+        private static Map<String, AnaState[]> bySubsystem(Map<String, Group> groups) {
+            Map<String, AnaState[]> m = new HashMap<>();
+            for (Group g : groups.values()) {
+                m.computeIfAbsent(g.subsystemNqn(), k -> new AnaState[NamespaceSpec.MAX_ANA_GROUP + 1])[g.anaGroup()] = g.state();
+            }
+            return Map.copyOf(m);
+        }
+
+        /** @return the state of the group, or null if this view has not seen it */
+        AnaState state(String subsystemNqn, int anaGroup) {
+            AnaState[] a = states.get(subsystemNqn);
+            return a == null || anaGroup < 0 || anaGroup >= a.length ? null : a[anaGroup];
+        }
+    }
 
     private final String gatewayId;
     private final CatalogView catalog;
@@ -126,8 +145,8 @@ public final class AnaStates {
      *         last recomputation has not seen yet) computed now
      */
     public AnaState state(String subsystemNqn, int anaGroup) {
-        Group g = view.groups().get(AnaOwner.key(subsystemNqn, anaGroup));
-        if (g != null) return g.state();
+        AnaState known = view.state(subsystemNqn, anaGroup); // per command: an array read, nothing allocated
+        if (known != null) return known;
         boolean up = true;
         for (NamespaceSpec ns : catalog.current().namespaces(subsystemNqn)) {
             if (ns.enabled() && ns.anaGroup() == anaGroup) up &= storage.up(ns);
