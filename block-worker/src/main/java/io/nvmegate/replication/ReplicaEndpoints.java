@@ -1,5 +1,6 @@
 package io.nvmegate.replication;
 
+import io.nvmegate.blockio.EventBusEndpoint;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -61,7 +62,7 @@ public final class ReplicaEndpoints {
                 MessageConsumer<Object> c = bus.consumer(ns.address(workerId));
                 Endpoint added = new Endpoint(ns, c);
                 endpoints.put(ns.uuid(), added);
-                c.handler(msg -> handler.handle(added.spec, msg));
+                c.handler(msg -> EventBusEndpoint.deliver(msg, (r, responder) -> handler.handle(added.spec, r, responder)));
                 pending.add(c.completion());
                 log.info("block worker {} serves the replica of namespace {} (nsid {}, subsystem {}, replicas {}) on {}",
                         workerId, ns.uuid(), ns.nsid(), ns.subsystemNqn(), ns.replicas(), ns.address(workerId));

@@ -5,7 +5,7 @@ import io.nvmegate.blockio.BlockRequest;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.worker.fence.GatewayFence;
-import io.vertx.core.eventbus.Message;
+import io.nvmegate.blockio.BlockResponder;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeer;
@@ -63,12 +63,13 @@ public final class ReplicaHandler {
         this.metrics = metrics;
     }
 
-    /** Handles {@code msg}, sent to the replica address of namespace {@code ns} on this worker. */
-    public void handle(NamespaceSpec ns, Message<Object> msg) {
-        Object body = msg.body();
-        if (!(body instanceof BlockRequest r) || r.op() == null) {
-            log.warn("block worker {}: namespace {}: unexpected message body {}", server.workerId(), ns.uuid(),
-                    body == null ? "null" : body.getClass().getName());
+    /**
+     * Handles {@code r}, sent to the replica address of namespace {@code ns} on this worker; answers through
+     * {@code msg} exactly once.
+     */
+    public void handle(NamespaceSpec ns, BlockRequest r, BlockResponder msg) {
+        if (r == null || r.op() == null) {
+            log.warn("block worker {}: namespace {}: {}", server.workerId(), ns.uuid(), r == null ? "null request" : "BlockRequest without op");
             msg.reply(BlockReply.status(Status.INTERNAL_ERROR));
             return;
         }

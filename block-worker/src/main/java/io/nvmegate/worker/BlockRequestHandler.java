@@ -3,13 +3,13 @@ package io.nvmegate.worker;
 import io.nvmegate.blockio.BlockOp;
 import io.nvmegate.blockio.BlockReply;
 import io.nvmegate.blockio.BlockRequest;
+import io.nvmegate.blockio.BlockResponder;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.metrics.StorageMetrics;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.worker.fence.GatewayFence;
 import io.nvmegate.worker.reservation.NamespaceReservations;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,8 @@ import java.util.Arrays;
 /**
  * The lifecycle of one block request on a worker, on the worker verticle's event loop:
  * <ol>
- *   <li>decode the event-bus message ({@link BlockCall#decode}: not a request → Internal Error);</li>
+ *   <li>take the request as it came (event bus, batch or same-process call: {@link BlockCall#of}; no op →
+ *       Internal Error);</li>
  *   <li>fence it ({@link GatewayFence#check}, clustered workers only: a sender whose lease ran out or whose session
  *       left the cluster → Asymmetric Access Inaccessible, no DNR);</li>
  *   <li>validate it once ({@link RequestCheck});</li>
@@ -53,9 +54,9 @@ final class BlockRequestHandler {
         this.metrics = metrics;
     }
 
-    /** Handles {@code msg}, sent to the address of namespace {@code served}. */
-    void handle(ServedNamespace served, Message<Object> msg) {
-        BlockCall call = BlockCall.decode(msg, served);
+    /** Handles {@code request}, sent to the address of namespace {@code served}; answers through {@code responder}. */
+    void handle(ServedNamespace served, BlockRequest request, BlockResponder responder) {
+        BlockCall call = BlockCall.of(request, responder, served);
         if (call.done()) return;
         BlockRequest r = call.request();
         if (fence != null && fence.check(r) != null) {

@@ -2,6 +2,7 @@ package io.nvmegate.worker;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.nvmegate.blockio.BlockCodecs;
+import io.nvmegate.blockio.EventBusEndpoint;
 import io.nvmegate.blockio.ReservationEvents;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.metrics.NodeMetrics;
@@ -349,7 +350,7 @@ public final class BlockWorker extends VerticleBase {
                 MessageConsumer<Object> c = vertx.eventBus().consumer(ns.address());
                 Registration reg = new Registration(bind(ns), c);
                 served.put(ns.uuid(), reg);
-                c.handler(msg -> handler.handle(reg.current, msg)); // registers
+                c.handler(msg -> EventBusEndpoint.deliver(msg, (r, responder) -> handler.handle(reg.current, r, responder))); // registers
                 pending.add(c.completion());
                 log.info("block worker {} serves namespace {} (nsid {}, subsystem {}, backend {}, {} x {} bytes)", workerId,
                         ns.uuid(), ns.nsid(), ns.subsystemNqn(), ns.backend(), ns.blocks(), ns.blockSize());

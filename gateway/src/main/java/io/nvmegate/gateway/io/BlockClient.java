@@ -11,7 +11,6 @@ import io.nvmegate.blockio.RequestId;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
@@ -21,7 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sends {@link BlockRequest}s to the block worker owning a namespace over the (clustered) event bus.
+ * Sends {@link BlockRequest}s to the block worker owning a namespace, each attempt through a {@link BlockChannel}
+ * (by default {@link EventBusChannel}: the (clustered) event bus).
  *
  * <p>Fencing ({@code io.nvmegate.ana} package doc): every request, whatever its replication factor, gets a
  * {@link RequestId} unless it has one (client = the gateway's session {@link GatewayLease#session()}, its current
@@ -50,7 +50,8 @@ public final class BlockClient {
     public static final long NO_HANDLER_RETRY_MS = 5_000;
 
     private final Vertx vertx;
-    private final DeliveryOptions options;
+    private final BlockChannel channel;
+    private final long timeoutMs;
     private final EventBusMetrics metrics;
     private final ReplicaRouter router;
     private final FailoverPolicy policy;
@@ -85,8 +86,18 @@ public final class BlockClient {
 
     /** @param timeoutMs how long a replication factor 1 request waits for its reply ({@link #TIMEOUT_MS}; tests shorten it) */
     BlockClient(Vertx vertx, ReplicaRouter router, FailoverPolicy policy, GatewayLease lease, long timeoutMs) {
+        this(vertx, new EventBusChannel(vertx), router, policy, lease, timeoutMs);
+    }
+
+    /**
+     * @param channel   how attempts reach the block workers
+     * @param timeoutMs how long a replication factor 1 request waits for its reply ({@link #TIMEOUT_MS})
+     */
+    public BlockClient(Vertx vertx, BlockChannel channel, ReplicaRouter router, FailoverPolicy policy, GatewayLease lease,
+                       long timeoutMs) {
         this.vertx = vertx;
-        this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+        this.channel = java.util.Objects.requireNonNull(channel, "channel");
+        this.timeoutMs = timeoutMs;
         this.lease = java.util.Objects.requireNonNull(lease, "lease");
         NodeMetrics node = NodeMetrics.of(vertx);
         this.metrics = node.eventBus();
@@ -130,15 +141,15 @@ public final class BlockClient {
     public void post(NamespaceSpec ns, BlockRequest req) {
         if (!lease.valid()) return; // the worker would refuse it (fenced); the host's controllers are gone anyway
         if (!ns.replicated()) {
-            vertx.eventBus().send(ns.address(), stamped(withId(req)));
+            channel.send(ns.address(), stamped(withId(req)));
             return;
         }
         String leader = router.target(ns); // the cached leader, else the first replica; none while unplaced
-        if (leader != null) vertx.eventBus().send(ns.address(leader), stamped(withId(req)));
+        if (leader != null) channel.send(ns.address(leader), stamped(withId(req)));
     }
 
     private Future<BlockReply> sendReplicated(NamespaceSpec ns, BlockRequest req) {
-        ReplicatedSend s = new ReplicatedSend(vertx, router, policy, failoverMetrics, failovers, lease, ns, withId(req));
+        ReplicatedSend s = new ReplicatedSend(vertx, channel, router, policy, failoverMetrics, failovers, lease, ns, withId(req));
         long start = System.nanoTime();
         s.start();
         return s.promise.future().onSuccess(r -> metrics.roundTrip(req.op(), r.status() == Status.SUCCESS ? "success" : "error", start));
@@ -169,9 +180,9 @@ public final class BlockClient {
             p.complete(BlockReply.status(Status.ANA_INACCESSIBLE));
             return;
         }
-        vertx.eventBus().<BlockReply>request(ns.address(), stamped(req), options).onComplete(ar -> {
+        channel.request(ns.address(), stamped(req), timeoutMs).onComplete(ar -> {
             if (ar.succeeded()) {
-                p.complete(ar.result().body());
+                p.complete(ar.result());
                 return;
             }
             Throwable t = ar.cause();
@@ -185,7 +196,7 @@ public final class BlockClient {
                 return;
             }
             if (t instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
-                log.warn("namespace {}: {} not answered within {} ms", ns.uuid(), req.op(), options.getSendTimeout());
+                log.warn("namespace {}: {} not answered within {} ms", ns.uuid(), req.op(), timeoutMs);
                 p.complete(BlockReply.status(Status.ANA_TRANSITION)); // path status, no DNR: the host requeues it
                 return;
             }

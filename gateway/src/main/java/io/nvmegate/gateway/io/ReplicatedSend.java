@@ -7,7 +7,6 @@ import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.protocol.Status;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
@@ -43,6 +42,7 @@ final class ReplicatedSend {
     private static final Logger log = LoggerFactory.getLogger(BlockClient.class);
 
     private final Vertx vertx;
+    private final BlockChannel channel;
     private final ReplicaRouter router;
     private final FailoverPolicy policy;
     private final FailoverMetrics metrics;
@@ -57,10 +57,11 @@ final class ReplicatedSend {
     private long backoffMs;
     private boolean rerouted;
 
-    ReplicatedSend(Vertx vertx, ReplicaRouter router, FailoverPolicy policy, FailoverMetrics metrics, FailoverLog failovers,
+    ReplicatedSend(Vertx vertx, BlockChannel channel, ReplicaRouter router, FailoverPolicy policy, FailoverMetrics metrics, FailoverLog failovers,
                    GatewayLease lease, NamespaceSpec ns, BlockRequest req) {
         this.lease = lease;
         this.vertx = vertx;
+        this.channel = channel;
         this.router = router;
         this.policy = policy;
         this.metrics = metrics;
@@ -93,10 +94,9 @@ final class ReplicatedSend {
             promise.complete(BlockReply.status(Status.ANA_INACCESSIBLE)); // not a failover outcome: no wait recorded
             return;
         }
-        DeliveryOptions o = new DeliveryOptions().setSendTimeout(Math.min(policy.attemptTimeoutMs(), leftMs));
-        vertx.eventBus().<BlockReply>request(ns.address(worker), req.withLease(lease.leaseUntil()), o).onComplete(ar -> {
+        channel.request(ns.address(worker), req.withLease(lease.leaseUntil()), Math.min(policy.attemptTimeoutMs(), leftMs)).onComplete(ar -> {
             if (ar.succeeded()) {
-                answered(worker, ar.result().body());
+                answered(worker, ar.result());
             } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
                 retry(worker, FailoverMetrics.Reason.TIMEOUT);
             } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
