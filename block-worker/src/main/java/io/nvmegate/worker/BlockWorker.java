@@ -171,7 +171,7 @@ public final class BlockWorker extends VerticleBase {
         }
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
-        this.poolSize = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        this.poolSize = Math.max(1, Integer.getInteger("nvmegate.storageThreads", Math.max(4, 2 * Runtime.getRuntime().availableProcessors()))); // README "JVM flags"
         this.stores = new WorkerStores(databaseDir(dataDir, workerId));
     }
 

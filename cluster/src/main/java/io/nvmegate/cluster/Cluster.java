@@ -56,6 +56,7 @@ public final class Cluster {
         c.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
         c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        ThreadSizing.applyTo(c); // thread counts for the cores the JVM sees, not Hazelcast's fixed defaults
         NetworkConfig n = c.getNetworkConfig();
         // A member with no members to join (the single-process default, or the first member of a cluster) joins
         // only itself: its TCP-IP list is its own host:port, so it never probes 5701..5703 and never silently merges
@@ -130,7 +131,7 @@ public final class Cluster {
     public static Future<Node> start(ClusterOptions o, VertxMetricsFactory metrics, MetricsOptions metricsOptions) {
         logSecurity(o);
         HazelcastClusterManager mgr = new HazelcastClusterManager(hazelcastConfig(o));
-        VertxOptions vo = new VertxOptions().setPreferNativeTransport(NATIVE_TRANSPORT);
+        VertxOptions vo = ThreadSizing.applyTo(new VertxOptions().setPreferNativeTransport(NATIVE_TRANSPORT));
         vo.getEventBusOptions().setHost(o.host()).setPort(0).setClusterPublicHost(o.host());
         if (o.tls() != null) o.tls().applyTo(vo.getEventBusOptions());
         if (metricsOptions != null) vo.setMetricsOptions(metricsOptions);

@@ -20,7 +20,8 @@ public final class QueueMetrics implements NvmeRequest.Observer {
 
     private final TargetMetrics target;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile String subsystem = "";
+    /** The meters of the subsystem Connect bound this queue to (set before {@link #qid}). */
+    private volatile SubsystemMeters meters;
     private volatile int qid = -1;
     private volatile boolean closed;
 
@@ -40,14 +41,14 @@ public final class QueueMetrics implements NvmeRequest.Observer {
         if (target == null) return;
         long nanos = System.nanoTime() - r.startedNanos();
         if (!longLived(r)) inFlight.decrementAndGet();
-        String sub = qid >= 0 ? subsystem : connectSubsystem(r);
-        target.commands().completed(target.role(), sub, r, status, nanos);
+        SubsystemMeters m = qid >= 0 ? meters : target.commands().meters(target.role(), connectSubsystem(r));
+        m.completed(r, status, nanos);
     }
 
     /** Connect bound this queue as queue {@code qid} of a controller of subsystem {@code nqn}. */
     public void bound(int qid, String nqn) {
         if (target == null || this.qid >= 0 || closed) return;
-        subsystem = target.commands().subsystem(nqn);
+        meters = target.commands().meters(target.role(), target.commands().subsystem(nqn));
         this.qid = qid;
         target.queueBound(this, qid);
     }

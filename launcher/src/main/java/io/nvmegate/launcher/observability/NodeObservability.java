@@ -7,6 +7,7 @@ import io.nvmegate.metrics.JvmMetrics;
 import io.nvmegate.metrics.NodeMetrics;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import org.slf4j.Logger;
@@ -73,11 +74,18 @@ public final class NodeObservability implements AutoCloseable {
         return new MicrometerMetricsFactory(registry);
     }
 
-    /** Options of Vert.x metrics: enabled, this node's registry name, label {@code local}, JVM meters left to {@link JvmMetrics}. */
+    /**
+     * Options of Vert.x metrics: enabled, this node's registry name, label {@code local}, JVM meters left to
+     * {@link JvmMetrics}, and the event-bus domain ({@code vertx_eventbus_*}) off: its meters are looked up in the
+     * registry on every message sent and received (two to four lookups per block request), and
+     * {@code nvmegate_eventbus_round_trip_seconds} measures the same hop. The other domains stay: their meters are resolved
+     * once per connection (net server: one counter increment per socket read or write) or once per pool (named pools:
+     * a task's queue and usage times, the only view of the block workers' storage-thread backlog).
+     */
     public MicrometerMetricsOptions vertxMetricsOptions() {
         // local: the listener's address, so the NVMe/TCP, discovery and event-bus servers are told apart (bounded)
         return new MicrometerMetricsOptions().setEnabled(true).setRegistryName(vertxRegistryName).setJvmMetricsEnabled(false)
-                .addLabels(Label.LOCAL);
+                .addLabels(Label.LOCAL).addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
     }
 
     @Override
