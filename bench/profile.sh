@@ -16,7 +16,7 @@ export HZ_PHONE_HOME_ENABLED=false
 # record 8 s of the measured window only: start-up (~6 s), RocksDB prefill (4 s) and warm-up (3 s) come first
 delay=10; [ "$backend" = rocksdb ] && delay=14
 java ${NVMEGATE_JAVA_OPTS:--Xmx2g} -XX:StartFlightRecording=filename="$rec",settings=profile,delay=${delay}s,duration=8s \
-  -jar "$jar" --backends "$backend" --jobs "$job" --warmup 3 --duration 14 --no-limits "${@:3}" >/dev/null 2>&1 || true
+  -jar "$jar" --in-process --backends "$backend" --jobs "$job" --warmup 3 --duration 14 --no-limits "${@:3}" >/dev/null 2>&1 || true
 summarise() { # $1: awk program selecting the key of a sample
   jfr print --events jdk.ExecutionSample "$rec" | awk "$1" | sort | uniq -c | sort -rn | head -"${2:-25}" \
     | awk -v total="$(jfr summary "$rec" | awk '$1=="jdk.ExecutionSample"{print $2}')" '{printf "%6.1f%%  %s\n", 100*$1/total, substr($0, index($0,$2))}'

@@ -17,13 +17,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -99,7 +99,7 @@ public final class CostBreakdown implements Callable<Integer> {
         List<String> lines = new ArrayList<>();
         lines.add(String.format("%-17s %-17s %9s %8s %7s %7s %9s %10s %8s", "path", "job", "IOPS", "MiB/s", "p50 us", "p99 us",
                 "CPU us/IO", "loopback", "% of lb"));
-        Process remote = null;
+        TargetProcess remote = null;
         try (NvmegateNode node = NvmegateNode.start(o, Duration.ofMinutes(1))) {
             if (paths.contains("null-cluster-bus")) {
                 remote = startRemoteWorker(data, clusterName, clusterPort, configFile);
@@ -110,8 +110,8 @@ public final class CostBreakdown implements Callable<Integer> {
             }
             for (Path4 p : PATHS) {
                 if (!paths.contains(p.name())) continue;
-                Process proc = p.worker().equals(REMOTE_WORKER) ? remote : null;
-                LongSupplier cpu = proc == null ? LoadGenerator::cpuNanos : () -> LoadGenerator.cpuNanos() + cpuOf(proc);
+                TargetProcess proc = p.worker().equals(REMOTE_WORKER) ? remote : null;
+                LongSupplier cpu = proc == null ? LoadGenerator::cpuNanos : () -> LoadGenerator.cpuNanos() + proc.cpuNanos();
                 double loopback = Baselines.loopbackTcpMiBs(128 * 1024, Duration.ofSeconds(2));
                 try (NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", ioPort)
                         .subsystemNqn(p.nqn()).ioQueues(queues).build())) {
@@ -131,10 +131,7 @@ public final class CostBreakdown implements Callable<Integer> {
                 }
             }
         } finally {
-            if (remote != null) {
-                remote.destroy();
-                if (!remote.waitFor(30, TimeUnit.SECONDS)) remote.destroyForcibly();
-            }
+            if (remote != null) remote.close();
         }
         lines.add("");
         lines.add("loopback: raw loopback TCP (1 connection, 128 KiB writes, 2 s) measured just before the row's jobs, MiB/s;");
@@ -150,21 +147,12 @@ public final class CostBreakdown implements Callable<Integer> {
     }
 
     /** A block worker ({@code launcher Main worker}) in a second JVM that joins this process's cluster. */
-    private static Process startRemoteWorker(Path data, String clusterName, int clusterPort, Path configFile) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Dhazelcast.phone.home.enabled=false",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens=java.management/sun.management=ALL-UNNAMED",
-                "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.nvmegate.launcher.Main", "worker",
+    private static TargetProcess startRemoteWorker(Path data, String clusterName, int clusterPort, Path configFile) throws IOException {
+        return TargetProcess.start(new TargetProcess.Launch("", List.of("-Xmx1g"), null), data, "remote-worker", List.of("worker",
                 "--config", configFile.toString(), "--data", data.resolve("remote").toString(),
                 "--cluster-name", clusterName, "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(FreePorts.free()),
                 "--members", "127.0.0.1:" + clusterPort, "--worker-id", REMOTE_WORKER, "--metrics-port", "-1",
-                "--api-port", "-1", "--catalog-store", "none"));
-        File log = data.resolve("remote-worker.log").toFile();
-        System.out.println("starting the remote block worker JVM (log " + log + ")");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+                "--api-port", "-1", "--catalog-store", "none"), Map.of());
     }
 
     /** Waits until the remote worker answers (it registers its consumer once it has joined the cluster). */
@@ -181,7 +169,4 @@ public final class CostBreakdown implements Callable<Integer> {
         throw new IllegalStateException("the remote block worker did not answer within 120 s");
     }
 
-    private static long cpuOf(Process p) {
-        return p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-    }
 }

@@ -43,7 +43,6 @@ public final class LoadGenerator {
         long measureFrom = start + w.warmup().toNanos();
         long end = measureFrom + w.duration().toNanos();
         CountDownLatch done = new CountDownLatch(w.depth());
-        long[] measured = new long[2]; // [ops at window start, cpu ns at window start]
         Runnable[] loops = new Runnable[w.depth()];
         for (int i = 0; i < w.depth(); i++) {
             SplittableRandom rnd = new SplittableRandom(1000 + i);
@@ -76,16 +75,19 @@ public final class LoadGenerator {
         long sleep = (measureFrom - System.nanoTime()) / 1_000_000;
         if (sleep > 0) Thread.sleep(sleep);
         recorder.getIntervalHistogram(); // drop warm-up samples
-        measured[1] = cpuNanos.getAsLong();
+        long cpu0 = cpuNanos.getAsLong(), own0 = cpuNanos();
         long t0 = System.nanoTime();
-        done.await(w.warmup().toMillis() + w.duration().toMillis() + 60_000, TimeUnit.MILLISECONDS);
+        // CPU counters read at the end of the window, before the commands still in flight drain
+        long left = (end - System.nanoTime()) / 1_000_000;
+        if (left > 0) done.await(left, TimeUnit.MILLISECONDS);
+        long cpu = cpuNanos.getAsLong() - cpu0, own = cpuNanos() - own0;
         double secs = (Math.min(System.nanoTime(), end) - t0) / 1e9;
-        long cpu = cpuNanos.getAsLong() - measured[1];
+        done.await(w.warmup().toMillis() + w.duration().toMillis() + 60_000, TimeUnit.MILLISECONDS);
         Histogram h = recorder.getIntervalHistogram();
         long ios = h.getTotalCount();
         return new Result(ios, ios / secs, ios * (double) w.ioSize() / secs / (1 << 20),
                 h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
-                ios == 0 ? 0 : cpu / 1000.0 / ios, errors.get());
+                ios == 0 ? 0 : cpu / 1000.0 / ios, errors.get(), ios == 0 ? 0 : own / 1000.0 / ios);
     }
 
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);

@@ -24,13 +24,45 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Native benchmark on this machine: nvmegate (all roles, one JVM, private cluster on 127.0.0.1) driven by the
- * project's host library over loopback, next to the limits measured in the same run: raw loopback TCP throughput
- * and RocksDB's own single-block put/get rate. Prints a table and writes it under bench/results/.
+ * Native benchmark on this machine, two modes:
+ * <ul>
+ *   <li>default (pinned, {@link SeparateTargetBench}): the target in separate {@code launcher Main} JVM(s) pinned to
+ *       {@code --target-cpus}, one process with all roles and a worker + gateway pair, driven by this JVM (pinned
+ *       by {@code bench/native.sh} to the other CPUs); per-I/O CPU of the target and of the initiator apart;</li>
+ *   <li>{@code --in-process}: nvmegate (all roles, private cluster on 127.0.0.1) in this JVM next to the load
+ *       generator, with the limits measured in the same run: raw loopback TCP throughput and RocksDB's own
+ *       single-block put/get rate.</li>
+ * </ul>
+ * Prints a table and writes it under bench/results/.
  */
 @Command(name = "native-bench", mixinStandardHelpOptions = true,
-        description = "nvmegate over loopback through the Java host library, next to loopback TCP and RocksDB limits.")
+        description = "nvmegate over loopback through the Java host library: target in pinned JVMs (default) or in this JVM (--in-process).")
 public final class NativeBench implements Callable<Integer> {
+    @Option(names = "--in-process", description = "The old mode: target and load generator in this JVM (default: target in separate pinned JVMs).")
+    boolean inProcess;
+
+    @Option(names = "--target-cpus", defaultValue = "0", description = "Pinned mode: taskset CPU list of the target JVMs; empty: not pinned (default ${DEFAULT-VALUE}).")
+    String targetCpus;
+
+    @Option(names = "--initiator-cpus", defaultValue = "", description = "Pinned mode: this JVM's CPUs (label only: bench/native.sh pins this JVM).")
+    String initiatorCpus;
+
+    @Option(names = "--target-classpath", description = "Pinned mode: classpath of the target JVMs, e.g. an older build's "
+            + "launcher/target/nvmegate.jar for A/B runs (default: this jar).")
+    String targetClasspath;
+
+    @Option(names = "--target-java-opts", defaultValue = "-XX:+ExitOnOutOfMemoryError", description = "Pinned mode: JVM flags of "
+            + "the target JVMs (default ${DEFAULT-VALUE}, as ./run.sh).")
+    String targetJavaOpts;
+
+    @Option(names = "--shapes", split = ",", defaultValue = "1,2", description = "Pinned mode: 1 = one target JVM with all roles, "
+            + "2 = a block worker JVM and a gateway JVM (default ${DEFAULT-VALUE}).")
+    List<String> shapes;
+
+    @Option(names = "--span", defaultValue = "256", description = "Pinned mode: MiB of each namespace the jobs touch; rocksdb's is "
+            + "written first (default ${DEFAULT-VALUE}).")
+    int spanMib;
+
     @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per job (default ${DEFAULT-VALUE}).")
     int seconds;
 
@@ -46,10 +78,11 @@ public final class NativeBench implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = ".*", description = "Regex: run only the jobs whose name matches (e.g. 'seqread.*|randread-4k-qd32').")
     String jobFilter;
 
-    @Option(names = "--no-limits", description = "Skip the loopback TCP and RocksDB reference measurements (e.g. while profiling).")
+    @Option(names = "--no-limits", description = "In-process mode: skip the loopback TCP and RocksDB reference measurements (e.g. while profiling).")
     boolean noLimits;
 
-    @Option(names = "--backends", split = ",", defaultValue = "null,rocksdb", description = "Backends to run: null, rocksdb (default ${DEFAULT-VALUE}).")
+    @Option(names = "--backends", split = ",", description = "Backends to run: null-gateway (pinned mode only), null, rocksdb "
+            + "(default: all of them; in-process: null,rocksdb).")
     List<String> backends;
 
     static final String NULL_NQN = "nqn.2026-11.io.nvmegate:bench-null";
@@ -62,6 +95,14 @@ public final class NativeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!inProcess) {
+            return new SeparateTargetBench(new SeparateTargetBench.Settings(shapes,
+                    backends == null ? SeparateTargetBench.BACKENDS : backends, jobFilter, queues, Duration.ofSeconds(warmup),
+                    Duration.ofSeconds(seconds), (long) spanMib << 20,
+                    new TargetProcess.Launch(targetCpus, List.of(targetJavaOpts.trim().split("\\s+")), targetClasspath),
+                    initiatorCpus, out)).run();
+        }
+        if (backends == null) backends = List.of("null", "rocksdb");
         Path data = Files.createTempDirectory("nvmegate-bench");
         int ioPort = FreePorts.free();
         CatalogConfig cfg = CatalogConfig.parse(new JsonObject()

@@ -10,13 +10,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -89,7 +89,7 @@ public final class ReplicationBench implements Callable<Integer> {
         for (int i = 0; i <= WORKERS.size(); i++) clusterPorts.add(FreePorts.free());
         List<String> seeds = clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList();
 
-        List<Process> target = new ArrayList<>();
+        List<TargetProcess> target = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         lines.add(String.format("%-18s %-3s %9s %8s %8s %8s %10s %10s", "job", "RF", "IOPS", "MiB/s", "p50 us", "p99 us",
                 "target CPU", "RF3/RF1"));
@@ -108,12 +108,12 @@ public final class ReplicationBench implements Callable<Integer> {
                     "--cluster-host", "127.0.0.1", "--cluster-port", clusterPorts.get(WORKERS.size()).toString(),
                     "--members", String.join(",", seeds.subList(0, WORKERS.size())), "--gateway-id", "gateway-1",
                     "--discovery-port", "-1", "--metrics-port", "-1", "--api-port", "-1"), 0));
-            awaitListening(ioPort, target);
+            TargetProcess.awaitListening(ioPort, target, 180);
             try (NvmeController rf1 = connect(ioPort, RF1_NQN); NvmeController rf3 = rf3Rows ? connect(ioPort, RF3_NQN) : null) {
                 awaitServed(rf1, target);
                 if (rf3 != null) awaitServed(rf3, target);
-                Cpu cpu = new Cpu(target);
-                LoadGenerator g1 = new LoadGenerator(rf1, cpu::nanos), g3 = rf3 == null ? null : new LoadGenerator(rf3, cpu::nanos);
+                java.util.function.LongSupplier cpu = () -> TargetProcess.cpuNanos(target);
+                LoadGenerator g1 = new LoadGenerator(rf1, cpu), g3 = rf3 == null ? null : new LoadGenerator(rf3, cpu);
                 Duration w = Duration.ofSeconds(warmup), d = Duration.ofSeconds(seconds);
                 List<Workload> jobs = List.of(
                         new Workload("randwrite-4k-qd32", 1, 4096, 4096, 32, 0, true, span, w, d),
@@ -137,8 +137,7 @@ public final class ReplicationBench implements Callable<Integer> {
                 }
             }
         } finally {
-            for (Process p : target) p.destroy();
-            for (Process p : target) if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+            TargetProcess.stopAll(target);
         }
         lines.add("");
         lines.add("RF 1: direct path to worker-1; RF 3: Raft group over worker-1..3 (log fsynced on a majority before the reply).");
@@ -167,47 +166,16 @@ public final class ReplicationBench implements Callable<Integer> {
     }
 
     /** A target JVM ({@code launcher Main}), pinned with taskset when {@code --target-cpus} is set; Raft port by environment. */
-    private Process start(Path data, String name, List<String> args, int raftPort) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        if (!targetCpus.isBlank()) cmd.addAll(List.of("taskset", "-c", targetCpus));
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(targetJvm);
-        cmd.addAll(List.of("-Dhazelcast.phone.home.enabled=false", "--add-modules", "java.se",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-opens=java.management/sun.management=ALL-UNNAMED",
-                "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.nvmegate.launcher.Main"));
-        cmd.addAll(args);
-        File log = data.resolve(name + ".log").toFile();
-        System.out.println("starting " + name + " (log " + log + ")");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
-        pb.environment().keySet().removeIf(k -> k.startsWith("NVMEGATE_"));
-        pb.environment().put("HZ_PHONE_HOME_ENABLED", "false");
-        if (raftPort > 0) pb.environment().put("NVMEGATE_RAFT_PORT", Integer.toString(raftPort));
-        return pb.start();
-    }
-
-    /** Waits until the gateway listens on {@code port} (the cluster formed and the catalog arrived). */
-    private static void awaitListening(int port, List<Process> target) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < end) {
-            for (Process p : target) if (!p.isAlive()) throw new IllegalStateException("a target JVM exited " + p.exitValue());
-            try (java.net.Socket s = new java.net.Socket()) {
-                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(300);
-            }
-        }
-        throw new IllegalStateException("the gateway does not listen on " + port + " after 180 s");
+    private TargetProcess start(Path data, String name, List<String> args, int raftPort) throws IOException {
+        return TargetProcess.start(new TargetProcess.Launch(targetCpus, targetJvm, null), data, name, args,
+                raftPort > 0 ? Map.of("NVMEGATE_RAFT_PORT", Integer.toString(raftPort)) : Map.of());
     }
 
     /** Waits until a read of LBA 0 succeeds (cluster formed, catalog loaded, RF 3 group elected a leader). */
-    private static void awaitServed(NvmeController c, List<Process> target) throws InterruptedException {
+    private static void awaitServed(NvmeController c, List<TargetProcess> target) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < end) {
-            for (Process p : target) if (!p.isAlive()) throw new IllegalStateException("a target JVM exited " + p.exitValue());
+            TargetProcess.checkAlive(target);
             try {
                 c.readAsync(1, 0, 1, 4096).get(20, TimeUnit.SECONDS);
                 return;
@@ -216,14 +184,5 @@ public final class ReplicationBench implements Callable<Integer> {
             }
         }
         throw new IllegalStateException(c.options() + ": not served within 180 s");
-    }
-
-    /** CPU time of the target JVMs. */
-    private record Cpu(List<Process> target) {
-        long nanos() {
-            long sum = 0;
-            for (Process p : target) sum += p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-            return sum;
-        }
     }
 }

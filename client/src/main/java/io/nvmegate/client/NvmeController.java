@@ -314,6 +314,11 @@ public final class NvmeController implements NvmeIo, AutoCloseable {
         return queue(qid).submit(sqe, dataOut, dataInLength, timeoutMs, false);
     }
 
+    /** Tasks waiting on this controller's timer thread (one timeout sweep per queue, keep alive): for tests. */
+    int timerTasks() {
+        return timer.getQueue().size();
+    }
+
     private QueueConnection queue(int qid) {
         if (qid == 0) return admin;
         List<QueueConnection> l = ioConnections;

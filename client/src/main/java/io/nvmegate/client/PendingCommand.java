@@ -5,7 +5,6 @@ import io.nvmegate.protocol.Sqe;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * One submitted command, from submission to completion. Fields marked "reader" are touched only by the queue's
@@ -22,10 +21,13 @@ final class PendingCommand {
     final byte[] dataIn;
     final CompletableFuture<Completion> future = new CompletableFuture<>();
     final long submittedNanos = System.nanoTime();
+    /** Timeout from submission, ms; 0 = none. */
+    final long timeoutMs;
+    /** {@link #submittedNanos} + {@link #timeoutMs} (System.nanoTime() scale); meaningless when timeoutMs is 0. */
+    final long deadlineNanos;
 
     /** Assigned under the state lock before the capsule is sent; -1 while in the backlog. */
     volatile int cid = -1;
-    volatile ScheduledFuture<?> timeoutTask;
 
     // reader
     long received;
@@ -35,11 +37,18 @@ final class PendingCommand {
     int h2cBusy;
     boolean responded;
 
-    PendingCommand(Sqe sqe, ByteBuffer dataOut, boolean inCapsule, byte[] dataIn) {
+    PendingCommand(Sqe sqe, ByteBuffer dataOut, boolean inCapsule, byte[] dataIn, long timeoutMs) {
         this.sqe = sqe;
         this.dataOut = dataOut;
         this.inCapsule = inCapsule;
         this.dataIn = dataIn;
+        this.timeoutMs = timeoutMs;
+        this.deadlineNanos = submittedNanos + timeoutMs * 1_000_000L;
+    }
+
+    /** True if the command has a timeout, has passed its deadline at {@code nowNanos} and is not completed yet. */
+    boolean overdue(long nowNanos) {
+        return timeoutMs > 0 && nowNanos - deadlineNanos >= 0 && !future.isDone();
     }
 
     /** A short name for messages, e.g. "Read (opc 0x02, NSID 1)" or "Fabrics Connect". */

@@ -43,6 +43,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>CIDs come from a free list of {@code depth} entries (queue size - 1). When all are in use, submission does
  * not block: the command waits in a FIFO backlog and is sent as soon as a CID frees up. A command's timeout
  * counts from submission. A timed-out command keeps its CID until the controller answers (or the queue closes).
+ *
+ * <p>Timeouts: no timer task per command. Each command carries its deadline; one periodic sweep per queue (on the
+ * controller's timer thread, every {@link #sweepPeriodMs} ms) walks the CID slots and the backlog and fails the
+ * commands past their deadline with {@link NvmeTimeoutException}, as Linux blk-mq's timeout work walks the busy
+ * tags of a queue (block/blk-mq.c blk_mq_timeout_work). A command therefore fails between its timeout and its
+ * timeout plus one sweep period after submission.
  */
 final class QueueConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueConnection.class);
@@ -58,7 +64,6 @@ final class QueueConnection implements AutoCloseable {
     private final boolean ddgst;
     private final int maxH2CData;
     private final int depth;
-    private final ScheduledExecutorService timer;
     private final PduFramer framer;
     private final ByteBuffer readBuf;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -73,9 +78,13 @@ final class QueueConnection implements AutoCloseable {
     private volatile String name;
     private final Thread reader;
     private final ExecutorService tx;
+    /** Period of the timeout sweep, ms: a tenth of the shortest configured timeout, 10..100 ms. */
+    final long sweepPeriodMs;
+    private volatile ScheduledFuture<?> sweep;
 
     private QueueConnection(int qid, QueueStream ch, boolean hdgst, boolean ddgst, int maxH2CData, int depth,
-                            int inCapsuleLimit, ScheduledExecutorService timer, PduFramer framer, ByteBuffer readBuf) {
+                            int inCapsuleLimit, PduFramer framer, ByteBuffer readBuf,
+                            long sweepPeriodMs) {
         this.qid = qid;
         this.ch = ch;
         this.hdgst = hdgst;
@@ -83,9 +92,9 @@ final class QueueConnection implements AutoCloseable {
         this.maxH2CData = maxH2CData;
         this.depth = depth;
         this.inCapsuleLimit = inCapsuleLimit;
-        this.timer = timer;
         this.framer = framer;
         this.readBuf = readBuf;
+        this.sweepPeriodMs = sweepPeriodMs;
         this.slots = new PendingCommand[depth];
         this.freeCids = new int[depth];
         for (int i = 0; i < depth; i++) freeCids[i] = depth - 1 - i; // pop CID 0 first
@@ -170,8 +179,9 @@ final class QueueConnection implements AutoCloseable {
             }
             checkIcResp(r, o);
             QueueConnection q = new QueueConnection(qid, ch, o.headerDigest(), o.dataDigest(), r.maxh2cdata(), depth,
-                    inCapsuleLimit, timer, framer, buf);
+                    inCapsuleLimit, framer, buf, sweepPeriodMs(o));
             q.reader.start();
+            q.sweep = timer.scheduleWithFixedDelay(q::sweepTimeouts, q.sweepPeriodMs, q.sweepPeriodMs, TimeUnit.MILLISECONDS);
             log.debug("QID {} connected to {}:{} (maxh2cdata {}, hdgst {}, ddgst {})", qid, o.address(), o.port(),
                     r.maxh2cdata(), o.headerDigest(), o.dataDigest());
             return q;
@@ -203,6 +213,11 @@ final class QueueConnection implements AutoCloseable {
         } finally {
             killer.cancel(false);
         }
+    }
+
+    /** A tenth of the shorter of the connect and command timeouts, at least 10 ms and at most 100 ms. */
+    static long sweepPeriodMs(ConnectOptions o) {
+        return Math.max(10, Math.min(100, Math.min(o.connectTimeoutMs(), o.commandTimeoutMs()) / 10));
     }
 
     /** ICResp checks as the Linux host makes them (nvme_tcp_init_connection). */
@@ -269,17 +284,7 @@ final class QueueConnection implements AutoCloseable {
         // Data Block the controller serves with R2T or C2HData (NVMe/TCP 1.0 section 3.5.1).
         s.sglAddress(0).u32(36, 0).sglLength(out != null ? out.remaining() : dataInLength)
                 .sglId(inCapsule ? Sqe.SGL_DATA_BLOCK_OFFSET : Sqe.SGL_TRANSPORT_DATA_BLOCK);
-        PendingCommand c = new PendingCommand(s, out, inCapsule, dataInLength > 0 ? new byte[dataInLength] : null);
-        if (timeoutMs > 0) {
-            try {
-                c.timeoutTask = timer.schedule(() -> onTimeout(c, timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) { // the controller was closed
-                synchronized (state) {
-                    c.future.completeExceptionally(closed ? closedError() : new NvmeException("QID " + qid + " is closed"));
-                }
-                return c.future;
-            }
-        }
+        PendingCommand c = new PendingCommand(s, out, inCapsule, dataInLength > 0 ? new byte[dataInLength] : null, timeoutMs);
         boolean sendNow;
         Throwable dead = null;
         synchronized (state) {
@@ -295,7 +300,6 @@ final class QueueConnection implements AutoCloseable {
             }
         }
         if (dead != null) {
-            cancelTimeout(c);
             c.future.completeExceptionally(dead);
         } else if (sendNow) {
             dispatch(() -> sendCapsule(c));
@@ -382,16 +386,32 @@ final class QueueConnection implements AutoCloseable {
         }
     }
 
-    private void onTimeout(PendingCommand c, long timeoutMs) {
-        if (c.future.completeExceptionally(new NvmeTimeoutException(String.format("%s (CID %d) on QID %d: no completion within %d ms",
-                describe(c), c.cid, qid, timeoutMs)))) {
-            log.warn("QID {}: {} (CID {}) timed out after {} ms", qid, describe(c), c.cid, timeoutMs);
+    /**
+     * The timeout sweep: fails every command, sent (holding a CID, not yet answered) or waiting in the backlog,
+     * whose deadline has passed. Runs on the timer thread; the futures are completed outside the state lock.
+     */
+    void sweepTimeouts() {
+        long now = System.nanoTime();
+        List<PendingCommand> overdue = null;
+        synchronized (state) {
+            if (closed) return;
+            if (freeTop < depth) {
+                for (PendingCommand c : slots) {
+                    if (c != null && !c.responded && c.overdue(now)) (overdue == null ? overdue = new ArrayList<>() : overdue).add(c);
+                }
+            }
+            for (PendingCommand c : backlog) {
+                if (c.overdue(now)) (overdue == null ? overdue = new ArrayList<>() : overdue).add(c);
+            }
         }
+        if (overdue != null) for (PendingCommand c : overdue) onTimeout(c);
     }
 
-    private static void cancelTimeout(PendingCommand c) {
-        ScheduledFuture<?> t = c.timeoutTask;
-        if (t != null) t.cancel(false);
+    private void onTimeout(PendingCommand c) {
+        if (c.future.completeExceptionally(new NvmeTimeoutException(String.format("%s (CID %d) on QID %d: no completion within %d ms",
+                describe(c), c.cid, qid, c.timeoutMs)))) {
+            log.warn("QID {}: {} (CID {}) timed out after {} ms", qid, describe(c), c.cid, c.timeoutMs);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ writing
@@ -542,7 +562,6 @@ final class QueueConnection implements AutoCloseable {
             c.responded = true;
             release = c.h2cBusy == 0;
         }
-        cancelTimeout(c);
         if (release) releaseCid(c); // before completing: a dependent stage may submit at once
         if (!cqe.success()) {
             c.future.completeExceptionally(new NvmeStatusException(describe(c), qid, c.sqe.opcode(), cqe));
@@ -659,12 +678,13 @@ final class QueueConnection implements AutoCloseable {
             victims.addAll(backlog);
             backlog.clear();
         }
+        ScheduledFuture<?> t = sweep;
+        if (t != null) t.cancel(false);
         if (!(cause instanceof NvmeTransportException) || victims.isEmpty()) log.debug("QID {} closed: {}", qid, cause.getMessage());
         else log.warn("{}", cause.getMessage());
         closeQuietly(ch);
         tx.shutdown();
         for (PendingCommand c : victims) {
-            cancelTimeout(c);
             c.future.completeExceptionally(closedError());
         }
     }
