@@ -98,7 +98,8 @@ public final class WorkerReplication {
         WorkerDirectory directory = new WorkerDirectory(hz);
         this.groups = new ReplicaGroups(server, directory, this::published, ns -> statuses.removeAsync(ns.toString()));
         ReplicationMetrics metrics = new ReplicationMetrics(registry, workerId);
-        this.endpoints = new ReplicaEndpoints(vertx.eventBus(), workerId, new ReplicaHandler(server, validator, fence, metrics));
+        this.endpoints = new ReplicaEndpoints(vertx.eventBus(), io.nvmegate.blockio.LocalBlockHandlers.of(vertx), workerId,
+                new ReplicaHandler(server, validator, fence, metrics));
         this.publisher = new StatusPublisher(server, (ns, s) -> statuses.setAsync(ns.toString(), s.toJson().encode()),
                 metrics, uuid -> catalog.get(uuid));
     }

@@ -9,14 +9,17 @@ import io.nvmegate.metrics.StorageMetrics;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.worker.fence.GatewayFence;
 import io.nvmegate.worker.reservation.NamespaceReservations;
+import io.vertx.core.Context;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.internal.ContextInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 
 /**
- * The lifecycle of one block request on a worker, on the worker verticle's event loop:
+ * The lifecycle of one block request on a worker, on the worker verticle's event loop (event-bus requests) or on
+ * the event loop of the gateway that called it in the same process ({@link io.nvmegate.blockio.LocalBlockHandlers}):
  * <ol>
  *   <li>take the request as it came (event bus, batch or same-process call: {@link BlockCall#of}; no op →
  *       Internal Error);</li>
@@ -33,6 +36,11 @@ import java.util.Arrays;
  * complete in any order) and the storage thread replies itself, so the reply goes straight to the sender's
  * context (one thread hand-off less per command); a non-blocking store (backend {@code null}) is answered on the
  * event loop. A store failure is logged (WARN, namespace and op) and answered with Internal Error.
+ *
+ * <p>Threads of a same-process call: fencing, validation, the reservation access check (which locks the
+ * namespace's reservation state) and non-blocking stores run on the calling gateway's event loop, and stores are
+ * thread-safe; reservation ops are moved to the worker verticle's event loop first (one hop), so they run in
+ * arrival order and their persistent copies are written in that order, as for the event bus.
  */
 final class BlockRequestHandler {
     private static final Logger log = LoggerFactory.getLogger(BlockRequestHandler.class);
@@ -44,10 +52,14 @@ final class BlockRequestHandler {
     private final StorageCommands storage = new StorageCommands();
     /** Null: not clustered, nothing fenced. */
     private final GatewayFence fence;
+    /** The worker verticle's context, where reservation ops run. */
+    private final ContextInternal worker;
 
+    /** @param worker the worker verticle's (event-loop) context: reservation ops run there */
     BlockRequestHandler(String workerId, NamespaceReservations reservations, WorkerExecutor executor, StorageMetrics metrics,
-                        GatewayFence fence) {
+                        GatewayFence fence, Context worker) {
         this.workerId = workerId;
+        this.worker = ((ContextInternal) java.util.Objects.requireNonNull(worker, "worker")).unwrap();
         this.fence = fence;
         this.reservations = reservations;
         this.executor = executor;
@@ -79,6 +91,19 @@ final class BlockRequestHandler {
     }
 
     private void reservation(BlockCall call) {
+        ContextInternal current = ContextInternal.current();
+        if (current == null || current.unwrap() != worker) { // a same-process gateway's call: to the worker's event loop
+            worker.runOnContext(v -> {
+                try {
+                    reservation(call);
+                } catch (RuntimeException e) { // a bug: answer rather than leave the gateway waiting
+                    log.warn("block worker {}: namespace {} {} failed: {}", workerId, call.served().spec().uuid(),
+                            call.request().op(), e.toString(), e);
+                    if (!call.done()) call.reply(Status.INTERNAL_ERROR);
+                }
+            });
+            return;
+        }
         reservations.execute(call.served().spec(), call.request(), executor)
                 .onComplete(ar -> call.reply(ar.succeeded() ? ar.result() : BlockReply.status(Status.INTERNAL_ERROR)));
     }

@@ -2,7 +2,9 @@ package io.nvmegate.worker;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.nvmegate.blockio.BlockCodecs;
+import io.nvmegate.blockio.BlockHandler;
 import io.nvmegate.blockio.EventBusEndpoint;
+import io.nvmegate.blockio.LocalBlockHandlers;
 import io.nvmegate.blockio.ReservationEvents;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.metrics.NodeMetrics;
@@ -45,7 +47,10 @@ import java.util.regex.Pattern;
  * ({@link ServedNamespace}). Each message goes through one lifecycle ({@link BlockRequestHandler}): decode,
  * validate once ({@link RequestCheck}), route to the reservations or the store, reply exactly once
  * ({@link BlockCall}). A namespace not served by any worker gets no reply: the sender's request fails with a
- * {@link io.vertx.core.eventbus.ReplyException} of type {@code NO_HANDLERS}.
+ * {@link io.vertx.core.eventbus.ReplyException} of type {@code NO_HANDLERS}. The same handler is registered in
+ * {@link LocalBlockHandlers#of} this Vert.x instance under the namespace's address, so that a gateway of the same
+ * node calls it directly (issue 17, same-process short-circuit), and unregistered with the consumer (namespace
+ * removed or moved, worker stopped).
  *
  * <p>Storage ({@link WorkerStores}): namespaces with backend {@code rocksdb} share one RocksDB database at
  * {@code <dataDir>/<workerId>/rocksdb} (see {@link #databaseDir}), opened when the first such namespace is
@@ -98,17 +103,25 @@ public final class BlockWorker extends VerticleBase {
     /** Reservation state of the served namespaces (access check, reservation commands, PTPL). */
     private NamespaceReservations reservations;
     private BlockRequestHandler handler;
+    /** The handlers of this Vert.x instance's workers that its gateways call directly. */
+    private LocalBlockHandlers locals;
     /** Serialises start/refresh/stop: each runs after the previous one completed. */
     private Future<?> tail = Future.succeededFuture();
     private boolean stopped;
 
-    /** A namespace's consumer and its current binding (replaced when the catalog changes the namespace). */
+    /**
+     * A namespace's consumer, its current binding (replaced when the catalog changes the namespace) and the handler
+     * both the consumer and same-process gateways ({@link LocalBlockHandlers}) call, kept to unregister exactly it.
+     */
     private static final class Registration {
         volatile ServedNamespace current;
+        final String address;
         final MessageConsumer<Object> consumer;
+        BlockHandler local;
 
-        Registration(ServedNamespace current, MessageConsumer<Object> consumer) {
+        Registration(ServedNamespace current, String address, MessageConsumer<Object> consumer) {
             this.current = current;
+            this.address = address;
             this.consumer = consumer;
         }
     }
@@ -218,7 +231,8 @@ public final class BlockWorker extends VerticleBase {
                 (ns, n) -> ReservationEvents.publish(vertx.eventBus(), ns.subsystemNqn(), ns.nsid(), n));
         NodeMetrics metrics = NodeMetrics.of(vertx);
         fence = cluster == null ? null : new GatewayFence(workerId, cluster, metrics.registry()).start();
-        handler = new BlockRequestHandler(workerId, reservations, executor, metrics.storage(), fence);
+        handler = new BlockRequestHandler(workerId, reservations, executor, metrics.storage(), fence, context);
+        locals = LocalBlockHandlers.of(vertx);
         RocksDbMetrics.register(metrics.registry(), workerId, stores::rocksDb);
         if (replicationOptions != null) {
             Function<NamespaceSpec, StateMachine> machines = replicationOptions.stateMachines() != null
@@ -341,16 +355,19 @@ public final class BlockWorker extends VerticleBase {
                 reservations.unload(e.getKey());
                 NamespaceSpec ns = s.current.spec();
                 log.info("block worker {}: no longer serves namespace {} (nsid {}, subsystem {})", workerId, ns.uuid(), ns.nsid(), ns.subsystemNqn());
-                pending.add(s.consumer.unregister());
+                unregister(s, pending);
             }
         }
         for (NamespaceSpec ns : mine.values()) {
             Registration s = served.get(ns.uuid());
             if (s == null) {
                 MessageConsumer<Object> c = vertx.eventBus().consumer(ns.address());
-                Registration reg = new Registration(bind(ns), c);
+                Registration reg = new Registration(bind(ns), ns.address(), c);
                 served.put(ns.uuid(), reg);
-                c.handler(msg -> EventBusEndpoint.deliver(msg, (r, responder) -> handler.handle(reg.current, r, responder))); // registers
+                BlockHandler h = (r, responder) -> handler.handle(reg.current, r, responder);
+                reg.local = h;
+                c.handler(msg -> EventBusEndpoint.deliver(msg, h)); // registers
+                locals.register(reg.address, h); // a gateway of this node calls it directly
                 pending.add(c.completion());
                 log.info("block worker {} serves namespace {} (nsid {}, subsystem {}, backend {}, {} x {} bytes)", workerId,
                         ns.uuid(), ns.nsid(), ns.subsystemNqn(), ns.backend(), ns.blocks(), ns.blockSize());
@@ -363,12 +380,21 @@ public final class BlockWorker extends VerticleBase {
         return Future.all(pending).mapEmpty();
     }
 
+    /**
+     * Stops serving {@code s}: its same-process handler first (a gateway of this node then sends on the event bus,
+     * where the consumer answers until it is gone, then NO_HANDLERS), then its consumer.
+     */
+    private void unregister(Registration s, List<Future<?>> pending) {
+        locals.unregister(s.address, s.local);
+        pending.add(s.consumer.unregister());
+    }
+
     private Future<Void> doStop() {
         if (stopped) return Future.succeededFuture();
         stopped = true;
         if (fence != null) fence.stop();
         List<Future<?>> pending = new ArrayList<>();
-        served.values().forEach(s -> pending.add(s.consumer.unregister()));
+        served.values().forEach(s -> unregister(s, pending));
         served.clear();
         WorkerReplication r = replication;
         if (r != null) pending.add(r.stopServing());

@@ -20,6 +20,8 @@ import io.nvmegate.gateway.ana.StorageAvailability;
 import io.nvmegate.metrics.NodeMetrics;
 import com.hazelcast.core.HazelcastInstance;
 import io.nvmegate.gateway.io.BlockClient;
+import io.nvmegate.gateway.io.EventBusChannel;
+import io.nvmegate.gateway.io.LocalChannel;
 import io.nvmegate.gateway.io.FailoverPolicy;
 import io.nvmegate.gateway.io.ReplicaRouter;
 import io.nvmegate.gateway.io.ReplicationStatusFeed;
@@ -41,7 +43,8 @@ import java.util.List;
 /**
  * The I/O gateway: one NVMe/TCP listener per catalog port it serves, I/O controllers for the subsystems exported
  * there, and the well-known discovery subsystem on the same ports (as the kernel target does) listing that
- * port's subsystems. Block I/O goes to block workers over the event bus. Hosts authenticate with DH-HMAC-CHAP as
+ * port's subsystems. Block I/O goes to block workers over the event bus, or, for a worker deployed on the
+ * gateway's own Vert.x instance, by a direct call ({@link LocalChannel}). Hosts authenticate with DH-HMAC-CHAP as
  * {@link CatalogAuthPolicy} decides, with one failure throttle for all the gateway's ports.
  */
 public final class Gateway {
@@ -113,7 +116,10 @@ public final class Gateway {
         this.registry = new ControllerRegistry(options.cntlidMin(), options.cntlidMax());
         this.auth = new DhchapAuthenticator(new CatalogAuthPolicy(catalog), AuthThrottle.defaults());
         this.reservationNotices = new ReservationNotices(registry);
-        BlockClient blocks = new BlockClient(vertx, new ReplicaRouter(), FailoverPolicy.defaults(), lease);
+        BlockClient blocks = new BlockClient(vertx, LocalChannel.over(vertx, new EventBusChannel(vertx)), new ReplicaRouter(),
+                FailoverPolicy.defaults(), lease, BlockClient.TIMEOUT_MS);
+        log.info("gateway {}: block workers of this node are called {}", options.id(), LocalChannel.enabled()
+                ? "directly (same-process short-circuit)" : "over the event bus (-D" + LocalChannel.PROPERTY + "=false)");
         this.leaders = hz == null ? null : new ReplicationStatusFeed(vertx, hz, blocks.router());
         this.ana = new AnaStates(options.id(), catalog, lease, owners, storage, registry,
                 new AnaMetrics(NodeMetrics.of(vertx).registry(), options.id()));

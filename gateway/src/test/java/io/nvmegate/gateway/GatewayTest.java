@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The gateway on its own: a {@link Gateway} on a plain (non-clustered) Vert.x, its catalog in a lone Hazelcast
- * member, block I/O served by a real {@link BlockWorker} (RocksDB) over the local event bus; hosts are the raw
+ * member, block I/O served by a real {@link BlockWorker} (RocksDB) on the same Vert.x, called directly (the
+ * same-process short-circuit, {@code LocalChannel}); hosts are the raw
  * {@link RawNvmeTcpHost} (to see the bytes on the wire) and the Java host library. Covers Connect (NVMe-oF 1.1
  * section 3.3), Identify (NVMe Base 2.0 section 5.17), the Write/Read data paths of NVMe/TCP 1.0 section 3.3
  * (in-capsule, R2T + H2CData, C2HData), LBA Out of Range, Connect Invalid Host and the port's discovery controller.
@@ -172,6 +173,29 @@ class GatewayTest {
             assertThat(r2.data()).isEqualTo(big);
             assertThat(io.execute(io.read(1, 0, 1, 4096), null).data()).as("never written: zeroes").isEqualTo(new byte[4096]);
         }
+    }
+
+    /**
+     * The block worker runs on the gateway's Vert.x: commands reach it by a direct call ({@code LocalChannel}),
+     * no block request on the event bus (issue 17, same-process short-circuit; on unless
+     * {@code -Dnvmegate.localShortCircuit=false}).
+     */
+    @Test
+    void blockIoToAWorkerOfTheSameVertxSkipsTheEventBus() throws Exception {
+        List<String> onTheBus = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.vertx.core.Handler<io.vertx.core.eventbus.DeliveryContext<Object>> watch = ctx -> {
+            if (ctx.message().address().startsWith("nvmegate.block.")) onTheBus.add(ctx.message().address());
+            ctx.next();
+        };
+        vertx.eventBus().addOutboundInterceptor(watch);
+        try (RawNvmeTcpHost admin = adminQueue(); RawNvmeTcpHost io = admin.ioQueue(1, 31, false, false)) {
+            byte[] data = pattern(8192, 7);
+            assertThat(io.execute(io.write(1, 200, 2, data.length, true), data).status()).isEqualTo(Status.SUCCESS);
+            assertThat(io.execute(io.read(1, 200, 2, data.length), null).data()).isEqualTo(data);
+        } finally {
+            vertx.eventBus().removeOutboundInterceptor(watch);
+        }
+        assertThat(onTheBus).isEmpty();
     }
 
     @Test

@@ -37,8 +37,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *       against the new state (Reservation Conflict where the reservation type denies them). Commands already
  *       handed to the storage executor cannot be taken back: they complete; no command is aborted.</li>
  * </ul>
- * Threads: {@link #check} and {@link #execute} run on the worker verticle's event loop, in the order requests
- * arrive (the engines are not thread-safe); {@link #load} blocks (it reads the store) and runs on a storage thread.
+ * Threads: {@link #execute} runs on the worker verticle's event loop, in the order requests arrive (so the
+ * persistent copies are written in that order, on the executor ordered by that context); {@link #check} runs on
+ * that event loop for event-bus requests and on a gateway's event loop for same-process calls
+ * ({@link io.nvmegate.blockio.LocalBlockHandlers}). The engines are not thread-safe: both hold the namespace's
+ * entry lock while they read or change its state (uncontended but for those two). {@link #load} blocks (it reads
+ * the store) and runs on a storage thread.
  */
 public final class NamespaceReservations {
     private static final Logger log = LoggerFactory.getLogger(NamespaceReservations.class);
@@ -112,7 +116,9 @@ public final class NamespaceReservations {
         if (r.host() == null) return Status.SUCCESS;
         Entry e = byNamespace.get(ns.uuid());
         if (e == null) return Status.SUCCESS;
-        return ReservationCommands.check(e.engine.state(), r, true);
+        synchronized (e) {
+            return ReservationCommands.check(e.engine.state(), r, true);
+        }
     }
 
     /**
@@ -126,6 +132,12 @@ public final class NamespaceReservations {
     public Future<BlockReply> execute(NamespaceSpec ns, BlockRequest r, WorkerExecutor storage) {
         Entry e = byNamespace.get(ns.uuid());
         if (e == null) return Future.succeededFuture(BlockReply.status(Status.NAMESPACE_NOT_READY));
+        synchronized (e) { // against check() of a same-process gateway's event loop
+            return executeLocked(ns, e, r, storage);
+        }
+    }
+
+    private Future<BlockReply> executeLocked(NamespaceSpec ns, Entry e, BlockRequest r, WorkerExecutor storage) {
         ReservationEngine engine = e.engine;
         boolean ptplBefore = engine.state().ptpl();
         ReservationOutcome o = ReservationCommands.apply(engine, r);

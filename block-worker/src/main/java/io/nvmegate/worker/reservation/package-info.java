@@ -30,7 +30,8 @@
  *   <li>{@code execute(ns, request, executor)} for every reservation op, after the worker's validation (host
  *       present, data lengths): a future of the reply. Notices go to the worker's
  *       {@link io.nvmegate.worker.reservation.NamespaceReservations.NoticePublisher}.</li>
- *   <li>Threads: {@code check} and {@code execute} on the worker's event loop, in arrival order.</li>
+ *   <li>Threads: {@code execute} on the worker's event loop, in arrival order; {@code check} there or on the
+ *       event loop of a gateway in the same process (both lock the namespace's state).</li>
  * </ul>
  * This package knows neither backends nor the worker's classes: it depends on {@code blockio} (messages),
  * {@code storage} (the persistence interface) and {@code protocol} (statuses) only.

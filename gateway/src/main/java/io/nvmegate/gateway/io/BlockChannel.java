@@ -13,7 +13,8 @@ import io.vertx.core.Future;
  * <p>Failures are reported as the event bus reports them, whatever the channel: a Vert.x
  * {@link io.vertx.core.eventbus.ReplyException} of type {@code NO_HANDLERS} (no worker consumes the address),
  * {@code TIMEOUT} (no reply within {@code timeoutMs}) or {@code RECIPIENT_FAILURE}; anything else is a failure of
- * the channel itself. Implementations: {@link EventBusChannel} (request/reply per attempt).
+ * the channel itself. Implementations: {@link EventBusChannel} (request/reply per attempt), {@link LocalChannel}
+ * (a direct call of a worker on the gateway's own Vert.x instance, else a fallback channel).
  */
 public interface BlockChannel {
     /**

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Replication factor 1: to {@link NamespaceSpec#address()}. A namespace whose worker has not registered yet
  * (cluster subscriptions take a moment to propagate) is retried for up to {@link #NO_HANDLER_RETRY_MS}; then (the
  * worker is down) the command fails with Asymmetric Access Inaccessible (SCT 3h SC 02h). A worker that does not
- * answer within {@link #TIMEOUT_MS} fails it with Asymmetric Access Transition (SCT 3h SC 03h). Both are
+ * answer within {@link #TIMEOUT_MS} fails it with Asymmetric Access Transition (SCT 3h SC 03h); a worker called in
+ * the same process ({@link LocalChannel}) has no timeout (a slow store is waited out). Both are
  * path-related statuses without DNR (NVMe Base 2.0 section 8.1.3): the host retries on another path or requeues,
  * never failing the I/O to the filesystem. Any other event-bus failure (the worker's handler failed) is Internal
  * Error.
