@@ -78,9 +78,11 @@ final class SeparateTargetBench {
         lines.add("");
         lines.add("shape 1: one target JVM with all roles (launcher Main all); shape 2: a block worker JVM and a gateway JVM.");
         lines.add("tgt CPU: utime+stime (/proc/<pid>/stat, CLK_TCK " + ProcCpu.CLK_TCK + ") of every target JVM over the measured");
-        lines.add("window / I/Os completed in it; init CPU: the same for this JVM (the host library load generator).");
+        lines.add("window / I/Os completed in it; init CPU: this JVM's CPU time (the host library load generator) per I/O.");
         lines.add("% lb: MiB/s as a share of raw loopback TCP (128 KiB writes; sender JVM on the target CPUs, receiver in this");
-        lines.add("JVM), best of two 2 s runs just before the row. null-gateway: answered by the gateway (no block worker): the reference path.");
+        lines.add("JVM), best of two 2 s runs just before the row. On a loaded machine the one-thread sender gets a smaller share of");
+        lines.add("the target CPU than the many-threaded target JVM (the scheduler is fair per thread), so % lb can pass 100 %: judge");
+        lines.add("it on an idle machine. null-gateway: answered by the gateway (no block worker): the reference path.");
         lines.add(Report.machine() + String.format(" (this JVM's view), CPUs online %s; target on CPU(s) %s, initiator on CPU(s) %s; target classpath %s; target JVM flags '%s'",
                 onlineCpus(), s.launch().cpus().isBlank() ? "(not pinned)" : s.launch().cpus(), s.initiatorCpus().isBlank() ? "(not pinned)" : s.initiatorCpus(),
                 s.launch().classpath().equals(System.getProperty("java.class.path")) ? "(this jar)" : s.launch().classpath(),
