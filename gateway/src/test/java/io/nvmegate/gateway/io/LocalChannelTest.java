@@ -205,6 +205,40 @@ class LocalChannelTest {
         assertThat(onTheBus).isEmpty();
     }
 
+    /**
+     * Reservation ops of a same-process call run on the worker's event loop, not the caller's (their state and the
+     * order of their persistent copies belong to the worker's context); the reply still completes on the caller's
+     * context. The access check of a data command runs on the caller's event loop (under the state's lock).
+     */
+    @Test
+    void reservationOpsRunOnTheWorkersEventLoop() throws Exception {
+        BlockHandler h = LocalBlockHandlers.of(vertx).get(NS_MEMORY.address()); // memory: no PTPL write, replied inline
+        AtomicReference<ContextInternal> answeredOn = new AtomicReference<>();
+        LocalBlockHandlers.of(vertx).register("test.spy", (r, responder) -> h.handle(r, reply -> {
+            answeredOn.set(ContextInternal.current());
+            responder.reply(reply);
+        }));
+        BlockChannel spied = gatewayChannel(vertx);
+        UUID host = UUID.randomUUID();
+        ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
+        for (BlockRequest r : List.of(BlockRequest.reservation(BlockOp.RESERVATION_REGISTER, NS_MEMORY.uuid(), 0, 0,
+                Buffer.buffer(new byte[16]), host, 1), BlockRequest.read(NS_MEMORY.uuid(), BS, 0, 1).withHost(host, 1))) {
+            answeredOn.set(null);
+            CompletableFuture<ContextInternal> completedOn = new CompletableFuture<>();
+            caller.runOnContext(v -> spied.request("test.spy", r, 1_000).onComplete(ar -> {
+                if (ar.succeeded() && ar.result().status() == Status.SUCCESS) completedOn.complete(ContextInternal.current());
+                else completedOn.completeExceptionally(new AssertionError(ar.succeeded() ? Status.describe(ar.result().status()) : ar.cause()));
+            }));
+            assertThat(completedOn.get(30, TimeUnit.SECONDS).unwrap()).as("%s completes on the caller's context", r.op()).isSameAs(caller.unwrap());
+            if (r.op() == BlockOp.RESERVATION_REGISTER) {
+                assertThat(answeredOn.get()).as("answered on an event loop").isNotNull();
+                assertThat(answeredOn.get().unwrap()).as("reservation op run off the caller's context").isNotSameAs(caller.unwrap());
+                assertThat(answeredOn.get().isEventLoopContext()).isTrue();
+            }
+        }
+        assertThat(onTheBus).isEmpty();
+    }
+
     /** A handler that throws (a worker bug) fails the attempt instead of leaving it unanswered: no timer catches it. */
     @Test
     void aThrowingHandlerIsARecipientFailure() throws Exception {
