@@ -99,7 +99,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * file systems write, and RocksDB stores a table block uncompressed when LZ4 saves less than 1/8, so random data
  * costs only the attempt; L0 and L1 uncompressed, so memtable flushes (the step writers wait for) do not pay it;
  * background jobs = max(2, cores), bytes_per_sync 1 MiB to smooth write-back; RocksDB's own LOG file capped at
- * 5 x 16 MiB.
+ * 5 x 16 MiB; no adaptive yield in the write thread: RocksDB's writers waiting for their group's leader spin and
+ * {@code sched_yield} for up to 100 &micro;s before they block, which on a 2-core machine takes the CPU from the
+ * leader and the event loops (4 storage threads, random 4 KiB writes, {@code StoreLoad write4k 4}, 5 runs
+ * interleaved: 14696 / 25744 / 28074 / 14088 / 32831 writes/s without it, 9767 / 13563 / 15889 / 16483 / 14541
+ * with it, CPU per write within the noise, 27-43 &micro;s both; 16 threads: equal). Concurrent memtable inserts
+ * stay on (off measured 7534-11269 writes/s against 9767-15889).
  *
  * <h2>Write stalls</h2>
  * A write waits when RocksDB has more unflushed memtables, L0 files or compaction debt than it allows; under a
@@ -201,6 +206,7 @@ public final class RocksDbBlockStore implements AppliedStateStore, ReservationSt
                     .setMaxLogFileSize(16L << 20)
                     .setKeepLogFileNum(5)
                     .setStatistics(st);
+            o.setEnableWriteThreadAdaptiveYield(false);
             aw = new WriteOptions().setSync(false);
             pr = new ReadOptions();
             this.db = RocksDB.open(o, path.toString());
