@@ -133,9 +133,13 @@ final class BlockRequestHandler {
     private BlockReply run(BlockCall call) {
         ServedNamespace served = call.served();
         BlockRequest r = call.request();
+        long start = System.nanoTime();
         try {
-            return metrics.time(r.op(), served.spec().backend(), () -> storage.execute(served.store(), r));
+            BlockReply reply = storage.execute(served.store(), r);
+            metrics.record(r.op(), served.spec().backend(), true, start);
+            return reply;
         } catch (Exception e) {
+            metrics.record(r.op(), served.spec().backend(), false, start);
             log.warn("block worker {}: namespace {} {} slba {} nlb {} failed: {}", workerId, served.spec().uuid(), r.op(),
                     r.slba(), r.nlb(), e.toString());
             return BlockReply.status(Status.INTERNAL_ERROR);
