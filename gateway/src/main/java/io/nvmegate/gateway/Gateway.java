@@ -122,6 +122,10 @@ public final class Gateway {
         // -Dnvmegate.batchedBus=false: event-bus request/reply per attempt (A/B)
         this.batched = vertx.isClustered() && BatchedChannel.enabled() ? new BatchedChannel(vertx) : null;
         BlockChannel channel = batched != null ? batched : new EventBusChannel(vertx);
+        if (vertx.isClustered()) {
+            log.info("gateway {}: block requests to workers as {}", options.id(), batched != null
+                    ? "batched one-way event-bus messages (" + batched.replyAddress() + ")" : "event-bus request/reply (-D" + BatchedChannel.PROPERTY + "=false)");
+        }
         BlockClient blocks = new BlockClient(vertx, channel, new ReplicaRouter(), FailoverPolicy.defaults(), lease, BlockClient.TIMEOUT_MS);
         this.leaders = hz == null ? null : new ReplicationStatusFeed(vertx, hz, blocks.router());
         this.ana = new AnaStates(options.id(), catalog, lease, owners, storage, registry,
