@@ -43,6 +43,12 @@ public final class BlockBatchCodecs {
 
     /** Most entries of one batch message; a sender with more splits them over several messages. */
     public static final int MAX_ENTRIES = 1024;
+    /**
+     * Payload bytes (request or reply data) after which a sender starts a new batch message: small commands share
+     * a message, large transfers travel (nearly) one per message so that they stream instead of waiting for the
+     * whole batch (measured: 128 KiB reads at QD8 lost a third of their rate when 8 replies shared one message).
+     */
+    public static final int MAX_BATCH_PAYLOAD = 64 * 1024;
     /** Longest reply address (bytes of UTF-8). */
     public static final int MAX_ADDRESS_BYTES = 255;
     /** Bytes of an entry before its request or reply: correlation ID and length. */

@@ -57,8 +57,15 @@ final class ReplyOutbox {
         }
         for (Map.Entry<String, Replies> e : out.entrySet()) {
             Replies r = e.getValue();
-            for (int from = 0; from < r.size; from += BlockBatchCodecs.MAX_ENTRIES) {
-                bus.send(e.getKey(), r.batch(from, Math.min(r.size, from + BlockBatchCodecs.MAX_ENTRIES)));
+            int from = 0;
+            long bytes = 0;
+            for (int i = 0; i < r.size; i++) { // cut at MAX_ENTRIES replies or MAX_BATCH_PAYLOAD bytes of data
+                bytes += r.replies[i].data() == null ? 0 : r.replies[i].data().length();
+                if (i + 1 - from == BlockBatchCodecs.MAX_ENTRIES || bytes >= BlockBatchCodecs.MAX_BATCH_PAYLOAD || i + 1 == r.size) {
+                    bus.send(e.getKey(), r.batch(from, i + 1));
+                    from = i + 1;
+                    bytes = 0;
+                }
             }
         }
     }

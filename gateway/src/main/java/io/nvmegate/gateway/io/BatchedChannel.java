@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li><b>Batching</b>: the requests issued in one turn of an event loop to the same address go as one
- *       {@link BlockBatch} (at most {@link BlockBatchCodecs#MAX_ENTRIES} per message): the first request of a turn
+ *       {@link BlockBatch} (a new message past {@link BlockBatchCodecs#MAX_ENTRIES} requests or
+ *       {@link BlockBatchCodecs#MAX_BATCH_PAYLOAD} bytes of data: large writes stream rather than wait for each other): the first request of a turn
  *       schedules one flush on the caller's context; state is per event-loop thread, so no lock per command. A
  *       request from a thread that is not an event loop is sent alone at once.</li>
  *   <li><b>Replies</b>: a reply completes its request's promise on the context that issued it (one task per context
@@ -251,8 +252,15 @@ public final class BatchedChannel implements BlockChannel {
                 Queued q = e.getValue();
                 Pending[] ps = q.size == q.pending.length ? q.pending : Arrays.copyOf(q.pending, q.size);
                 BlockRequest[] rs = q.size == q.requests.length ? q.requests : Arrays.copyOf(q.requests, q.size);
-                for (int from = 0; from < q.size; from += BlockBatchCodecs.MAX_ENTRIES) {
-                    write(e.getKey(), ps, rs, from, Math.min(q.size, from + BlockBatchCodecs.MAX_ENTRIES));
+                int from = 0;
+                long bytes = 0;
+                for (int i = 0; i < q.size; i++) { // cut at MAX_ENTRIES requests or MAX_BATCH_PAYLOAD bytes of data
+                    bytes += rs[i].data() == null ? 0 : rs[i].data().length();
+                    if (i + 1 - from == BlockBatchCodecs.MAX_ENTRIES || bytes >= BlockBatchCodecs.MAX_BATCH_PAYLOAD || i + 1 == q.size) {
+                        write(e.getKey(), ps, rs, from, i + 1);
+                        from = i + 1;
+                        bytes = 0;
+                    }
                 }
             }
         }

@@ -183,7 +183,15 @@ class BatchedChannelTest {
             assertThat(r.data().length()).isEqualTo(BS);
         });
         assertThat(batchesSent.get()).isEqualTo(1);
-        assertThat(replyBatches.get()).as("32 replies of one worker turn, one message").isEqualTo(1);
+        assertThat(replyBatches.get()).as("32 replies of 4 KiB of one worker turn, one message per 64 KiB of data")
+                .isEqualTo(32 * BS / io.nvmegate.blockio.BlockBatchCodecs.MAX_BATCH_PAYLOAD);
+
+        // large transfers do not wait for each other: a 128 KiB write per message
+        batchesSent.set(0);
+        List<BlockReply> large = oneTurn(4, i -> client.send(MEM, BlockRequest.write(MEM.uuid(), BS, 1000 + 32 * i, 32, false,
+                Buffer.buffer(new byte[32 * BS]))));
+        assertThat(large).allSatisfy(r -> assertThat(r.status()).isEqualTo(Status.SUCCESS));
+        assertThat(batchesSent.get()).isEqualTo(4);
         assertThat(channel.outstanding()).isZero();
     }
 
