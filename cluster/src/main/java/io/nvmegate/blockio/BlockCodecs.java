@@ -59,6 +59,7 @@ public final class BlockCodecs {
         } catch (IllegalStateException alreadyRegistered) {
             // another verticle of this Vert.x instance registered them
         }
+        BlockBatchCodecs.register(bus);
     }
 
     private static final RequestCodec REQUEST = new RequestCodec();
@@ -120,6 +121,10 @@ public final class BlockCodecs {
             b.appendLong(r.leaseUntil());
         }
 
+        /**
+         * @throws IllegalArgumentException or IndexOutOfBoundsException for bytes that are not a request of this
+         *         layout (lengths and counts are checked against the message before anything is allocated)
+         */
         @Override
         public BlockRequest decodeFromWire(int pos, Buffer b) {
             int opIndex = b.getUnsignedByte(pos);
@@ -136,6 +141,7 @@ public final class BlockCodecs {
             p += 4;
             Buffer data = null;
             if (dl >= 0) {
+                if (dl > b.length() - p) throw new IllegalArgumentException("BlockRequest: data length " + dl + " beyond the message");
                 data = b.slice(p, p + dl);
                 p += dl;
             }
@@ -143,6 +149,7 @@ public final class BlockCodecs {
             p += 4;
             long[] ranges = null;
             if (rc >= 0) {
+                if (rc > (b.length() - p) / 8) throw new IllegalArgumentException("BlockRequest: range count " + rc + " beyond the message");
                 ranges = new long[rc];
                 for (int i = 0; i < rc; i++, p += 8) ranges[i] = b.getLong(p);
             }

@@ -19,6 +19,8 @@ import io.nvmegate.gateway.ana.AnaStates;
 import io.nvmegate.gateway.ana.StorageAvailability;
 import io.nvmegate.metrics.NodeMetrics;
 import com.hazelcast.core.HazelcastInstance;
+import io.nvmegate.gateway.io.BatchedChannel;
+import io.nvmegate.gateway.io.BlockChannel;
 import io.nvmegate.gateway.io.BlockClient;
 import io.nvmegate.gateway.io.EventBusChannel;
 import io.nvmegate.gateway.io.LocalChannel;
@@ -71,6 +73,8 @@ public final class Gateway {
     private final DhchapAuthenticator auth;
     private final ReplicationStatusFeed leaders;
     private final AnaStates ana;
+    /** The batched block channel of a clustered gateway ({@link BatchedChannel}); null: request/reply per attempt. */
+    private final BatchedChannel batched;
     private PortListeners listeners;
 
     /**
@@ -116,10 +120,17 @@ public final class Gateway {
         this.registry = new ControllerRegistry(options.cntlidMin(), options.cntlidMax());
         this.auth = new DhchapAuthenticator(new CatalogAuthPolicy(catalog), AuthThrottle.defaults());
         this.reservationNotices = new ReservationNotices(registry);
-        BlockClient blocks = new BlockClient(vertx, LocalChannel.over(vertx, new EventBusChannel(vertx)), new ReplicaRouter(),
+        // clustered (the deployed shape, workers in other processes): batched one-way sends with correlation IDs;
+        // -Dnvmegate.batchedBus=false: event-bus request/reply per attempt (A/B). Workers of this node's own Vert.x
+        // are called directly (LocalChannel; -Dnvmegate.localShortCircuit=false: over the bus like the others)
+        this.batched = vertx.isClustered() && BatchedChannel.enabled() ? new BatchedChannel(vertx) : null;
+        BlockChannel bus = batched != null ? batched : new EventBusChannel(vertx);
+        log.info("gateway {}: block workers of this node are called {}; others get {}", options.id(), LocalChannel.enabled()
+                ? "directly (same-process short-circuit)" : "over the event bus (-D" + LocalChannel.PROPERTY + "=false)",
+                batched != null ? "batched one-way event-bus messages (" + batched.replyAddress() + ")"
+                        : "event-bus request/reply" + (vertx.isClustered() ? " (-D" + BatchedChannel.PROPERTY + "=false)" : ""));
+        BlockClient blocks = new BlockClient(vertx, LocalChannel.over(vertx, bus), new ReplicaRouter(),
                 FailoverPolicy.defaults(), lease, BlockClient.TIMEOUT_MS);
-        log.info("gateway {}: block workers of this node are called {}", options.id(), LocalChannel.enabled()
-                ? "directly (same-process short-circuit)" : "over the event bus (-D" + LocalChannel.PROPERTY + "=false)");
         this.leaders = hz == null ? null : new ReplicationStatusFeed(vertx, hz, blocks.router());
         this.ana = new AnaStates(options.id(), catalog, lease, owners, storage, registry,
                 new AnaMetrics(NodeMetrics.of(vertx).registry(), options.id()));
@@ -155,7 +166,8 @@ public final class Gateway {
                     options.id(), io.nvmegate.catalog.ReplicationStatus.MAP, e.toString());
             return Future.succeededFuture();
         });
-        return routing.compose(v -> listeners.reconcile(now, catalog.global().enabled()));
+        Future<Void> replies = batched == null ? Future.succeededFuture() : batched.start();
+        return Future.all(routing, replies).compose(v -> listeners.reconcile(now, catalog.global().enabled()));
     }
 
     /** @return the Hazelcast member of {@code vertx}'s cluster manager, or null (not clustered, or another manager) */
@@ -185,6 +197,11 @@ public final class Gateway {
         registry.destroyAll("gateway stopping");
         reservationNotices.stop();
         if (leaders != null) leaders.stop().onFailure(e -> log.debug("replication status listener: {}", e.toString()));
-        return listeners == null ? Future.succeededFuture() : listeners.stop();
+        Future<Void> ports = listeners == null ? Future.succeededFuture() : listeners.stop();
+        if (batched == null) return ports;
+        return ports.transform(ar -> batched.close().transform(c -> {
+            if (c.failed()) log.debug("block reply consumer: {}", c.cause().toString());
+            return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
+        }));
     }
 }

@@ -8,7 +8,8 @@ import io.nvmegate.protocol.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.Message;
+import io.nvmegate.blockio.BlockResponder;
+import io.nvmegate.blockio.EventBusEndpoint;
 import io.vertx.core.eventbus.MessageConsumer;
 
 import java.util.List;
@@ -33,7 +34,7 @@ final class StandInReplica {
     private volatile Mode mode = Mode.LEADER;
     private volatile String hint;
     private volatile int leaderStatus = Status.SUCCESS;
-    private MessageConsumer<BlockRequest> consumer;
+    private MessageConsumer<Object> consumer;
 
     StandInReplica(Vertx vertx, NamespaceSpec ns, String worker) {
         this.vertx = vertx;
@@ -42,13 +43,14 @@ final class StandInReplica {
     }
 
     Future<Void> up() {
-        consumer = vertx.eventBus().consumer(ns.address(worker), this::handle);
+        // as a block worker's consumer: request/reply messages and batches (BatchedChannel) alike
+        consumer = vertx.eventBus().consumer(ns.address(worker), m -> EventBusEndpoint.deliver(m, this::handle));
         return consumer.completion();
     }
 
     /** Unregisters the consumer (the worker is down: the event bus answers NO_HANDLERS). */
     Future<Void> down() {
-        MessageConsumer<BlockRequest> c = consumer;
+        MessageConsumer<Object> c = consumer;
         consumer = null;
         return c == null ? Future.succeededFuture() : c.unregister();
     }
@@ -64,8 +66,7 @@ final class StandInReplica {
     /** As leader, answer block ops with {@code status} instead of serving them. */
     StandInReplica leaderStatus(int status) { leaderStatus = status; return this; }
 
-    private void handle(Message<BlockRequest> m) {
-        BlockRequest r = m.body();
+    private void handle(BlockRequest r, BlockResponder m) {
         received.add(r);
         switch (mode) {
             case SILENT -> { }
