@@ -110,8 +110,8 @@ public final class ReplicationBench implements Callable<Integer> {
                     "--discovery-port", "-1", "--metrics-port", "-1", "--api-port", "-1"), 0));
             TargetProcess.awaitListening(ioPort, target, 180);
             try (NvmeController rf1 = connect(ioPort, RF1_NQN); NvmeController rf3 = rf3Rows ? connect(ioPort, RF3_NQN) : null) {
-                awaitServed(rf1, target);
-                if (rf3 != null) awaitServed(rf3, target);
+                TargetProcess.awaitServed(rf1, target);
+                if (rf3 != null) TargetProcess.awaitServed(rf3, target);
                 java.util.function.LongSupplier cpu = () -> TargetProcess.cpuNanos(target);
                 LoadGenerator g1 = new LoadGenerator(rf1, cpu), g3 = rf3 == null ? null : new LoadGenerator(rf3, cpu);
                 Duration w = Duration.ofSeconds(warmup), d = Duration.ofSeconds(seconds);
@@ -171,18 +171,4 @@ public final class ReplicationBench implements Callable<Integer> {
                 raftPort > 0 ? Map.of("NVMEGATE_RAFT_PORT", Integer.toString(raftPort)) : Map.of());
     }
 
-    /** Waits until a read of LBA 0 succeeds (cluster formed, catalog loaded, RF 3 group elected a leader). */
-    private static void awaitServed(NvmeController c, List<TargetProcess> target) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < end) {
-            TargetProcess.checkAlive(target);
-            try {
-                c.readAsync(1, 0, 1, 4096).get(20, TimeUnit.SECONDS);
-                return;
-            } catch (Exception notYet) {
-                Thread.sleep(500);
-            }
-        }
-        throw new IllegalStateException(c.options() + ": not served within 180 s");
-    }
 }

@@ -122,7 +122,7 @@ final class SeparateTargetBench {
                 if (!s.backends().contains(backend)) continue;
                 try (NvmeController c = NvmeTcpHost.connect(ConnectOptions.builder("127.0.0.1", ioPort)
                         .subsystemNqn(NQNS.get(backend)).ioQueues(s.queues()).build())) {
-                    awaitServed(c, target);
+                    TargetProcess.awaitServed(c, target);
                     LoadGenerator gen = new LoadGenerator(c, () -> TargetProcess.cpuNanos(target));
                     if (backend.equals("rocksdb")) prefill(gen);
                     // not measured: the target's JIT compiles this backend's read path before the first row
@@ -209,20 +209,6 @@ final class SeparateTargetBench {
                 .put("ports", new JsonArray().add(new JsonObject().put("id", 1).put("traddr", "127.0.0.1").put("trsvcid", ioPort)));
     }
 
-    /** Waits until a read of LBA 0 succeeds (the catalog reached the gateway, the worker serves the namespace). */
-    private static void awaitServed(NvmeController c, List<TargetProcess> target) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < end) {
-            TargetProcess.checkAlive(target);
-            try {
-                c.readAsync(1, 0, 1, 4096).get(20, TimeUnit.SECONDS);
-                return;
-            } catch (Exception notYet) {
-                Thread.sleep(500);
-            }
-        }
-        throw new IllegalStateException(c.options() + ": not served within 180 s");
-    }
 
     private static String onlineCpus() {
         try {

@@ -87,6 +87,26 @@ final class TargetProcess implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * Waits (at most 180 s) until a read of LBA 0 through {@code c} succeeds: the cluster formed, the catalog reached
+     * the gateway and a worker (or a replicated namespace's leader) serves the namespace.
+     *
+     * @throws IllegalStateException if one of {@code targets} exited or nothing was served in time
+     */
+    static void awaitServed(io.nvmegate.client.NvmeController c, List<TargetProcess> targets) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < end) {
+            checkAlive(targets);
+            try {
+                c.readAsync(1, 0, 1, 4096).get(20, TimeUnit.SECONDS);
+                return;
+            } catch (Exception notYet) {
+                Thread.sleep(500);
+            }
+        }
+        throw new IllegalStateException(c.options() + ": not served within 180 s");
+    }
+
     /** Throws if one of {@code targets} has exited (naming its log). */
     static void checkAlive(List<TargetProcess> targets) {
         for (TargetProcess t : targets) {
