@@ -11,6 +11,15 @@
  *       for CONTROLLER_GONE, which expects no reply); the owning worker answers with exactly one
  *       {@link io.nvmegate.blockio.BlockReply}. The codecs ({@link io.nvmegate.blockio.BlockCodecs}, byte layout
  *       there) must be registered on both ends; inside one JVM the objects travel as they are.</li>
+ *   <li>The same address also takes a {@link io.nvmegate.blockio.BlockBatch} (one-way): the requests of one
+ *       gateway event-loop turn, each with a correlation ID, and the gateway's reply address
+ *       ({@code "nvmegate.replies.<uuid>"}); the worker answers each through its
+ *       {@link io.nvmegate.blockio.BlockResponder} and sends the replies of one of its turns as one
+ *       {@link io.nvmegate.blockio.BlockReplyBatch} there ({@link io.nvmegate.blockio.ReplyOutbox}; layouts in
+ *       {@link io.nvmegate.blockio.BlockBatchCodecs}). Clustered gateways use it for workers of other processes.</li>
+ *   <li>A worker in the gateway's own Vert.x instance is not reached over the bus at all: its handler for each
+ *       address is in {@link io.nvmegate.blockio.LocalBlockHandlers} and the gateway calls it directly (same
+ *       {@link io.nvmegate.blockio.BlockHandler}, same checks, same one completion path).</li>
  *   <li>{@value io.nvmegate.blockio.ReservationEvents#ADDRESS}: publish, worker to every gateway: reservation
  *       notices ({@link io.nvmegate.blockio.ReservationEvents}, JSON body).</li>
  * </ul>
