@@ -104,13 +104,13 @@ public final class BlockBatchCodecs {
             if (address.length == 0 || address.length > MAX_ADDRESS_BYTES) {
                 throw new IllegalArgumentException("reply address of " + address.length + " bytes");
             }
-            b.appendUnsignedShort(address.length).appendBytes(address).appendInt(batch.size());
+            int total = 2 + address.length + 4;
+            for (int i = 0; i < batch.size(); i++) total += ENTRY_HEADER + BlockCodecs.RequestCodec.encodedLength(batch.requests()[i]);
+            WireWriter w = WireWriter.reserve(b, total).u16(address.length).bytes(address).i32(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                b.appendLong(batch.correlations()[i]);
-                int at = b.length();
-                b.appendInt(0);
-                REQUEST.encodeToWire(b, batch.requests()[i]);
-                b.setInt(at, b.length() - at - 4);
+                BlockRequest r = batch.requests()[i];
+                w.i64(batch.correlations()[i]).i32(BlockCodecs.RequestCodec.encodedLength(r));
+                BlockCodecs.RequestCodec.write(w, r);
             }
         }
 
@@ -161,13 +161,23 @@ public final class BlockBatchCodecs {
     static final class ReplyBatchCodec implements MessageCodec<BlockReplyBatch, BlockReplyBatch> {
         @Override
         public void encodeToWire(Buffer b, BlockReplyBatch batch) {
-            b.appendInt(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                b.appendLong(batch.correlations()[i]);
-                int at = b.length();
-                b.appendInt(0);
-                REPLY.encodeToWire(b, batch.replies()[i]);
-                b.setInt(at, b.length() - at - 4);
+            int n = batch.size();
+            byte[][] leaders = null; // a leader (a redirect) is rare: no array unless one is there
+            int total = 4;
+            for (int i = 0; i < n; i++) {
+                BlockReply r = batch.replies()[i];
+                if (r.leader() != null) {
+                    if (leaders == null) leaders = new byte[n][];
+                    leaders[i] = BlockCodecs.ReplyCodec.leaderBytes(r);
+                }
+                total += ENTRY_HEADER + BlockCodecs.ReplyCodec.encodedLength(r, leaders == null ? null : leaders[i]);
+            }
+            WireWriter w = WireWriter.reserve(b, total).i32(n);
+            for (int i = 0; i < n; i++) {
+                BlockReply r = batch.replies()[i];
+                byte[] leader = leaders == null ? null : leaders[i];
+                w.i64(batch.correlations()[i]).i32(BlockCodecs.ReplyCodec.encodedLength(r, leader));
+                BlockCodecs.ReplyCodec.write(w, r, leader);
             }
         }
 
@@ -188,7 +198,7 @@ public final class BlockBatchCodecs {
                     if (len < 0 || len > end - p) throw malformed("reply length " + len + " with " + (end - p) + " bytes left");
                     Buffer entry = b.slice(p, p + len);
                     replies[i] = REPLY.decodeFromWire(0, entry);
-                    if (encodedLength(replies[i]) != len) throw malformed("reply " + i + " is not " + len + " bytes");
+                    if (BlockCodecs.ReplyCodec.encodedLength(replies[i], BlockCodecs.ReplyCodec.leaderBytes(replies[i])) != len) throw malformed("reply " + i + " is not " + len + " bytes");
                     p += len;
                 }
                 if (p != end) throw malformed((end - p) + " bytes after the last entry");
@@ -217,13 +227,6 @@ public final class BlockBatchCodecs {
         if (n < 1 || n > MAX_ENTRIES) throw malformed("entry count " + n);
         if (n > (b.length() - p - 4) / ENTRY_HEADER) throw malformed("entry count " + n + " with " + (b.length() - p - 4) + " bytes left");
         return n;
-    }
-
-    /** Bytes of {@code r}'s wire form (the reply layout of {@link BlockCodecs}). */
-    private static int encodedLength(BlockReply r) {
-        int data = r.data() == null ? 0 : r.data().length();
-        int leader = r.leader() == null ? 0 : r.leader().getBytes(StandardCharsets.UTF_8).length;
-        return 8 + data + 2 + leader;
     }
 
     private static void need(Buffer b, int p, int n, String what) {

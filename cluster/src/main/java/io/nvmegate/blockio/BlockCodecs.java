@@ -94,31 +94,41 @@ public final class BlockCodecs {
 
         @Override
         public void encodeToWire(Buffer b, BlockRequest r) {
-            b.appendByte((byte) (r.op() == null ? -1 : r.op().ordinal()))
-                    .appendLong(r.namespace().getMostSignificantBits()).appendLong(r.namespace().getLeastSignificantBits())
-                    .appendInt(r.blockSize()).appendLong(r.slba()).appendInt(r.nlb()).appendByte((byte) (r.fua() ? 1 : 0))
-                    .appendInt(r.cdw10()).appendInt(r.cdw11());
-            appendData(b, r.data());
+            write(WireWriter.reserve(b, encodedLength(r)), r);
+        }
+
+        /** Bytes of {@code r}'s wire form (layout above). */
+        static int encodedLength(BlockRequest r) {
+            return REQUEST_HEADER + 4 + (r.data() == null ? 0 : r.data().length())
+                    + 4 + (r.ranges() == null ? 0 : 8 * r.ranges().length)
+                    + 1 + (r.host() == null ? 0 : 16) + 4 + 1 + (r.requestId() == null ? 0 : 24) + 8;
+        }
+
+        static void write(WireWriter w, BlockRequest r) {
+            w.i8(r.op() == null ? -1 : r.op().ordinal())
+                    .i64(r.namespace().getMostSignificantBits()).i64(r.namespace().getLeastSignificantBits())
+                    .i32(r.blockSize()).i64(r.slba()).i32(r.nlb()).i8(r.fua() ? 1 : 0)
+                    .i32(r.cdw10()).i32(r.cdw11());
+            writeData(w, r.data());
             if (r.ranges() == null) {
-                b.appendInt(-1);
+                w.i32(-1);
             } else {
-                b.appendInt(r.ranges().length);
-                for (long v : r.ranges()) b.appendLong(v);
+                w.i32(r.ranges().length);
+                for (long v : r.ranges()) w.i64(v);
             }
             if (r.host() == null) {
-                b.appendByte((byte) 0);
+                w.i8(0);
             } else {
-                b.appendByte((byte) 1).appendLong(r.host().getMostSignificantBits()).appendLong(r.host().getLeastSignificantBits());
+                w.i8(1).i64(r.host().getMostSignificantBits()).i64(r.host().getLeastSignificantBits());
             }
-            b.appendInt(r.cntlid());
+            w.i32(r.cntlid());
             RequestId id = r.requestId();
             if (id == null) {
-                b.appendByte((byte) 0);
+                w.i8(0);
             } else {
-                b.appendByte((byte) 1).appendLong(id.client().getMostSignificantBits())
-                        .appendLong(id.client().getLeastSignificantBits()).appendLong(id.call());
+                w.i8(1).i64(id.client().getMostSignificantBits()).i64(id.client().getLeastSignificantBits()).i64(id.call());
             }
-            b.appendLong(r.leaseUntil());
+            w.i64(r.leaseUntil());
         }
 
         /**
@@ -182,13 +192,27 @@ public final class BlockCodecs {
     static final class ReplyCodec implements MessageCodec<BlockReply, BlockReply> {
         @Override
         public void encodeToWire(Buffer b, BlockReply r) {
-            b.appendInt(r.status());
-            appendData(b, r.data());
-            if (r.leader() == null) {
-                b.appendUnsignedShort(0xFFFF);
+            byte[] leader = leaderBytes(r);
+            write(WireWriter.reserve(b, encodedLength(r, leader)), r, leader);
+        }
+
+        /** @return the UTF-8 bytes of {@code r}'s leader, or null */
+        static byte[] leaderBytes(BlockReply r) {
+            return r.leader() == null ? null : r.leader().getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** Bytes of {@code r}'s wire form (layout above), {@code leader} from {@link #leaderBytes}. */
+        static int encodedLength(BlockReply r, byte[] leader) {
+            return 8 + (r.data() == null ? 0 : r.data().length()) + 2 + (leader == null ? 0 : leader.length);
+        }
+
+        static void write(WireWriter w, BlockReply r, byte[] leader) {
+            w.i32(r.status());
+            writeData(w, r.data());
+            if (leader == null) {
+                w.u16(0xFFFF);
             } else {
-                byte[] l = r.leader().getBytes(StandardCharsets.UTF_8);
-                b.appendUnsignedShort(l.length).appendBytes(l);
+                w.u16(leader.length).bytes(leader);
             }
         }
 
@@ -212,11 +236,11 @@ public final class BlockCodecs {
         public byte systemCodecID() { return -1; }
     }
 
-    private static void appendData(Buffer b, Buffer data) {
+    private static void writeData(WireWriter w, Buffer data) {
         if (data == null) {
-            b.appendInt(-1);
+            w.i32(-1);
         } else {
-            b.appendInt(data.length()).appendBuffer(data);
+            w.i32(data.length()).buffer(data);
         }
     }
 }
