@@ -37,6 +37,20 @@ public final class Cluster {
         System.setProperty("hazelcast.logging.type", System.getProperty("hazelcast.logging.type", "slf4j"));
     }
 
+    /** Synchronous backups of every Hazelcast map and multimap (three copies of each partition). */
+    public static final int MAP_BACKUPS = 2;
+
+    /**
+     * Logs a partition whose every copy died before re-replication (Hazelcast reports each lost replica index; only
+     * index {@link #MAP_BACKUPS} means the maps' data is gone): catalog, ANA owner or lease entries in it are lost.
+     */
+    private static final com.hazelcast.partition.PartitionLostListener PARTITION_LOST = e -> {
+        if (e.getLostBackupCount() >= MAP_BACKUPS) {
+            org.slf4j.LoggerFactory.getLogger(Cluster.class).error("Hazelcast partition {} lost with all its {} copies (reported by {}): "
+                    + "the entries of every map in it are gone until rewritten", e.getPartitionId(), MAP_BACKUPS + 1, e.getEventSource());
+        }
+    };
+
     /** @return the Hazelcast configuration for {@code o} (Vert.x's required maps included). */
     public static Config hazelcastConfig(ClusterOptions o) {
         Config c = new Config();
@@ -72,10 +86,20 @@ public final class Cluster {
         j.getAwsConfig().setEnabled(false);
         j.getKubernetesConfig().setEnabled(false);
         j.getTcpIpConfig().setEnabled(true).setMembers(alone ? List.of(o.host() + ":" + port) : new ArrayList<>(o.members()));
-        c.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+        // Two synchronous backups (three copies) of every map and of the event bus's subscriptions: a partition is
+        // lost only if three members die before Hazelcast re-replicates it. With one backup, a worker killed while
+        // the partitions of another, just restarted, were still migrating back to it lost partitions (owner and
+        // the backup being rebuilt gone together; "partitionId: 133, replica: 1 has no owner!"): catalog entries
+        // vanished (the gateway removed its port and destroyed the host's controller) and ANA owner entries with
+        // them (ReplicationKillTest on a loaded 2-core machine). Two backups also keep the catalog through a kill -9
+        // of two of three workers at once. Every map here is small (catalog, ANA owners, leases, replication
+        // status) and written rarely but for the 0.5 s lease renewals.
+        c.getMapConfig("default").setBackupCount(MAP_BACKUPS);
+        c.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(MAP_BACKUPS)
                 .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
-        c.getMapConfig("__vertx.haInfo").setBackupCount(1);
-        c.getMapConfig("__vertx.nodeInfo").setBackupCount(1);
+        c.getMapConfig("__vertx.haInfo").setBackupCount(MAP_BACKUPS);
+        c.getMapConfig("__vertx.nodeInfo").setBackupCount(MAP_BACKUPS);
+        c.addListenerConfig(new com.hazelcast.config.ListenerConfig(PARTITION_LOST));
         if (o.catalogStore() != null) persistCatalog(c, o.catalogStore());
         o.seal().install(c); // Catalog seals host secrets with it (the key itself never enters Hazelcast)
         return c;
