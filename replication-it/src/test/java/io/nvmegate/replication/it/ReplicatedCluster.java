@@ -226,6 +226,24 @@ public final class ReplicatedCluster implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Waits (at most {@code timeout}) until Hazelcast reports the cluster safe (every partition's backups in place,
+     * no migration running): a member killed before that may take the last copy of a partition with it (catalog,
+     * ANA owners), a double failure beyond what the cluster promises. A restarted worker's partitions migrate back
+     * to it for seconds after it joined.
+     *
+     * @return whether it became safe
+     */
+    public boolean awaitClusterSafe(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        var partitions = gateway.cluster().hazelcast().getPartitionService();
+        while (System.nanoTime() < end) {
+            if (partitions.isClusterSafe()) return true;
+            Thread.sleep(100);
+        }
+        return partitions.isClusterSafe();
+    }
+
     /** The last lines of every worker's log. */
     public String logs() {
         StringBuilder b = new StringBuilder();

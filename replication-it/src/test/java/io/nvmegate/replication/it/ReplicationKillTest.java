@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * random workload of single- and multi-block writes and reads runs through the gateway and the host library,
  * eight commands outstanding, while the test kills a worker with SIGKILL (the current leader seven times in ten,
  * else a random worker) {@value #DEFAULT_KILLS} times, each followed by a restart of that worker and, before the
- * next kill, its catch-up (so that a majority is always up: what RF 3 promises to survive). Then every block is
+ * next kill, its catch-up (so that a majority is always up: what RF 3 promises to survive) and the Hazelcast
+ * cluster being safe again (the restarted member's partitions migrated back to it). Then every block is
  * read once more and the whole history goes through the {@link RegisterChecker}.
  *
  * <p>Asserts: the history is linearizable per block (no acknowledged write lost, no stale read, nothing never
@@ -67,6 +68,9 @@ class ReplicationKillTest {
                     String lagging = null;
                     for (int k = 1; k <= kills; k++) {
                         Thread.sleep(Math.max(200, spacingMs - 1000 + rnd.nextLong(2001)));
+                        if (!cluster.awaitClusterSafe(Duration.ofSeconds(60))) {
+                            System.out.printf("kill %d: Hazelcast partitions still migrating after 60 s; killing anyway%n", k);
+                        }
                         String leader = cluster.leader(3000);
                         String victim = leader != null && rnd.nextInt(10) < 7 ? leader
                                 : ReplicatedCluster.WORKERS.get(rnd.nextInt(ReplicatedCluster.WORKERS.size()));
