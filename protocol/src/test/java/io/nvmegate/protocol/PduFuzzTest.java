@@ -27,43 +27,47 @@ class PduFuzzTest {
     /** Largest PLEN the framer accepts in this test: the target's default (MDTS-sized H2CData) is larger, 256 KiB suffices. */
     static final int MAX_PDU = 256 * 1024;
 
+    /** Bytes of the {@link #framerAndDecode} input header before the stream. */
+    static final int HEADER = 4;
+
     /**
-     * The first 4 bytes choose the side (target or host framer), the negotiated header and data digests and the
-     * chunking seed; the rest is the stream, fed in chunks of 1..4096 bytes. Properties: every PDU the framer passes
-     * on is exactly its PLEN bytes and starts with a header the framer accepted; the PDUs and the first error are
-     * the same whatever the chunking (compared with the whole stream fed at once); a PDU that decodes re-encodes to
-     * a PDU that decodes to the same type.
+     * Input: {@code @0} bit 0 the target's framer (else the host's), bit 1 HDGST, bit 2 DDGST negotiated; {@code @1}
+     * le16 chunk size (mod 4096; 0: the whole stream at once); {@code @3} reserved; {@code @4} the stream (seeds from
+     * real encoders and recorded sessions: {@code PduFuzzSeedsTest}, {@code TcpQueueFuzzSeedsTest}). Properties: every
+     * PDU the framer passes on is exactly its PLEN bytes; the PDUs and the first error are the same whatever the
+     * chunking (compared with the whole stream fed at once, and byte by byte); a PDU that decodes re-encodes to a PDU
+     * that decodes to the same type.
      */
     @FuzzTest
-    void framerAndDecode(FuzzedDataProvider data) {
-        boolean controller = data.consumeBoolean();
-        boolean hdgst = data.consumeBoolean();
-        boolean ddgst = data.consumeBoolean();
-        int[] chunks = new int[data.consumeInt(1, 16)];
-        for (int i = 0; i < chunks.length; i++) chunks[i] = data.consumeInt(1, 4096);
-        byte[] stream = data.consumeRemainingAsBytes();
+    void framerAndDecode(byte[] input) {
+        if (input.length < HEADER) return;
+        boolean controller = (input[0] & 1) != 0;
+        boolean hdgst = (input[0] & 2) != 0;
+        boolean ddgst = (input[0] & 4) != 0;
+        int chunk = ((input[1] & 0xFF) | (input[2] & 0xFF) << 8) % 4096;
+        byte[] stream = java.util.Arrays.copyOfRange(input, HEADER, input.length);
 
-        List<byte[]> chunked = new ArrayList<>();
-        PduException chunkedError = feed(new PduFramer(controller, MAX_PDU), stream, chunks, chunked, hdgst, ddgst);
         List<byte[]> whole = new ArrayList<>();
-        PduException wholeError = feed(new PduFramer(controller, MAX_PDU), stream, new int[] {Math.max(1, stream.length)}, whole, hdgst, ddgst);
-
-        assertThat(chunked).hasSameSizeAs(whole);
-        for (int i = 0; i < whole.size(); i++) assertThat(chunked.get(i)).isEqualTo(whole.get(i));
-        assertThat(chunkedError == null).isEqualTo(wholeError == null);
-        if (wholeError != null) {
-            assertThat(chunkedError.fes).isEqualTo(wholeError.fes);
-            assertThat(chunkedError.fei).isEqualTo(wholeError.fei);
+        PduException wholeError = feed(new PduFramer(controller, MAX_PDU), stream, Math.max(1, stream.length), whole, hdgst, ddgst);
+        for (int size : new int[] {chunk == 0 ? Math.max(1, stream.length) : chunk, 1}) {
+            List<byte[]> chunked = new ArrayList<>();
+            PduException chunkedError = feed(new PduFramer(controller, MAX_PDU), stream, size, chunked, hdgst, ddgst);
+            assertThat(chunked).hasSameSizeAs(whole);
+            for (int i = 0; i < whole.size(); i++) assertThat(chunked.get(i)).isEqualTo(whole.get(i));
+            assertThat(chunkedError == null).isEqualTo(wholeError == null);
+            if (wholeError != null) {
+                assertThat(chunkedError.fes).isEqualTo(wholeError.fes);
+                assertThat(chunkedError.fei).isEqualTo(wholeError.fei);
+            }
         }
     }
 
-    /** Feeds {@code stream} in the given chunk sizes (cycled); decodes every PDU; @return the framer's error, if any */
-    private static PduException feed(PduFramer framer, byte[] stream, int[] chunks, List<byte[]> pdus, boolean hdgst, boolean ddgst) {
+    /** Feeds {@code stream} in chunks of {@code chunk} bytes; decodes every PDU; @return the framer's error, if any */
+    private static PduException feed(PduFramer framer, byte[] stream, int chunk, List<byte[]> pdus, boolean hdgst, boolean ddgst) {
         int off = 0;
-        int c = 0;
         try {
             while (off < stream.length) {
-                int n = Math.min(chunks[c++ % chunks.length], stream.length - off);
+                int n = Math.min(chunk, stream.length - off);
                 framer.process(ByteBuffer.wrap(stream, off, n), pdu -> {
                     int plen = pdu.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(pdu.position() + 4);
                     assertThat(pdu.remaining()).isEqualTo(plen);
