@@ -69,6 +69,10 @@ run_target() {
   execs=${execs:-0}
   if [ -n "${runsecs:-}" ] && [ "$runsecs" -gt 0 ]; then eps=$(( execs / runsecs )); else eps=$execs; fi
   findings=0
+  # libFuzzer's slow-unit-* (an execution over 10 s, e.g. on a loaded machine) are no findings: kept in target/fuzz
+  while read -r slow; do
+    [ -f "$slow" ] && mv -f "$slow" "$LOGDIR/$cls-$m-$(basename "$slow")" && echo "   slow unit (no finding): $LOGDIR/$cls-$m-$(basename "$slow")"
+  done < <(grep -oE "Test unit written to [^ ]+slow-unit-[0-9a-f]+" "$log" | awk '{print $5}' | sort -u)
   # crash files Jazzer wrote (into the Inputs directory, or the module root when there was none)
   while read -r crash; do
     [ -n "$crash" ] || continue
@@ -78,7 +82,7 @@ run_target() {
     mv -f "$crash" "$dir/$name"
     echo "   finding: $dir/$name"
     findings=$(( findings + 1 ))
-  done < <(grep -oE "Test unit written to [^ ]+" "$log" | awk '{print $5}' | sort -u)
+  done < <(grep -oE "Test unit written to [^ ]+" "$log" | awk '{print $5}' | grep -v '/slow-unit-' | sort -u)
   if [ "$rc" -eq 0 ]; then result=ok
   elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then result="cut at ${wall}s"
   elif [ "$findings" -gt 0 ]; then result=FINDING
