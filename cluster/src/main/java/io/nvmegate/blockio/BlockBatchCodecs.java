@@ -143,7 +143,7 @@ public final class BlockBatchCodecs {
                 return new BlockBatch(replyAddress, correlations, requests);
             } catch (IllegalArgumentException e) {
                 throw e;
-            } catch (RuntimeException e) { // an entry whose request is not of its layout (IndexOutOfBoundsException)
+            } catch (RuntimeException e) { // defence in depth: BlockCodecs throws IllegalArgumentException only (fuzzed)
                 throw new IllegalArgumentException("malformed BlockBatch: " + e, e);
             }
         }
@@ -205,7 +205,7 @@ public final class BlockBatchCodecs {
                 return new BlockReplyBatch(correlations, replies);
             } catch (IllegalArgumentException e) {
                 throw e;
-            } catch (RuntimeException e) { // a reply that is not of its layout (IndexOutOfBoundsException)
+            } catch (RuntimeException e) { // defence in depth: BlockCodecs throws IllegalArgumentException only (fuzzed)
                 throw new IllegalArgumentException("malformed BlockReplyBatch: " + e, e);
             }
         }

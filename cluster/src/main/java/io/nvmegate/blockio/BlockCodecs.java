@@ -132,11 +132,13 @@ public final class BlockCodecs {
         }
 
         /**
-         * @throws IllegalArgumentException or IndexOutOfBoundsException for bytes that are not a request of this
-         *         layout (lengths and counts are checked against the message before anything is allocated)
+         * @throws IllegalArgumentException for bytes that are not a request of this layout, naming the field that is
+         *         short (every field is checked against the message before it is read, lengths and counts before
+         *         anything is allocated or sliced)
          */
         @Override
         public BlockRequest decodeFromWire(int pos, Buffer b) {
+            need(b, pos, REQUEST_HEADER + 4, "BlockRequest header and data length");
             int opIndex = b.getUnsignedByte(pos);
             BlockOp op = opIndex < OPS.length ? OPS[opIndex] : null;
             UUID ns = new UUID(b.getLong(pos + 1), b.getLong(pos + 9));
@@ -155,6 +157,7 @@ public final class BlockCodecs {
                 data = b.slice(p, p + dl);
                 p += dl;
             }
+            need(b, p, 4, "BlockRequest range count");
             int rc = b.getInt(p);
             p += 4;
             long[] ranges = null;
@@ -163,19 +166,23 @@ public final class BlockCodecs {
                 ranges = new long[rc];
                 for (int i = 0; i < rc; i++, p += 8) ranges[i] = b.getLong(p);
             }
+            need(b, p, 1, "BlockRequest host flag");
             UUID host = null;
             if (b.getByte(p++) != 0) {
+                need(b, p, 16, "BlockRequest host");
                 host = new UUID(b.getLong(p), b.getLong(p + 8));
                 p += 16;
             }
+            need(b, p, 4 + 1, "BlockRequest cntlid and requestId flag");
             int cntlid = b.getInt(p);
             p += 4;
             RequestId id = null;
             if (b.getByte(p++) != 0) {
+                need(b, p, 24, "BlockRequest requestId");
                 id = new RequestId(new UUID(b.getLong(p), b.getLong(p + 8)), b.getLong(p + 16));
                 p += 24;
             }
-            long leaseUntil = p + 8 <= b.length() ? b.getLong(p) : 0; // a Raft log entry written before the field: no lease
+            long leaseUntil = 8 <= b.length() - p ? b.getLong(p) : 0; // a Raft log entry written before the field: no lease
             return new BlockRequest(op, ns, bs, slba, nlb, fua, data, ranges, cdw10, cdw11, host, cntlid, id, leaseUntil);
         }
 
@@ -216,12 +223,20 @@ public final class BlockCodecs {
             }
         }
 
+        /**
+         * @throws IllegalArgumentException for bytes that are not a reply of this layout, naming the field that is
+         *         short (checked before it is read or sliced)
+         */
         @Override
         public BlockReply decodeFromWire(int pos, Buffer b) {
+            need(b, pos, 8, "BlockReply status and data length");
             int status = b.getInt(pos);
             int dl = b.getInt(pos + 4);
+            if (dl > b.length() - pos - 8) throw new IllegalArgumentException("BlockReply: data length " + dl + " beyond the message");
             int p = pos + 8 + Math.max(dl, 0);
+            need(b, p, 2, "BlockReply leader length");
             int ll = b.getUnsignedShort(p);
+            if (ll != 0xFFFF) need(b, p + 2, ll, "BlockReply leader");
             String leader = ll == 0xFFFF ? null : b.getString(p + 2, p + 2 + ll, "UTF-8");
             return new BlockReply(status, dl < 0 ? null : b.slice(pos + 8, pos + 8 + dl), leader);
         }
@@ -234,6 +249,13 @@ public final class BlockCodecs {
 
         @Override
         public byte systemCodecID() { return -1; }
+    }
+
+    /** @throws IllegalArgumentException naming {@code what} when fewer than {@code n} bytes follow offset {@code p} */
+    private static void need(Buffer b, int p, int n, String what) {
+        if (p < 0 || n > b.length() - p) {
+            throw new IllegalArgumentException(what + ": " + n + " bytes needed at offset " + p + ", the message has " + b.length());
+        }
     }
 
     private static void writeData(WireWriter w, Buffer data) {
