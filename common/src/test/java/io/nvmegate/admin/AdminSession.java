@@ -37,8 +37,9 @@ import java.util.UUID;
 public final class AdminSession implements QueueTransport {
     public static final String HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:00000000-0000-0000-0000-0000000000f1";
 
-    /** One response sent for a command. */
-    public record Response(Cqe cqe, int dataLength) {
+    /** One response sent for a command: its CQE and its controller-to-host data (null: none). */
+    public record Response(Cqe cqe, Buffer data) {
+        public int dataLength() { return data == null ? 0 : data.length(); }
     }
 
     private final CommandParser parser;
@@ -132,7 +133,7 @@ public final class AdminSession implements QueueTransport {
     public void sendResponse(Cqe cqe, Buffer data) {
         if (!submitted.containsKey(cqe.cid())) anomalies.add("response to unknown CID " + cqe.cid() + ": " + cqe);
         List<Response> l = responses.computeIfAbsent(cqe.cid(), k -> new ArrayList<>());
-        l.add(new Response(cqe, data == null ? 0 : data.length()));
+        l.add(new Response(cqe, data));
         if (l.size() > 1) anomalies.add("CID " + cqe.cid() + " completed " + l.size() + " times: " + l);
     }
 
