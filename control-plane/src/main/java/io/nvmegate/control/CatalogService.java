@@ -57,7 +57,12 @@ public final class CatalogService {
      * cluster, for the body fuzz target.
      */
     static CatalogService draft() {
-        return new CatalogService(new DraftCatalog(), null, null);
+        return draft(new DraftCatalog());
+    }
+
+    /** {@link #draft()} over the given in-memory catalog. */
+    static CatalogService draft(DraftCatalog state) {
+        return new CatalogService(state, null, null);
     }
 
     /** The cluster catalog this service manages. */

@@ -54,15 +54,23 @@ class CatalogBodiesFuzzTest {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.nvmegate")).setLevel(Level.ERROR);
     }
 
-    /** A draft catalog with a subsystem (namespace 1), port 1, a host and referral 1. */
-    static CatalogService service() {
-        CatalogService s = CatalogService.draft();
+    /** A subsystem (namespace 1), port 1, a host and referral 1, built once through the create operations. */
+    static final DraftCatalog BASE = new DraftCatalog();
+
+    static {
+        CatalogService s = CatalogService.draft(BASE);
         s.createHost(new JsonObject().put("nqn", HOST));
         s.createSubsystem(new JsonObject().put("nqn", NQN).put("allowAnyHost", false).put("hosts", new io.vertx.core.json.JsonArray().add(HOST)));
         s.createNamespace(NQN, new JsonObject().put("nsid", 1).put("size", "1M").put("backend", "memory"));
         s.createPort(new JsonObject().put("id", 1).put("traddr", "127.0.0.1").put("trsvcid", 4420));
         s.createReferral(new JsonObject().put("id", 1).put("traddr", "10.0.0.9"));
-        return s;
+    }
+
+    /** A fresh copy of {@link #BASE} (each input starts from the same catalog; copying costs microseconds, building milliseconds). */
+    static CatalogService service() {
+        DraftCatalog d = new DraftCatalog();
+        BASE.copyTo(d);
+        return CatalogService.draft(d);
     }
 
     @FuzzTest(maxDuration = "60s")
@@ -84,7 +92,7 @@ class CatalogBodiesFuzzTest {
 
     private static void refused(Operation op, ApiException e, String body) {
         if (e.status() < 400 || e.status() > 499) throw new AssertionError(op.name() + " answered " + e.status() + " (" + e.getMessage() + ") for " + body);
-        if (e.field() == null || e.field().isBlank()) {
+        if (e.field() == null) { // an empty name is a name: {"": 1} is refused as unknown field ""
             throw new AssertionError(op.name() + " answered " + e.status() + " naming no field (" + e.getMessage() + ") for " + body);
         }
     }
