@@ -62,6 +62,29 @@ public final class CatalogView {
         this.catalog = new Catalog(hz);
     }
 
+    private CatalogView(Snapshot s, GlobalSpec global, List<ReferralSpec> referrals) {
+        this.vertx = null;
+        this.hz = null;
+        this.catalog = null;
+        this.current = s;
+        this.global = global;
+        this.referrals = List.copyOf(referrals);
+    }
+
+    /**
+     * A view of a catalog that is given, not read from the cluster, and never changes (fuzz targets and tests that
+     * choose their own catalog: no Hazelcast member needed). Its {@link #catalog()} is null and {@link #start()}
+     * only returns the snapshot; no namespaces, no hosts.
+     *
+     * @param generation GENCTR of the snapshot
+     * @param subsystems subsystems, NQNs unique (the catalog keys them by NQN)
+     */
+    public static CatalogView fixed(long generation, List<SubsystemSpec> subsystems, List<PortSpec> ports, GlobalSpec global,
+                                    List<ReferralSpec> referrals) {
+        return new CatalogView(Snapshot.of(generation, List.copyOf(subsystems), List.of(), List.copyOf(ports)), global, referrals);
+    }
+
+    /** @return the cluster catalog this view reads; null for a {@link #fixed} view */
     public Catalog catalog() { return catalog; }
 
     public Snapshot current() { return current; }
@@ -80,6 +103,7 @@ public final class CatalogView {
 
     /** Subscribes to catalog changes and takes the first snapshot. */
     public Future<Snapshot> start() {
+        if (hz == null) return Future.succeededFuture(current); // a fixed view
         EntryAdapter<String, String> l = new EntryAdapter<>() {
             @Override
             public void onEntryEvent(EntryEvent<String, String> event) { refreshSoon(); }

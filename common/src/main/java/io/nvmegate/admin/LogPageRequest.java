@@ -14,7 +14,7 @@ import io.nvmegate.protocol.Sqe;
  * @param rae   Retain Asynchronous Event: when false, reading the page unmasks its asynchronous events (and
  *              clears logs such as the Changed Namespace List)
  * @param numd  number of dwords to return, 1-based (NUMDU:NUMDL + 1)
- * @param lpo   log page offset in bytes
+ * @param lpo   log page offset in bytes, unsigned (CDW13:CDW12; compare with {@link Long#compareUnsigned})
  */
 public record LogPageRequest(int lid, int lsp, boolean rae, long numd, long lpo) {
     /** Location of LID (CDW10 bits 7:0), the field at fault for an unsupported log page. */

@@ -7,8 +7,10 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Get Log Page framing (NVMe Base 2.0 section 5.16; fields in {@link LogPageRequest}): returns bytes [LPO, LPO +
- * NUMD × 4) of the page the command set builds, zero-filled past its end (as nvmet), at most the SGL length. An
- * unknown LID → Invalid Field | DNR at LID. RAE = 0 unmasks the log's asynchronous events.
+ * NUMD × 4) of the page the command set builds, zero-filled past its end (as nvmet), at most the SGL length (which
+ * the command parser holds to MDTS). An unknown LID → Invalid Field | DNR at LID. LPO is an unsigned 64-bit byte
+ * offset (CDW13:CDW12); an offset beyond the end of the page → Invalid Field | DNR at LPOL (NVMe Base 2.0 section
+ * 5.16: the offset must lie within the log page). RAE = 0 unmasks the log's asynchronous events.
  */
 public final class LogPages {
     private LogPages() {}
@@ -16,12 +18,11 @@ public final class LogPages {
     static void execute(Controller c, NvmeRequest r, LogPageRequest p, AdminCommandSet cs) throws StatusException {
         Buffer page = cs.logPage(c, r, p);
         if (page == null) throw StatusException.invalidField(LogPageRequest.LOC_LID);
-        long want = Math.min(p.bytes(), r.transferLength());
-        Buffer out = Buffer.buffer((int) want);
         long lpo = p.lpo();
-        if (lpo < page.length()) {
-            out.appendBuffer(page.slice((int) lpo, (int) Math.min(page.length(), lpo + want)));
-        }
+        if (Long.compareUnsigned(lpo, page.length()) > 0) throw StatusException.invalidField(LogPageRequest.LOC_LPO);
+        long want = Math.min(p.bytes(), Integer.toUnsignedLong(r.transferLength()));
+        int end = (int) Math.min(page.length(), lpo + want); // lpo <= page length here: no overflow
+        Buffer out = page.slice((int) lpo, end);
         if (!p.rae()) c.events().unmask(p.lid());
         r.respond(out);
     }

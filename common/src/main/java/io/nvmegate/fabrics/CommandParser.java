@@ -25,8 +25,11 @@ import java.util.function.Consumer;
  * is there.
  *
  * <p>Checks made for every command: PSDT must select SGLs (NVMe-oF 1.1 section 2.2; else Invalid Field | DNR at
- * PSDT); the SGL length must not exceed MDTS (Invalid Field | DNR at SGL Length) for data the host sends and for
- * data returned on I/O queues (admin pages are generated here and returned up to the SGL length); a command other
+ * PSDT); the SGL length must not exceed MDTS, in either direction and on every queue, admin and discovery included
+ * (Invalid Field in Command | DNR at SGL Length: NVMe Base 2.0 Figure 275, MDTS, "If a command is submitted that
+ * exceeds this transfer size, then the command is aborted with a status code of Invalid Field in Command"; an admin
+ * read is answered with at most its SGL length, so without this check a host chose the size of the reply buffer,
+ * up to 4 GiB); a command other
  * than Connect before Connect, or a Connect on a connected queue → Command Sequence Error | DNR; admin and I/O
  * commands before CC.EN = 1 and CSTS.RDY = 1 → Command Sequence Error | DNR; admin and I/O commands on a queue
  * whose host must authenticate and has not (yet) completed DH-HMAC-CHAP on it → Authentication Required | DNR
@@ -78,7 +81,7 @@ public final class CommandParser {
         Sqe sqe = r.sqe();
         if (sqe.psdt() != 1) throw StatusException.invalidField(ErrorLocation.PSDT);
         long length = Integer.toUnsignedLong(sqe.sglLength());
-        if (length > transport.mdtsBytes() && (hostToController(sqe) || r.qid() != 0)) {
+        if (length > transport.mdtsBytes()) {
             throw StatusException.invalidField(ErrorLocation.SGL_LENGTH);
         }
         if (queue == null) {

@@ -167,7 +167,14 @@ public final class ApiServer {
     private static boolean secrets(RoutingContext ctx) { return "true".equalsIgnoreCase(ctx.queryParams().get("secrets")); }
 
     private static JsonObject body(RoutingContext ctx) {
-        String s = ctx.body() == null ? null : ctx.body().asString();
+        return parseBody(ctx.body() == null ? null : ctx.body().asString());
+    }
+
+    /**
+     * A request body as the resources take it: empty or blank → {@code {}}; a JSON object → it; anything else → 400
+     * naming {@code body} (its message gives the parse position, never the body, which may carry a key).
+     */
+    static JsonObject parseBody(String s) {
         if (s == null || s.isBlank()) return new JsonObject();
         try {
             Object v = io.vertx.core.json.Json.decodeValue(s);

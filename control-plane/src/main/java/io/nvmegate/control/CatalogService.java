@@ -51,6 +51,20 @@ public final class CatalogService {
         this.replication = replication;
     }
 
+    /**
+     * A service over an empty in-memory catalog ({@link DraftCatalog}, as {@link #restore} stages a document), with no
+     * replication admin (no placement, no workers): the create/update/link operations and their checks without a
+     * cluster, for the body fuzz target.
+     */
+    static CatalogService draft() {
+        return draft(new DraftCatalog());
+    }
+
+    /** {@link #draft()} over the given in-memory catalog. */
+    static CatalogService draft(DraftCatalog state) {
+        return new CatalogService(state, null, null);
+    }
+
     /** The cluster catalog this service manages. */
     public Catalog catalog() { return cluster; }
 

@@ -119,15 +119,16 @@ public final class DiscoveryCommandSet implements AdminCommandSet {
 
     /**
      * Identify Controller of a discovery controller (NVMe-oF 1.1 section 5.2; nvmet_execute_disc_identify): CNTRLTYPE
-     * 2, OAES bit 31 (Discovery Log Page Change notices), NN 0, MDTS 0 (no limit), SUBNQN {@link #nqn()}; SGLS, LPA
-     * bit 2 (LPO), KAS and AERL come from the controller core.
+     * 2, OAES bit 31 (Discovery Log Page Change notices), NN 0, SUBNQN {@link #nqn()}; MDTS, SGLS, LPA bit 2 (LPO),
+     * KAS and AERL come from the controller core. MDTS is the transport's, as for every controller (nvmet reports 0,
+     * no limit, but maps the host's buffer; here a reply is built in memory, so the command parser refuses an SGL
+     * length above MDTS with Invalid Field | DNR): libnvme reads the log in pieces of at most 4 KiB, well below it.
      */
     @Override
     public void identifyController(Controller c, IdentifyControllerData id) {
         id.cntrltype = 2;
         id.oaes = 1 << 31;
         id.nn = 0;
-        id.mdts = 0;
         id.aerl = 3;
         id.subnqn = nqn;
     }

@@ -204,7 +204,8 @@ class DiscoveryServiceTest {
                     assertThat(id.subnqn()).as("Identify SUBNQN is the unique discovery NQN").isEqualTo(UNIQUE);
                     assertThat(id.sgls() & 1).isEqualTo(1);
                     assertThat(id.lpa() & 1 << 2).as("LPO supported").isNotZero();
-                    assertThat(id.mdts()).isZero();
+                    assertThat(4096L << id.mdts()).as("MDTS: the transport's (an SGL length above it is Invalid Field)")
+                            .isEqualTo(TransportConfig.defaults().mdtsBytes());
                     assertThat(id.nn()).isZero();
                     assertThat(id.kas()).isPositive();
                     assertThat(id.cntlid()).isEqualTo(c.cntlid());
