@@ -135,9 +135,9 @@ final class OutboundBatch {
         written.run();
     }
 
-    /** @return bytes handed to the socket and not yet written to the kernel */
+    /** @return bytes gathered for this turn or handed to the socket, and not yet written to the kernel */
     long unwritten() {
-        return unwritten;
+        return unwritten + (out == null ? 0 : out.readableBytes()) + (tail == null ? 0 : tail.readableBytes());
     }
 
     /** Drops what has not been written (the connection is gone). */

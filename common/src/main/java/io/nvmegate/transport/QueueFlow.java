@@ -21,10 +21,12 @@ import java.util.function.LongSupplier;
  *       whose late completion then finds nothing to release). Commands that cannot start wait here in arrival
  *       order; the queue asks the budget for one share at a time (for the oldest), so queues are served round-robin.
  *       Over budget, R2Ts are paced: they go out as shares free up.</li>
- *   <li><b>Unwritten data cap</b>: while more than {@value #DEFAULT_UNWRITTEN} bytes (system property
- *       {@value #UNWRITTEN_PROPERTY}) written to this socket have not reached the kernel (a host that does not read
- *       its socket), no new command starts; they start again as the data drains. So a host that stops reading
- *       stops being served instead of making the target buffer its reads without bound.</li>
+ *   <li><b>Unwritten data cap</b>: the controller-to-host data of this queue, i.e. the data of its reads started
+ *       and not yet completed plus the bytes written to its socket that have not reached the kernel, stays under
+ *       {@value #DEFAULT_UNWRITTEN} bytes (system property {@value #UNWRITTEN_PROPERTY}): a read starts only if its
+ *       data fits (or nothing is outstanding), and no command starts while the data is over the cap. A host that
+ *       does not read its socket stops being served instead of making the target buffer its reads without bound;
+ *       its commands start again as the data drains.</li>
  *   <li><b>Reading the socket</b>: the queue stops reading ({@link NetSocket#pause()}) while commands wait here,
  *       while the data is over the cap, or while the socket's write queue is full; it resumes when none holds. It
  *       keeps reading while an R2T of its own is outstanding, since the H2CData answering it (which frees budget)
@@ -42,7 +44,7 @@ final class QueueFlow implements InflightBudget.Waiter {
     /** Reading stops past this many waiting commands even while an R2T is outstanding (a host beyond its SQ size). */
     static final int MAX_WAITING = 4096;
 
-    private record Waiting(int cid, long bytes, Runnable start) {}
+    private record Waiting(int cid, long bytes, boolean c2h, Runnable start) {}
 
     private final InflightBudget budget;
     private final NetSocket socket;
@@ -51,8 +53,10 @@ final class QueueFlow implements InflightBudget.Waiter {
     private final BooleanSupplier awaitingData;
     private final long cap;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    /** Shares held, by CID: {bytes, commands} (a CID reused while outstanding adds up rather than leaks). */
+    /** Shares held, by CID: {bytes, commands, read bytes} (a CID reused while outstanding adds up rather than leaks). */
     private final Map<Integer, long[]> held = new HashMap<>();
+    /** Data of the reads started on this queue and not yet completed, bytes. */
+    private long reading;
     private long askedBytes = -1; // the share asked for the oldest waiting command; -1: none asked
     private boolean paused;
     private boolean closed;
@@ -70,25 +74,38 @@ final class QueueFlow implements InflightBudget.Waiter {
         this.cap = cap;
     }
 
-    /** Starts command {@code cid} with {@code bytes} of data once it holds its share (now, or later in order). */
-    void admit(int cid, long bytes, Runnable start) {
+    /**
+     * Starts command {@code cid} with {@code bytes} of data once it holds its share (now, or later in order).
+     *
+     * @param c2h whether the data goes to the host (a read): it counts against the unwritten data cap
+     */
+    void admit(int cid, long bytes, boolean c2h, Runnable start) {
         if (closed) return;
-        if (waiting.isEmpty() && askedBytes < 0 && unwritten.getAsLong() <= cap) {
+        if (waiting.isEmpty() && askedBytes < 0 && fitsCap(bytes, c2h)) {
             if (budget.acquire(bytes, this)) {
-                hold(cid, bytes);
+                hold(cid, bytes, c2h);
                 start.run();
                 return;
             }
             askedBytes = bytes; // queued in the budget for this command
         }
-        waiting.add(new Waiting(cid, bytes, start));
+        waiting.add(new Waiting(cid, bytes, c2h, start));
         gate();
+    }
+
+    /** Whether a command may start under the unwritten data cap. */
+    private boolean fitsCap(long bytes, boolean c2h) {
+        long out = reading + unwritten.getAsLong();
+        if (!c2h) return out <= cap;
+        return out == 0 || out + bytes <= cap;
     }
 
     /** The command {@code cid} completed: its share goes back. */
     void completed(int cid) {
         long[] h = held.remove(cid);
-        if (h != null) budget.release(h[0], (int) h[1]);
+        if (h == null) return;
+        reading -= h[2];
+        budget.release(h[0], (int) h[1]);
     }
 
     /** The socket wrote data or its write queue changed: commands held back by the cap may start; reading may resume. */
@@ -105,6 +122,7 @@ final class QueueFlow implements InflightBudget.Waiter {
         waiting.clear();
         for (long[] h : held.values()) budget.release(h[0], (int) h[1]);
         held.clear();
+        reading = 0;
     }
 
     @Override
@@ -120,31 +138,34 @@ final class QueueFlow implements InflightBudget.Waiter {
             return;
         }
         Waiting w = waiting.poll();
-        hold(w.cid, bytes);
+        hold(w.cid, bytes, w.c2h);
         w.start.run();
         poke();
     }
 
     /** Starts waiting commands in order while their shares are available; asks for the next one otherwise. */
     private void pump() {
-        while (!closed && askedBytes < 0 && !waiting.isEmpty() && unwritten.getAsLong() <= cap) {
+        while (!closed && askedBytes < 0 && !waiting.isEmpty() && fitsCap(waiting.peek().bytes, waiting.peek().c2h)) {
             Waiting w = waiting.peek();
             if (!budget.acquire(w.bytes, this)) {
                 askedBytes = w.bytes;
                 return;
             }
             waiting.poll();
-            hold(w.cid, w.bytes);
+            hold(w.cid, w.bytes, w.c2h);
             w.start.run();
         }
     }
 
-    private void hold(int cid, long bytes) {
+    private void hold(int cid, long bytes, boolean c2h) {
+        long r = c2h ? bytes : 0;
+        reading += r;
         long[] h = held.get(cid);
-        if (h == null) held.put(cid, new long[] {bytes, 1});
+        if (h == null) held.put(cid, new long[] {bytes, 1, r});
         else {
             h[0] += bytes;
             h[1]++;
+            h[2] += r;
         }
     }
 
@@ -152,7 +173,7 @@ final class QueueFlow implements InflightBudget.Waiter {
     void gate() {
         if (closed) return;
         boolean stop = waiting.size() >= MAX_WAITING
-                || (!awaitingData.getAsBoolean() && (!waiting.isEmpty() || unwritten.getAsLong() > cap || socket.writeQueueFull()));
+                || (!awaitingData.getAsBoolean() && (!waiting.isEmpty() || reading + unwritten.getAsLong() > cap || socket.writeQueueFull()));
         if (stop == paused) return;
         paused = stop;
         if (stop) socket.pause();

@@ -246,7 +246,7 @@ public final class TcpQueue implements QueueTransport {
             int len = sqe.sglLength();
             ByteBuffer inCapsule = cmd.data();
             if (len == 0 && !inCapsule.hasRemaining()) {
-                start(r, 0, r::execute); // no data: any descriptor type will do
+                start(r, 0, false, r::execute); // no data: any descriptor type will do
             } else if (sglId == Sqe.SGL_DATA_BLOCK_OFFSET) {
                 long off = sqe.sglAddress();
                 int limit = qid() == 0 ? TransportConfig.ADMIN_IN_CAPSULE : config.inCapsuleDataSize();
@@ -256,15 +256,15 @@ public final class TcpQueue implements QueueTransport {
                     r.fail(Status.SGL_OFFSET_INVALID, ErrorLocation.SGL_ADDRESS);
                 } else {
                     if (len > 0) r.attachData(Buffers.vertx(inCapsule.slice((int) off, len)));
-                    start(r, len, r::execute);
+                    start(r, len, false, r::execute);
                 }
             } else if (sglId == Sqe.SGL_TRANSPORT_DATA_BLOCK) {
                 if (inCapsule.hasRemaining()) {
                     r.fail(Status.INVALID_FIELD, ErrorLocation.SGL_IDENTIFIER);
                 } else if (len != 0 && CommandParser.hostToController(sqe)) {
-                    start(r, len, () -> requestData(r, len));
+                    start(r, len, false, () -> requestData(r, len));
                 } else {
-                    start(r, len, r::execute);
+                    start(r, len, len != 0, r::execute); // controller-to-host data: a read
                 }
             } else {
                 log.warn("{}: unsupported SGL descriptor 0x{} in {}", this, Integer.toHexString(sglId), sqe);
@@ -280,7 +280,7 @@ public final class TcpQueue implements QueueTransport {
      * Starts a parsed command: on an I/O queue once it holds its share of the in-flight budget ({@link QueueFlow}:
      * maybe later, in order), on the admin queue (Connect, Keep Alive, ...) at once.
      */
-    private void start(NvmeRequest r, int len, Runnable task) {
+    private void start(NvmeRequest r, int len, boolean c2h, Runnable task) {
         Runnable guarded = () -> {
             try {
                 task.run();
@@ -290,7 +290,7 @@ public final class TcpQueue implements QueueTransport {
             }
         };
         if (qid() == 0) guarded.run();
-        else flow.admit(r.cid(), Integer.toUnsignedLong(len), guarded);
+        else flow.admit(r.cid(), Integer.toUnsignedLong(len), c2h, guarded);
     }
 
     /** A Connect bound this connection to queue {@code q} of a controller. */
