@@ -59,7 +59,7 @@ class OverloadBackPressureTest {
     static final int CONTROLLERS = Integer.getInteger("overload.controllers", 8);
     static final int QUEUES = Integer.getInteger("overload.queues", 8);
     static final int QD = Integer.getInteger("overload.qd", 32);
-    static final int ROUNDS = Integer.getInteger("overload.rounds", 3);
+    static final int ROUNDS = Integer.getInteger("overload.rounds", 2);
     static final int IO = Integer.getInteger("overload.ioKiB", 128) * 1024;
     static final long BUDGET = Long.getLong("overload.budgetMiB", 16) << 20;
     static final long LATENCY_US = Long.getLong("overload.latencyMicros", 2000);
@@ -160,6 +160,7 @@ class OverloadBackPressureTest {
             budget.resetPeaks();
             AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
             AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+            pathRetries.set(0);
             List<CompletableFuture<?>> lanes = new ArrayList<>();
             long t0 = System.nanoTime();
             try (Sampler sampler = new Sampler()) {
@@ -177,9 +178,9 @@ class OverloadBackPressureTest {
                 long heapAfter = heapAfterGc(), directAfter = direct();
                 long commands = (long) lanes.size() * ROUNDS;
                 System.out.printf("overload: %d connections x QD%d x %d KiB writes x %d rounds = %d commands (%d MiB) in %d ms, "
-                                + "store latency %d us; %d ok, %d failed; budget %s MiB: in flight peak %s MiB, %d commands; "
+                                + "store latency %d us; %d ok, %d failed, %d path-status retries; budget %s MiB: in flight peak %s MiB, %d commands; "
                                 + "direct %s -> %s MiB (peak %s); heap after GC %s -> %s MiB (peak used %s)%n",
-                        lanes.size() / QD, QD, IO / 1024, ROUNDS, commands, commands * IO / MIB, ms, LATENCY_US, ok.get(), failed.get(),
+                        lanes.size() / QD, QD, IO / 1024, ROUNDS, commands, commands * IO / MIB, ms, LATENCY_US, ok.get(), failed.get(), pathRetries.get(),
                         BUDGET == 0 ? "none" : mib(BUDGET), mib(budget.peakBytes()), budget.peakCommands(),
                         mib(directBefore), mib(directAfter), mib(sampler.peakDirect.get()),
                         mib(heapBefore), mib(heapAfter), mib(sampler.peakHeap.get()));
@@ -200,21 +201,41 @@ class OverloadBackPressureTest {
         }
     }
 
+    /** Commands answered with a path-related status (SCT 3h) and sent again, as a Linux multipath host requeues them. */
+    static final AtomicInteger pathRetries = new AtomicInteger();
+
     /** {@code rounds} writes of {@code data} at {@code slba} on {@code q}, one after the other. */
     static CompletableFuture<Void> writes(IoQueue q, long slba, ByteBuffer data, int rounds, AtomicInteger ok, AtomicInteger failed,
                                           AtomicReference<Throwable> firstFailure) {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int r = 0; r < rounds; r++) {
-            chain = chain.thenCompose(v -> q.writeAsync(1, slba, data.duplicate(), BS, false).handle((cqe, e) -> {
-                if (e == null) ok.incrementAndGet();
-                else {
-                    failed.incrementAndGet();
-                    firstFailure.compareAndSet(null, e);
-                }
-                return null;
-            }));
+            chain = chain.thenCompose(v -> write(q, slba, data, ok, failed, firstFailure, 0));
         }
         return chain;
+    }
+
+    /**
+     * One write; a path-related status (SCT 3h: the gateway's lease lapsed under CPU starvation, ANA Inaccessible) is
+     * retried after 100 ms up to 100 times and counted ({@link #pathRetries}), as the Linux host's native multipath
+     * requeues such a command instead of failing it; any other failure counts as failed.
+     */
+    static CompletableFuture<Void> write(IoQueue q, long slba, ByteBuffer data, AtomicInteger ok, AtomicInteger failed,
+                                         AtomicReference<Throwable> firstFailure, int attempt) {
+        return q.writeAsync(1, slba, data.duplicate(), BS, false).handle((cqe, e) -> {
+            if (e == null) {
+                ok.incrementAndGet();
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof io.nvmegate.client.NvmeStatusException se && se.sct() == 3 && attempt < 100) {
+                pathRetries.incrementAndGet();
+                return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
+                        .thenCompose(v -> write(q, slba, data, ok, failed, firstFailure, attempt + 1));
+            }
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, e);
+            return CompletableFuture.<Void>completedFuture(null);
+        }).thenCompose(f -> f);
     }
 
     @Test
