@@ -63,8 +63,10 @@ class OverloadBackPressureTest {
     static final int IO = Integer.getInteger("overload.ioKiB", 128) * 1024;
     static final long BUDGET = Long.getLong("overload.budgetMiB", 16) << 20;
     static final long LATENCY_US = Long.getLong("overload.latencyMicros", 2000);
-    /** Written LBAs wrap at 16 MiB (the memory store under the slow one keeps what is written on the heap). */
-    static final long REGION_BLOCKS = (16L << 20) / BS;
+    /** Written LBAs wrap at this many MiB (the memory store under the slow one keeps what is written on the heap). */
+    static final long REGION_BLOCKS = (Long.getLong("overload.regionMiB", 16) << 20) / BS;
+    /** {@code slow} (default) or {@code rocksdb} (a RocksDB burst: e.g. 1 GiB of 1 MiB writes to new LBAs). */
+    static final String BACKEND = System.getProperty("overload.backend", "slow");
     static final long MIB = 1L << 20;
 
     static NvmegateTarget target;
@@ -77,9 +79,12 @@ class OverloadBackPressureTest {
         InflightBudget b = InflightBudget.process();
         savedBytes = b.maxBytes();
         savedCommands = b.maxCommands();
+        Backend backend = BACKEND.equals("rocksdb")
+                ? Backend.rocksdb(java.nio.file.Files.createTempDirectory("overload-rocksdb")) : Backend.SLOW;
         target = NvmegateTarget.builder()
-                .transport(TcpTransportOptions.defaults().withMaxQueueDepth(Math.max(128, QD)))
-                .namespace(NQN, 1, 1L << 30, BS, Backend.SLOW)
+                .transport(TcpTransportOptions.defaults().withMaxQueueDepth(Math.max(128, QD))
+                        .withMaxIoSize(Math.max(IO, TcpTransportOptions.defaults().maxIoSize())))
+                .namespace(NQN, 1, Math.max(1L << 30, REGION_BLOCKS * BS), BS, backend)
                 .namespace(NQN, 2, 64L << 20, BS, Backend.MEMORY)
                 .build();
         target.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -168,8 +173,7 @@ class OverloadBackPressureTest {
                 for (NvmeController h : hosts) {
                     for (IoQueue q : h.ioQueues()) {
                         for (int i = 0; i < QD; i++, lane++) {
-                            long slba = (lane * (long) (IO / BS)) % REGION_BLOCKS;
-                            lanes.add(writes(q, slba, data, ROUNDS, ok, failed, firstFailure));
+                            lanes.add(writes(q, lane, QD * QUEUES * CONTROLLERS, data, ROUNDS, ok, failed, firstFailure));
                         }
                     }
                 }
@@ -177,7 +181,7 @@ class OverloadBackPressureTest {
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 long heapAfter = heapAfterGc(), directAfter = direct();
                 long commands = (long) lanes.size() * ROUNDS;
-                System.out.printf("overload: %d connections x QD%d x %d KiB writes x %d rounds = %d commands (%d MiB) in %d ms, "
+                System.out.printf("overload (" + BACKEND + "): %d connections x QD%d x %d KiB writes x %d rounds = %d commands (%d MiB) in %d ms, "
                                 + "store latency %d us; %d ok, %d failed, %d path-status retries; budget %s MiB: in flight peak %s MiB, %d commands; "
                                 + "direct %s -> %s MiB (peak %s); heap after GC %s -> %s MiB (peak used %s)%n",
                         lanes.size() / QD, QD, IO / 1024, ROUNDS, commands, commands * IO / MIB, ms, LATENCY_US, ok.get(), failed.get(), pathRetries.get(),
@@ -192,7 +196,7 @@ class OverloadBackPressureTest {
                 assertThat(directAfter - directBefore).as("direct memory growth").isLessThan(64 * MIB);
                 assertThat(heapAfter - heapBefore).as("heap growth after GC (the 16 MiB written region included)").isLessThan(256 * MIB);
             }
-            // the data arrived whole: the last round's pattern is in the region
+            // the data arrived whole: the pattern is at the first slot
             byte[] back = hosts.get(0).ioQueues().get(0).read(1, 0, IO / BS, BS);
             assertThat(back).isEqualTo(pattern);
             assertThat(budget.bytes()).as("nothing in flight at rest").isZero();
@@ -204,11 +208,15 @@ class OverloadBackPressureTest {
     /** Commands answered with a path-related status (SCT 3h) and sent again, as a Linux multipath host requeues them. */
     static final AtomicInteger pathRetries = new AtomicInteger();
 
-    /** {@code rounds} writes of {@code data} at {@code slba} on {@code q}, one after the other. */
-    static CompletableFuture<Void> writes(IoQueue q, long slba, ByteBuffer data, int rounds, AtomicInteger ok, AtomicInteger failed,
+    /**
+     * {@code rounds} writes of {@code data} on {@code q}, one after the other: lane {@code lane} of {@code lanes}
+     * writes I/O slot {@code lane + round * lanes} (wrapping at the region), so a run writes new LBAs in order.
+     */
+    static CompletableFuture<Void> writes(IoQueue q, int lane, int lanes, ByteBuffer data, int rounds, AtomicInteger ok, AtomicInteger failed,
                                           AtomicReference<Throwable> firstFailure) {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int r = 0; r < rounds; r++) {
+            long slba = ((lane + (long) r * lanes) * (IO / BS)) % REGION_BLOCKS;
             chain = chain.thenCompose(v -> write(q, slba, data, ok, failed, firstFailure, 0));
         }
         return chain;
