@@ -59,10 +59,12 @@ class OverloadBackPressureTest {
     static final int CONTROLLERS = Integer.getInteger("overload.controllers", 8);
     static final int QUEUES = Integer.getInteger("overload.queues", 8);
     static final int QD = Integer.getInteger("overload.qd", 32);
-    static final int ROUNDS = Integer.getInteger("overload.rounds", 2);
+    static final int ROUNDS = Integer.getInteger("overload.rounds", 1);
     static final int IO = Integer.getInteger("overload.ioKiB", 128) * 1024;
     static final long BUDGET = Long.getLong("overload.budgetMiB", 16) << 20;
     static final long LATENCY_US = Long.getLong("overload.latencyMicros", 2000);
+    /** The host library's command timeout (ms): 30 s, as the Linux host's io_timeout. */
+    static final int HOST_TIMEOUT_MS = Integer.getInteger("overload.hostTimeoutMs", 30_000);
     /** Written LBAs wrap at this many MiB (the memory store under the slow one keeps what is written on the heap). */
     static final long REGION_BLOCKS = (Long.getLong("overload.regionMiB", 16) << 20) / BS;
     /** {@code slow} (default) or {@code rocksdb} (a RocksDB burst: e.g. 1 GiB of 1 MiB writes to new LBAs). */
@@ -156,7 +158,7 @@ class OverloadBackPressureTest {
         try {
             for (int c = 0; c < CONTROLLERS; c++) {
                 hosts.add(NvmeTcpHost.connect(ConnectOptions.builder(target.host(), target.port()).subsystemNqn(NQN)
-                        .ioQueues(QUEUES).ioQueueSize(QD).build()));
+                        .ioQueues(QUEUES).ioQueueSize(QD).commandTimeoutMs(HOST_TIMEOUT_MS).build()));
             }
             byte[] pattern = new byte[IO];
             new SplittableRandom(18).nextBytes(pattern);
@@ -285,7 +287,7 @@ class OverloadBackPressureTest {
                             + "(after its close %s MiB), heap after GC before %s MiB; another host completed %d I/Os meanwhile%n",
                     reads, IO / 1024, mib(directBefore), mib(peakDirect), mib(directAfter), mib(heapBefore), served);
             assertThat(served).as("I/Os of the other host while one stalls").isGreaterThan(50);
-            assertThat(peakDirect - directBefore).as("direct memory while a host stalls").isLessThan(12 * MIB);
+            assertThat(peakDirect - directBefore).as("direct memory while a host stalls").isLessThan(16 * MIB);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (budget.bytes() != 0 && System.nanoTime() < until) Thread.sleep(20);
             assertThat(budget.bytes()).as("in flight after the stalled host closed").isZero();
