@@ -11,7 +11,12 @@ public enum StorageBackend {
     /** {@link MemoryBlockStore}: keeps data in RAM until the worker stops. */
     MEMORY("memory", false, true),
     /** {@link NullBlockStore}: keeps nothing, reads zeroes, never blocks. */
-    NULL("null", false, false);
+    NULL("null", false, false),
+    /**
+     * {@link SlowBlockStore} over a {@link MemoryBlockStore} of its own: RAM, every call delayed by
+     * {@code -Dnvmegate.test.storeLatencyMicros} (tests of overload and back-pressure).
+     */
+    SLOW("slow", false, true);
 
     /** The catalog's backend value. */
     public final String catalogName;

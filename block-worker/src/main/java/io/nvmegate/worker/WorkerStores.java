@@ -5,6 +5,7 @@ import io.nvmegate.storage.MemoryBlockStore;
 import io.nvmegate.storage.NullBlockStore;
 import io.nvmegate.storage.ReservationStateStore;
 import io.nvmegate.storage.RocksDbBlockStore;
+import io.nvmegate.storage.SlowBlockStore;
 import io.nvmegate.storage.StorageBackend;
 
 import java.nio.file.Path;
@@ -13,12 +14,14 @@ import java.nio.file.Path;
  * The stores of one block worker, one per {@link StorageBackend}: namespaces with backend {@code rocksdb} share
  * one RocksDB database (opened by {@link #openRocksDb()} before the first such namespace is served, closed by
  * {@link #close()}), {@code memory} namespaces share one {@link MemoryBlockStore}, {@code null} namespaces one
- * {@link NullBlockStore}. Opening and closing block (call them on a storage thread); {@link #store} does not.
+ * {@link NullBlockStore}, {@code slow} namespaces one {@link SlowBlockStore} over a memory store of their own. Opening and closing block (call them on a storage thread); {@link #store} does not.
  */
 final class WorkerStores {
     private final Path rocksDbDir;
     private final BlockStore nullStore = new NullBlockStore();
     private final MemoryBlockStore memoryStore = new MemoryBlockStore();
+    private final MemoryBlockStore slowMemory = new MemoryBlockStore();
+    private final BlockStore slowStore = SlowBlockStore.fromProperty(slowMemory);
     private volatile RocksDbBlockStore rocksDb;
 
     /** @param rocksDbDir where the RocksDB database lives (created on first open) */
@@ -49,6 +52,8 @@ final class WorkerStores {
                 return nullStore;
             case MEMORY:
                 return memoryStore;
+            case SLOW:
+                return slowStore;
             default:
                 RocksDbBlockStore r = rocksDb;
                 if (r == null) throw new IllegalStateException("RocksDB is not open at " + rocksDbDir);
@@ -78,6 +83,7 @@ final class WorkerStores {
             if (r != null) r.close();
         } finally {
             memoryStore.close();
+            slowMemory.close();
         }
         return r != null;
     }

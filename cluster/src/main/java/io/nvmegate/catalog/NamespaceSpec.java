@@ -47,6 +47,8 @@ public record NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeB
      * (reads zeroes, keeps nothing); the floor of {@code bench/cost-breakdown.sh}.
      */
     public static final String NULL_GATEWAY = "null-gateway";
+    /** Backend of a test namespace whose worker delays every store call (issue 18; {@code storage.SlowBlockStore}). */
+    public static final String SLOW = "slow";
     /** Highest ANA group ID (Identify Controller ANAGRPMAX). */
     public static final int MAX_ANA_GROUP = 128;
     /** Highest replication factor. */
@@ -161,7 +163,8 @@ public record NamespaceSpec(String subsystemNqn, int nsid, UUID uuid, long sizeB
         long size = sz instanceof Number n ? n.longValue() : parseSize(sz.toString());
         if (size <= 0 || size % bs != 0) throw new IllegalArgumentException("namespace.size must be a positive multiple of blockSize " + bs + ", got " + size);
         String backend = j.getString("backend", "rocksdb");
-        if (!backend.equals("rocksdb") && !backend.equals("null") && !backend.equals("memory") && !backend.equals(NULL_GATEWAY)) {
+        if (!backend.equals("rocksdb") && !backend.equals("null") && !backend.equals("memory") && !backend.equals(NULL_GATEWAY)
+                && !backend.equals(SLOW)) {
             throw new IllegalArgumentException("namespace.backend must be rocksdb, memory or null, got " + backend);
         }
         String u = j.getString("uuid");

@@ -54,7 +54,8 @@ public final class AdminCommands {
     /**
      * Abort (NVMe Base 2.0 section 5.1): CDW10 SQID 15:0, CID 31:16. An Asynchronous Event Request waiting on the
      * admin queue is aborted (it completes with Command Abort Requested; DW0 bit 0 = 0). Any other command is
-     * executing or unknown and is not aborted (DW0 bit 0 = 1, as nvmet): nvmegate never holds I/O in a queue.
+     * executing or unknown and is not aborted (DW0 bit 0 = 1, as nvmet); an I/O command waiting for its in-flight
+     * share under overload ({@code transport.QueueFlow}) is not aborted either: it starts as shares free up.
      */
     static void abort(Controller c, NvmeRequest r) {
         int cdw10 = r.sqe().cdw(10);

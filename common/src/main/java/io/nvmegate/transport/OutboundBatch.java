@@ -35,6 +35,8 @@ final class OutboundBatch {
     private CompositeByteBuf out;
     private ByteBuf tail;
     private boolean scheduled;
+    /** Bytes handed to the socket whose write has not completed yet (a host that does not read keeps them here). */
+    private long unwritten;
     /** Turns a batch of PDU bytes into what goes on the wire (the TLS records of a secure channel); null: as is. */
     private Sealer sealer;
 
@@ -44,7 +46,10 @@ final class OutboundBatch {
         ByteBuf seal(ByteBuf plaintext) throws java.io.IOException;
     }
 
-    /** @param written runs after each batch was handed to the socket (e.g. back-pressure checks) */
+    /**
+     * @param written runs after each batch was handed to the socket and again when its write completed (back-pressure
+     *                checks: {@link #unwritten()})
+     */
     OutboundBatch(NetSocketInternal socket, ContextInternal context, Runnable written) {
         this.socket = socket;
         this.context = context;
@@ -110,17 +115,29 @@ final class OutboundBatch {
         closeTail();
         CompositeByteBuf b = out;
         out = null;
+        ByteBuf wire;
         if (sealer == null) {
-            socket.writeMessage(b);
+            wire = b;
         } else {
             try {
-                socket.writeMessage(sealer.seal(b));
+                wire = sealer.seal(b);
             } catch (java.io.IOException e) {
                 socket.close(); // the TLS session failed or was closed: nothing more can be sent
                 return;
             }
         }
+        long n = wire.readableBytes();
+        unwritten += n;
+        socket.writeMessage(wire).onComplete(ar -> { // on the event loop, written or failed (closed)
+            unwritten -= n;
+            written.run();
+        });
         written.run();
+    }
+
+    /** @return bytes gathered for this turn or handed to the socket, and not yet written to the kernel */
+    long unwritten() {
+        return unwritten + (out == null ? 0 : out.readableBytes()) + (tail == null ? 0 : tail.readableBytes());
     }
 
     /** Drops what has not been written (the connection is gone). */

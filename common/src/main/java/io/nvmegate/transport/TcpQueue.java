@@ -86,6 +86,8 @@ public final class TcpQueue implements QueueTransport {
     /** The TLS session, when the host opened one. */
     private TlsServerFilter tls;
     private boolean firstByteSeen;
+    /** Overload: the in-flight budget, the unwritten-data cap and when to read the socket ({@link QueueFlow}). */
+    private final QueueFlow flow;
 
     public TcpQueue(Vertx vertx, NetSocket socket, TransportConfig config, CommandParser parser) {
         this(vertx, socket, config, parser, TlsPolicy.NONE);
@@ -101,10 +103,12 @@ public final class TcpQueue implements QueueTransport {
         this.metrics = NodeMetrics.of(vertx).target(socket.localAddress().port()).connectionOpened();
         this.framer = new PduFramer(true, config.maxPduLength());
         this.outbound = new OutboundBatch((NetSocketInternal) socket, (ContextInternal) context, this::written);
+        this.flow = new QueueFlow(InflightBudget.process(), socket, context, outbound::unwritten, () -> !r2ts.isEmpty(),
+                QueueFlow.UNWRITTEN_CAP);
         socket.handler(this::onBytes);
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> log.debug("{}: socket error: {}", this, e.toString()));
-        socket.drainHandler(v -> socket.resume());
+        socket.drainHandler(v -> flow.gate());
     }
 
     private void onBytes(Buffer chunk) {
@@ -242,7 +246,7 @@ public final class TcpQueue implements QueueTransport {
             int len = sqe.sglLength();
             ByteBuffer inCapsule = cmd.data();
             if (len == 0 && !inCapsule.hasRemaining()) {
-                r.execute(); // no data: any descriptor type will do
+                start(r, 0, false, r::execute); // no data: any descriptor type will do
             } else if (sglId == Sqe.SGL_DATA_BLOCK_OFFSET) {
                 long off = sqe.sglAddress();
                 int limit = qid() == 0 ? TransportConfig.ADMIN_IN_CAPSULE : config.inCapsuleDataSize();
@@ -252,15 +256,15 @@ public final class TcpQueue implements QueueTransport {
                     r.fail(Status.SGL_OFFSET_INVALID, ErrorLocation.SGL_ADDRESS);
                 } else {
                     if (len > 0) r.attachData(Buffers.vertx(inCapsule.slice((int) off, len)));
-                    r.execute();
+                    start(r, len, false, r::execute);
                 }
             } else if (sglId == Sqe.SGL_TRANSPORT_DATA_BLOCK) {
                 if (inCapsule.hasRemaining()) {
                     r.fail(Status.INVALID_FIELD, ErrorLocation.SGL_IDENTIFIER);
                 } else if (len != 0 && CommandParser.hostToController(sqe)) {
-                    requestData(r, len);
+                    start(r, len, false, () -> requestData(r, len));
                 } else {
-                    r.execute();
+                    start(r, len, len != 0, r::execute); // controller-to-host data: a read
                 }
             } else {
                 log.warn("{}: unsupported SGL descriptor 0x{} in {}", this, Integer.toHexString(sglId), sqe);
@@ -270,6 +274,23 @@ public final class TcpQueue implements QueueTransport {
             log.error("{}: command {} failed", this, r, e);
             r.complete(Status.INTERNAL_ERROR);
         }
+    }
+
+    /**
+     * Starts a parsed command: on an I/O queue once it holds its share of the in-flight budget ({@link QueueFlow}:
+     * maybe later, in order), on the admin queue (Connect, Keep Alive, ...) at once.
+     */
+    private void start(NvmeRequest r, int len, boolean c2h, Runnable task) {
+        Runnable guarded = () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("{}: command {} failed", this, r, e);
+                r.complete(Status.INTERNAL_ERROR);
+            }
+        };
+        if (qid() == 0) guarded.run();
+        else flow.admit(r.cid(), Integer.toUnsignedLong(len), c2h, guarded);
     }
 
     /** A Connect bound this connection to queue {@code q} of a controller. */
@@ -346,6 +367,8 @@ public final class TcpQueue implements QueueTransport {
      */
     @Override
     public void sendResponse(Cqe cqe, Buffer data) {
+        if (outbound.onEventLoop()) flow.completed(cqe.cid()); // its in-flight share goes back
+        else context.runOnContext(v -> flow.completed(cqe.cid()));
         if (state == State.CLOSED) return;
         boolean successFlag = false;
         if (data != null) {
@@ -373,9 +396,9 @@ public final class TcpQueue implements QueueTransport {
         }
     }
 
-    /** After a batch of PDUs went to the socket. */
+    /** After a batch of PDUs went to the socket, and after its write completed. */
     private void written() {
-        if (socket.writeQueueFull()) socket.pause();
+        flow.poke();
     }
 
     /** Ends the connection after a fatal transport error: C2HTermReq with FES/FEI and the offending header. */
@@ -411,6 +434,7 @@ public final class TcpQueue implements QueueTransport {
         state = State.CLOSED;
         outbound.discard();
         r2ts.clear();
+        flow.closed();
         if (bound != null) bound.closed();
         metrics.closed();
     }

@@ -22,6 +22,12 @@ public final class Backend {
     public static final Backend NULL = new Backend("null", null);
     /** Keeps blocks in RAM until the target stops (catalog backend {@code "memory"}). */
     public static final Backend MEMORY = new Backend("memory", null);
+    /**
+     * A test backend (catalog backend {@code "slow"}): RAM like {@link #MEMORY}, every store call delayed by
+     * {@code -Dnvmegate.test.storeLatencyMicros} (default 2000) on the worker's storage threads: a disk slower than
+     * the hosts, for overload and back-pressure tests.
+     */
+    public static final Backend SLOW = new Backend("slow", null);
 
     private final String name;
     private final Path directory;

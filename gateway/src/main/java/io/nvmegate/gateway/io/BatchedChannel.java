@@ -42,6 +42,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>Timeouts</b>: one periodic sweep every {@link #SWEEP_MS} ms over the outstanding requests (bounded by the
  *       hosts' queue depths) fails those past their deadline with {@link ReplyFailure#TIMEOUT}; a request times out
  *       between {@code timeoutMs} and {@code timeoutMs + SWEEP_MS} after it was issued.</li>
+ *   <li><b>A slow worker is not a gone worker</b> (issue 18): when a request reaches its deadline but its address
+ *       answered anything (any request of any gateway context) within the last {@code timeoutMs}, the worker is
+ *       alive and behind (a disk slower than the hosts, a RocksDB write stall): the deadline moves on by
+ *       {@code timeoutMs} instead of failing the request, up to {@link #MAX_WAIT_MS} after it was issued. A worker
+ *       that answers nothing for {@code timeoutMs} is still treated as gone (the request fails with TIMEOUT and
+ *       {@link BlockClient} answers a path error, on which multipath hosts retry elsewhere).</li>
  *   <li><b>No worker</b>: Vert.x 5 completes the write of a one-way send ({@code MessageProducer.write}) with a
  *       {@link ReplyException} of {@link ReplyFailure#NO_HANDLERS} when no member of the cluster has a consumer on
  *       the address (the node selector finds none and local delivery has none); the requests of that batch fail
@@ -64,11 +70,16 @@ public final class BatchedChannel implements BlockChannel {
     public static final String REPLY_PREFIX = "nvmegate.replies.";
     /** Period of the timeout sweep (ms). */
     public static final long SWEEP_MS = 50;
+    /** The longest a request waits for a worker that keeps answering others (ms): 10 minutes. */
+    public static final long MAX_WAIT_MS = 10 * 60_000;
 
     private final Vertx vertx;
     private final String replyAddress = REPLY_PREFIX + UUID.randomUUID();
     private final AtomicLong correlations = new AtomicLong();
     private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Per worker address: {@link System#nanoTime()} of the last reply received from it. */
+    private final ConcurrentHashMap<String, Long> lastAnswer = new ConcurrentHashMap<>();
+    private final AtomicLong extended = new AtomicLong();
     private final ThreadLocal<Outbox> outboxes = ThreadLocal.withInitial(Outbox::new);
     private volatile Future<Void> started;
     private volatile boolean closed;
@@ -86,6 +97,9 @@ public final class BatchedChannel implements BlockChannel {
 
     /** @return this channel's reply address */
     public String replyAddress() { return replyAddress; }
+
+    /** @return how many times a deadline was moved on because the worker was answering (slow, not gone) */
+    public long deadlinesExtended() { return extended.get(); }
 
     /** @return the number of requests sent and not yet answered, failed or timed out */
     public int outstanding() { return pending.size(); }
@@ -127,7 +141,8 @@ public final class BatchedChannel implements BlockChannel {
             return promise.future();
         }
         long correlation = correlations.incrementAndGet();
-        Pending p = new Pending(correlation, ctx, promise, System.nanoTime() + timeoutMs * 1_000_000L, timeoutMs, address);
+        long now = System.nanoTime();
+        Pending p = new Pending(correlation, ctx, promise, now, now + timeoutMs * 1_000_000L, timeoutMs, address);
         pending.put(correlation, p);
         if (ctx.isEventLoopContext() && ctx.nettyEventLoop().inEventLoop()) {
             outboxes.get().add(ctx, address, p, request);
@@ -166,6 +181,8 @@ public final class BatchedChannel implements BlockChannel {
             return;
         }
         List<Pending> done = new ArrayList<>(batch.size());
+        long now = System.nanoTime();
+        String lastAddress = null;
         for (int i = 0; i < batch.size(); i++) {
             long correlation = batch.correlations()[i];
             Pending p = pending.remove(correlation);
@@ -175,6 +192,10 @@ public final class BatchedChannel implements BlockChannel {
             }
             p.reply = batch.replies()[i];
             done.add(p);
+            if (!p.address.equals(lastAddress)) { // the worker of this address is alive
+                lastAddress = p.address;
+                lastAnswer.put(lastAddress, now);
+            }
         }
         // one task per issuing context: the request's listeners run there, as with event-bus request/reply
         for (int i = 0; i < done.size(); i++) {
@@ -198,8 +219,16 @@ public final class BatchedChannel implements BlockChannel {
         if (pending.isEmpty()) return;
         long now = System.nanoTime();
         for (Pending p : pending.values()) {
-            if (now - p.deadline >= 0 && pending.remove(p.correlation, p)) {
-                fail(p, new ReplyException(ReplyFailure.TIMEOUT, "Timed out after waiting " + p.timeoutMs
+            if (now - p.deadline < 0) continue;
+            Long heard = lastAnswer.get(p.address);
+            long timeoutNanos = p.timeoutMs * 1_000_000L;
+            if (heard != null && now - heard < timeoutNanos && now - p.issued + timeoutNanos <= MAX_WAIT_MS * 1_000_000L) {
+                p.deadline = now + timeoutNanos; // slow, not gone: wait on
+                extended.incrementAndGet();
+                continue;
+            }
+            if (pending.remove(p.correlation, p)) {
+                fail(p, new ReplyException(ReplyFailure.TIMEOUT, "Timed out after waiting " + (now - p.issued) / 1_000_000
                         + "(ms) for a reply. address: " + p.address + ", correlation: " + p.correlation));
             }
         }
@@ -214,13 +243,15 @@ public final class BatchedChannel implements BlockChannel {
         final long correlation;
         final ContextInternal ctx;
         final Promise<BlockReply> promise;
-        final long deadline; // System.nanoTime()
+        final long issued; // System.nanoTime()
+        volatile long deadline; // System.nanoTime(); moved on by the sweep while the worker keeps answering
         final long timeoutMs;
         final String address;
         BlockReply reply;
 
-        Pending(long correlation, ContextInternal ctx, Promise<BlockReply> promise, long deadline, long timeoutMs, String address) {
+        Pending(long correlation, ContextInternal ctx, Promise<BlockReply> promise, long issued, long deadline, long timeoutMs, String address) {
             this.correlation = correlation;
+            this.issued = issued;
             this.ctx = ctx;
             this.promise = promise;
             this.deadline = deadline;

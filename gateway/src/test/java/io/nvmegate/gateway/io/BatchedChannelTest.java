@@ -251,6 +251,56 @@ class BatchedChannelTest {
         await(hole.unregister());
     }
 
+    /**
+     * Issue 18: a worker that answers slowly but keeps answering (a disk slower than the hosts) is waited out, not
+     * timed out. A stand-in worker answers one request every 300 ms, in order; 10 requests with a 1 s timeout are
+     * sent at once, so the last is answered after about 3 s: every one must succeed (before the change, those
+     * answered after 1 s failed with TIMEOUT). A worker that answers nothing is still timed out (the test above).
+     */
+    @Test
+    void slowWorkerThatKeepsAnsweringIsWaitedOutNotTimedOut() throws Exception {
+        java.util.concurrent.ConcurrentLinkedQueue<Runnable> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean timer = new java.util.concurrent.atomic.AtomicBoolean();
+        MessageConsumer<Object> slow = workerNode.vertx().eventBus().consumer(NONE.address(), msg -> {
+            if (timer.compareAndSet(false, true)) { // on the consumer's context: the replies leave from there
+                workerNode.vertx().setPeriodic(300, id -> {
+                    Runnable next = queue.poll();
+                    if (next != null) next.run();
+                });
+            }
+            io.nvmegate.blockio.EventBusEndpoint.deliver(msg, (req, responder) -> queue.add(() -> responder.reply(BlockReply.status(Status.SUCCESS))));
+        });
+        await(slow.completion());
+        long until = System.currentTimeMillis() + 20_000;
+        while (true) { // until the gateway member knows the consumer
+            try {
+                if (await(channel.request(NONE.address(), BlockRequest.flush(NONE.uuid()), 5_000)).status() == Status.SUCCESS) break;
+            } catch (ReplyException e) {
+                assertThat(System.currentTimeMillis()).isLessThan(until);
+                Thread.sleep(50);
+            }
+        }
+        long start = System.nanoTime();
+        Context ctx = gateway.vertx().getOrCreateContext();
+        Promise<List<Future<BlockReply>>> issued = Promise.promise();
+        ctx.runOnContext(v -> {
+            List<Future<BlockReply>> fs = new ArrayList<>();
+            for (int i = 0; i < 10; i++) fs.add(channel.request(NONE.address(), BlockRequest.flush(NONE.uuid()), 1_000));
+            issued.complete(fs);
+        });
+        List<Future<BlockReply>> fs = await(issued.future());
+        await(Future.join(fs));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        for (Future<BlockReply> f : fs) {
+            assertThat(f.succeeded()).as("request failed: %s", f.cause()).isTrue();
+            assertThat(f.result().status()).isEqualTo(Status.SUCCESS);
+        }
+        assertThat(ms).as("the last answer came after the 1 s timeout").isGreaterThan(2_000L);
+        assertThat(channel.deadlinesExtended()).isPositive();
+        assertThat(channel.outstanding()).isZero();
+        await(slow.unregister());
+    }
+
     /** Vert.x's count of timers created on {@code vertx} (VertxImpl.timeoutCounter). */
     static long timersCreated(Vertx vertx) throws Exception {
         java.lang.reflect.Field f = io.vertx.core.impl.VertxImpl.class.getDeclaredField("timeoutCounter");
