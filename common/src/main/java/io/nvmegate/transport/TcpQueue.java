@@ -86,6 +86,7 @@ public final class TcpQueue implements QueueTransport {
     /** The TLS session, when the host opened one. */
     private TlsServerFilter tls;
     private boolean firstByteSeen;
+    private final IdleTimeouts idle;
 
     public TcpQueue(Vertx vertx, NetSocket socket, TransportConfig config, CommandParser parser) {
         this(vertx, socket, config, parser, TlsPolicy.NONE);
@@ -105,6 +106,8 @@ public final class TcpQueue implements QueueTransport {
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> log.debug("{}: socket error: {}", this, e.toString()));
         socket.drainHandler(v -> socket.resume());
+        this.idle = new IdleTimeouts(vertx, NodeMetrics.of(vertx), this::close);
+        idle.accepted();
     }
 
     private void onBytes(Buffer chunk) {
@@ -275,6 +278,7 @@ public final class TcpQueue implements QueueTransport {
     /** A Connect bound this connection to queue {@code q} of a controller. */
     private void bind(ControllerQueue q) {
         bound = q;
+        idle.bound(q);
         metrics.bound(q.qid(), q.controller().subsystem().nqn());
     }
 
@@ -409,6 +413,7 @@ public final class TcpQueue implements QueueTransport {
 
     private void onClosed() {
         state = State.CLOSED;
+        idle.closed();
         outbound.discard();
         r2ts.clear();
         if (bound != null) bound.closed();
