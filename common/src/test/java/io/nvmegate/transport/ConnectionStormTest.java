@@ -105,7 +105,7 @@ class ConnectionStormTest {
     @ParameterizedTest
     @EnumSource(ConnectionStorm.Stage.class)
     void stormLeavesNothingBehind(ConnectionStorm.Stage stage) throws Exception {
-        ConnectionStorm storm = new ConnectionStorm(server.actualPort(), NQN, 1);
+        ConnectionStorm storm = new ConnectionStorm(server.actualPort(), NQN, 1, 512);
         // warm-up: meters created on first use (per opcode, per status) are not leaks
         for (ConnectionStorm.Close close : ConnectionStorm.Close.values()) storm.cycles(20, stage, close);
         Map<String, Integer> before = idle();

@@ -27,7 +27,7 @@ public final class ConnectionStorm {
         IO_CONNECT,
         /** {@link #IO_CONNECT}, then the first 36 of the 72 bytes of a Write capsule on the I/O queue. */
         MID_CAPSULE,
-        /** {@link #IO_CONNECT}, then a Write of 8 KiB by R2T: the R2T is received and half an H2CData PDU sent. */
+        /** {@link #IO_CONNECT}, then a Write of 2 blocks by R2T: the R2T is received and half an H2CData PDU sent. */
         MID_H2CDATA
     }
 
@@ -42,17 +42,20 @@ public final class ConnectionStorm {
     private final int port;
     private final String subnqn;
     private final int nsid;
+    private final int blockSize;
     private final RawNvmeTcpHost.Options options;
 
     /**
      * @param port   the target's NVMe/TCP port on 127.0.0.1
      * @param subnqn subsystem the Connects name
-     * @param nsid   namespace the Writes of {@link Stage#MID_CAPSULE} and {@link Stage#MID_H2CDATA} address (512-byte LBAs or larger)
+     * @param nsid      namespace the Writes of {@link Stage#MID_CAPSULE} and {@link Stage#MID_H2CDATA} address
+     * @param blockSize its LBA size, bytes (the Write of {@link Stage#MID_H2CDATA} is 2 blocks, by one R2T)
      */
-    public ConnectionStorm(int port, String subnqn, int nsid) {
+    public ConnectionStorm(int port, String subnqn, int nsid, int blockSize) {
         this.port = port;
         this.subnqn = subnqn;
         this.nsid = nsid;
+        this.blockSize = blockSize;
         this.options = RawNvmeTcpHost.Options.defaults().timeout(Duration.ofSeconds(10));
     }
 
@@ -87,7 +90,7 @@ public final class ConnectionStorm {
                 }
                 case MID_CAPSULE -> halfOf(io, capsule(io));
                 case MID_H2CDATA -> {
-                    Sqe w = io.write(nsid, 0, 16, 8192, false);
+                    Sqe w = io.write(nsid, 0, 2, 2 * blockSize, false);
                     io.send(new Pdu.CapsuleCmd(w, ByteBuffer.allocate(0)));
                     Pdu.R2T r2t = io.receive(Pdu.R2T.class);
                     halfOf(io, PduCodec.encode(new Pdu.H2CData(r2t.cccid(), r2t.ttag(), 0, true,
@@ -103,7 +106,7 @@ public final class ConnectionStorm {
 
     /** A Write capsule of one block by R2T (72 bytes: no in-capsule data, no digests). */
     private ByteBuffer capsule(RawNvmeTcpHost h) {
-        return PduCodec.encode(new Pdu.CapsuleCmd(h.write(nsid, 0, 1, 512, false), ByteBuffer.allocate(0)), false, false);
+        return PduCodec.encode(new Pdu.CapsuleCmd(h.write(nsid, 0, 1, blockSize, false), ByteBuffer.allocate(0)), false, false);
     }
 
     /** Sends the first half of the bytes of {@code pdu}: a PDU the target has begun and never ends. */
