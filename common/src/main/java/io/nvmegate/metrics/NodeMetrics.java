@@ -36,6 +36,7 @@ public final class NodeMetrics implements Shareable {
     private final Map<String, Counter> keepAliveExpiries = new ConcurrentHashMap<>();
     private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
     private final Map<String, Counter> idleCloses = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
     private final EventBusMetrics eventBus;
     private final StorageMetrics storage;
 
@@ -104,6 +105,13 @@ public final class NodeMetrics implements Shareable {
         idleCloses.computeIfAbsent(reason, r -> Counter.builder("nvmegate.idle.closes")
                 .description("Connections closed for idleness where no keep-alive applies, by reason")
                 .tag("reason", r).register(registry)).increment();
+    }
+
+    /** A connection to a listener of {@code role} was closed at accept: the listener's maxConnections were open. */
+    public void connectionRefused(String role) {
+        refusedConnections.computeIfAbsent(role, r -> Counter.builder("nvmegate.connections.refused")
+                .description("NVMe/TCP connections closed at accept because the listener had its most connections (maxConnections), by role")
+                .tag("role", r).register(registry)).increment();
     }
 
     public EventBusMetrics eventBus() { return eventBus; }
