@@ -24,9 +24,13 @@ public final class ControllerRegistry {
         this.next = min;
     }
 
-    /** @return a new controller with a free CNTLID, or {@code null} if the range is exhausted. */
+    /**
+     * @return a new controller with a free CNTLID, or {@code null} if the range is exhausted or subsystem {@code s}
+     * has {@link TransportConfig#maxControllersPerSubsystem()} controllers already ({@link #count(String)} tells which)
+     */
     public synchronized Controller create(Subsystem s, String hostNqn, UUID hostId, int katoMs,
                                           TransportConfig t, io.vertx.core.Vertx vertx) {
+        if (count(s.nqn()) >= t.maxControllersPerSubsystem()) return null;
         for (int i = 0; i <= max - min; i++) {
             int id = next;
             next = next == max ? min : next + 1;
@@ -38,6 +42,16 @@ public final class ControllerRegistry {
         }
         return null;
     }
+
+    /** @return live controllers of subsystem {@code nqn} */
+    public int count(String nqn) {
+        int n = 0;
+        for (Controller c : byCntlid.values()) if (c.subsystem().nqn().equals(nqn)) n++;
+        return n;
+    }
+
+    /** @return live controllers (= CNTLIDs in use) */
+    public int size() { return byCntlid.size(); }
 
     public Controller get(int cntlid) { return byCntlid.get(cntlid); }
 

@@ -12,10 +12,31 @@ package io.nvmegate.controller;
  * @param maxIoQueues       most I/O queues per controller (Number of Queues feature)
  * @param maxAdminQueueSize most entries of the admin queue (a larger admin SQSIZE in Connect → Connect Invalid
  *                          Parameters, IPO 44); at most {@code maxQueueSize}
+ * @param maxControllersPerSubsystem most live controllers of one subsystem through this port's registry (an
+ *                          admin Connect beyond it → Connect Controller Busy, as when the CNTLID range is exhausted)
+ * @param maxConnections    most open TCP connections of the listener; one more is closed at accept
+ *                          ({@code nvmegate_connections_refused_total{role}})
  */
 public record TransportConfig(int maxH2CData, int inCapsuleDataSize, int mdtsBytes, int maxQueueSize, int c2hChunk,
-                              int maxIoQueues, int maxAdminQueueSize) {
+                              int maxIoQueues, int maxAdminQueueSize, int maxControllersPerSubsystem, int maxConnections) {
     public static final int ADMIN_IN_CAPSULE = 8192;
+    /** Default {@link #maxControllersPerSubsystem()}. */
+    public static final int DEFAULT_MAX_CONTROLLERS_PER_SUBSYSTEM = 1024;
+    /** Default {@link #maxConnections()}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+    /** Limits with the default controller and connection limits. */
+    public TransportConfig(int maxH2CData, int inCapsuleDataSize, int mdtsBytes, int maxQueueSize, int c2hChunk,
+                           int maxIoQueues, int maxAdminQueueSize) {
+        this(maxH2CData, inCapsuleDataSize, mdtsBytes, maxQueueSize, c2hChunk, maxIoQueues, maxAdminQueueSize,
+                DEFAULT_MAX_CONTROLLERS_PER_SUBSYSTEM, DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /** These limits with {@code maxControllersPerSubsystem} and {@code maxConnections} instead. */
+    public TransportConfig withConnectionLimits(int maxControllersPerSubsystem, int maxConnections) {
+        return new TransportConfig(maxH2CData, inCapsuleDataSize, mdtsBytes, maxQueueSize, c2hChunk, maxIoQueues,
+                maxAdminQueueSize, maxControllersPerSubsystem, maxConnections);
+    }
 
     /** Limits whose admin queue may be as large as the I/O queues. */
     public TransportConfig(int maxH2CData, int inCapsuleDataSize, int mdtsBytes, int maxQueueSize, int c2hChunk, int maxIoQueues) {

@@ -33,7 +33,9 @@ import java.util.UUID;
  * takes it from the queue the Connect installed). Errors (SCT 1, all with DNR, as nvmet): Incompatible Format
  * (RECFMT), Connect Invalid Parameters with DW0 = IATTR << 16 | IPO (IATTR 1 = data, 0 = SQE; IPO the byte offset
  * of the bad field: 256 SUBNQN, 16 CNTLID, 44 SQSIZE, 42 QID), Connect Invalid Host (IATTR 1, IPO 512, HOSTNQN);
- * no free CNTLID → Controller Busy without DNR (retryable).
+ * no free CNTLID, or the subsystem at {@link TransportConfig#maxControllersPerSubsystem()} → Controller Busy without
+ * DNR (retryable; nvmet sets DNR on an exhausted CNTLID range, {@code nvmet_alloc_ctrl}, but with DNR the Linux
+ * host gives up reconnecting an existing association: {@code ConnectTransientErrorTest}).
  *
  * <p>An empty HOSTNQN (some userspace initiators send none by default) is an anonymous host: as the kernel target
  * and SPDK do, it is accepted where the subsystem allows any host ({@link Subsystem#hostAllowed} accepts the empty
@@ -153,6 +155,11 @@ public final class FabricsConnect {
         }
         Controller c = registry.create(s, cd.hostnqn(), cd.hostId(), kato, transport, vertx);
         if (c == null) {
+            int n = registry.count(s.nqn());
+            log.warn("Connect for subsystem {} from {}: Controller Busy: {}", s.nqn(), r.queue().remoteAddress(),
+                    n >= transport.maxControllersPerSubsystem()
+                            ? n + " controllers, the most per subsystem (maxControllersPerSubsystem " + transport.maxControllersPerSubsystem() + ")"
+                            : "no free CNTLID (" + registry.size() + " controllers)");
             r.complete(Status.CONNECT_CONTROLLER_BUSY);
             return null;
         }

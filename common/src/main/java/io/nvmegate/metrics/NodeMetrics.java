@@ -35,6 +35,8 @@ public final class NodeMetrics implements Shareable {
     private final Set<Integer> discoveryPorts = ConcurrentHashMap.newKeySet();
     private final Map<String, Counter> keepAliveExpiries = new ConcurrentHashMap<>();
     private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> idleCloses = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
     private final EventBusMetrics eventBus;
     private final StorageMetrics storage;
 
@@ -92,6 +94,24 @@ public final class NodeMetrics implements Shareable {
         authFailures.computeIfAbsent(reason, r -> Counter.builder("nvmegate.auth.failures")
                 .description("Failed in-band authentications (DH-HMAC-CHAP), by reason")
                 .tag("reason", r).register(registry)).increment();
+    }
+
+    /**
+     * A connection was closed for idleness ({@code nvmegate_idle_closes_total{reason}}): {@code pre_connect} (no
+     * Fabrics Connect in time) or {@code admin_no_io} (KATO 0, no I/O queue, no command in time). A fixed set of
+     * reasons, so the label cannot grow.
+     */
+    public void idleClosed(String reason) {
+        idleCloses.computeIfAbsent(reason, r -> Counter.builder("nvmegate.idle.closes")
+                .description("Connections closed for idleness where no keep-alive applies, by reason")
+                .tag("reason", r).register(registry)).increment();
+    }
+
+    /** A connection to a listener of {@code role} was closed at accept: the listener's maxConnections were open. */
+    public void connectionRefused(String role) {
+        refusedConnections.computeIfAbsent(role, r -> Counter.builder("nvmegate.connections.refused")
+                .description("NVMe/TCP connections closed at accept because the listener had its most connections (maxConnections), by role")
+                .tag("role", r).register(registry)).increment();
     }
 
     public EventBusMetrics eventBus() { return eventBus; }

@@ -41,7 +41,8 @@ public final class TargetMetrics {
         return n;
     }
 
-    String role() { return role; }
+    /** @return the role label ({@code gateway} or {@code discovery}) */
+    public String role() { return role; }
 
     CommandMeters commands() { return commands; }
 

@@ -36,6 +36,7 @@ public final class NvmeTcpServer {
     private final TransportConfig config;
     private final CommandParser parser;
     private final TlsPolicy tls;
+    private final ConnectionLimit connections;
     /**
      * Event loops the connections of one listener are spread over: {@code -Dnvmegate.tcpEventLoops=N}, default 1.
      * On the 2-core benchmark machine, where the initiator shares the cores, 2 measured no better than 1
@@ -60,6 +61,7 @@ public final class NvmeTcpServer {
         this.port = port;
         this.config = config;
         this.parser = new CommandParser(connect);
+        this.connections = new ConnectionLimit(config.maxConnections());
         connect.registry().onKeepAliveExpired(c -> NodeMetrics.of(vertx).keepAliveExpired(c.subsystem().nqn()));
     }
 
@@ -89,7 +91,9 @@ public final class NvmeTcpServer {
         ContextInternal ctx = ((VertxInternal) vertx).createEventLoopContext();
         Promise<NetServer> p = ctx.promise();
         ctx.runOnContext(v -> {
-            NetServer s = vertx.createNetServer(o).connectHandler(sock -> new TcpQueue(vertx, sock, config, parser, tls));
+            NetServer s = vertx.createNetServer(o).connectHandler(sock -> {
+                if (connections.admit(sock, NodeMetrics.of(vertx))) new TcpQueue(vertx, sock, config, parser, tls);
+            });
             servers.add(s);
             s.listen().onComplete(p);
         });

@@ -88,6 +88,8 @@ public final class TcpQueue implements QueueTransport {
     private boolean firstByteSeen;
     /** Overload: the in-flight budget, the unwritten-data cap and when to read the socket ({@link QueueFlow}). */
     private final QueueFlow flow;
+    /** Idle limits before Connect and without I/O queues ({@link IdleTimeouts}). */
+    private final IdleTimeouts idle;
 
     public TcpQueue(Vertx vertx, NetSocket socket, TransportConfig config, CommandParser parser) {
         this(vertx, socket, config, parser, TlsPolicy.NONE);
@@ -109,6 +111,8 @@ public final class TcpQueue implements QueueTransport {
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> log.debug("{}: socket error: {}", this, e.toString()));
         socket.drainHandler(v -> flow.gate());
+        this.idle = new IdleTimeouts(vertx, NodeMetrics.of(vertx), this::close);
+        idle.accepted();
     }
 
     private void onBytes(Buffer chunk) {
@@ -296,6 +300,7 @@ public final class TcpQueue implements QueueTransport {
     /** A Connect bound this connection to queue {@code q} of a controller. */
     private void bind(ControllerQueue q) {
         bound = q;
+        idle.bound(q);
         metrics.bound(q.qid(), q.controller().subsystem().nqn());
     }
 
@@ -432,6 +437,7 @@ public final class TcpQueue implements QueueTransport {
 
     private void onClosed() {
         state = State.CLOSED;
+        idle.closed();
         outbound.discard();
         r2ts.clear();
         flow.closed();

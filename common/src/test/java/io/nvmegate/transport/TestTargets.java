@@ -17,8 +17,13 @@ final class TestTargets {
 
     /** @return the listening server ({@link NvmeTcpServer#actualPort()}), CNTLIDs 1..100, default transport limits */
     static NvmeTcpServer listen(Vertx vertx, String nqn, CommandSet commands) throws Exception {
+        return listen(vertx, nqn, commands, new ControllerRegistry(1, 100));
+    }
+
+    /** @return the listening server, its controllers in {@code registry}, default transport limits */
+    static NvmeTcpServer listen(Vertx vertx, String nqn, CommandSet commands, ControllerRegistry registry) throws Exception {
         Subsystem s = new Subsystem(nqn, Subsystem.Identity.of("SN1", "test", "1"), commands, h -> true);
-        FabricsConnect connect = new FabricsConnect(n -> n.equals(nqn) ? s : null, new ControllerRegistry(1, 100),
+        FabricsConnect connect = new FabricsConnect(n -> n.equals(nqn) ? s : null, registry,
                 TransportConfig.defaults(), vertx);
         NvmeTcpServer server = new NvmeTcpServer(vertx, "127.0.0.1", 0, TransportConfig.defaults(), connect);
         server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

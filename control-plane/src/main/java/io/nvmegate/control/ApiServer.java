@@ -135,6 +135,7 @@ public final class ApiServer {
         r.delete(v + "/referrals/:id").handler(ctx -> none(ctx, () -> service.deleteReferral(p(ctx, "id"))));
 
         r.post(v + "/generate-key").handler(ctx -> reply(ctx, 200, () -> service.generateKey(body(ctx))));
+        r.get(v + "/limits").handler(ctx -> reply(ctx, 200, () -> service.limits().toJson()));
         r.get(v + "/choices").handler(ctx -> reply(ctx, 200, CatalogService::choices));
         r.get(v + "/config").handler(ctx -> reply(ctx, 200, () -> service.save(secrets(ctx))));
         r.put(v + "/config").handler(ctx -> reply(ctx, 200, () -> service.restore(body(ctx))));

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * blocks (Hazelcast); mutations run under the cluster-wide catalog lock, validate everything first and only then
  * write, so a refused request leaves the catalog unchanged. Failures are {@link ApiException}s: 400 invalid field,
  * 404 unknown resource, 409 conflict (duplicate NQN/NSID/port, or deleting what is still linked without
- * {@code force}).
+ * {@code force}, or a {@link Limits} reached: the error's field is the limit's name, e.g. {@code maxSubsystems}).
  */
 public final class CatalogService {
     private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -40,15 +40,22 @@ public final class CatalogService {
     private final Catalog cluster;
     /** Workers, placement and replication status; null for the draft of a restore (see {@link #restore}). */
     private final ReplicationAdmin replication;
+    private final Limits limits;
 
     public CatalogService(Catalog catalog) {
-        this(catalog, catalog, new ReplicationAdmin(catalog));
+        this(catalog, Limits.defaults());
     }
 
-    private CatalogService(CatalogState state, Catalog cluster, ReplicationAdmin replication) {
+    /** @param limits the most subsystems, namespaces, hosts and hosts per subsystem the catalog may hold */
+    public CatalogService(Catalog catalog, Limits limits) {
+        this(catalog, catalog, new ReplicationAdmin(catalog), limits);
+    }
+
+    private CatalogService(CatalogState state, Catalog cluster, ReplicationAdmin replication, Limits limits) {
         this.catalog = state;
         this.cluster = cluster;
         this.replication = replication;
+        this.limits = limits;
     }
 
     /**
@@ -67,6 +74,14 @@ public final class CatalogService {
 
     /** The cluster catalog this service manages. */
     public Catalog catalog() { return cluster; }
+
+    /** The limits this service enforces ({@code GET /api/v1/limits}). */
+    public Limits limits() { return limits; }
+
+    /** 409 naming {@code limit} when {@code count} more would pass {@code max}. */
+    private static void within(String limit, int count, int max, String what) {
+        if (count > max) throw ApiException.conflict(limit, what + ": " + count + " would exceed " + limit + " " + max);
+    }
 
     private <T> T write(Supplier<T> body) {
         try {
@@ -112,6 +127,8 @@ public final class CatalogService {
             }
             SubsystemSpec s = SubsystemSpec.fromJson(j);
             if (catalog.subsystem(s.nqn()).isPresent()) throw ApiException.conflict("nqn", "subsystem " + s.nqn() + " already exists");
+            within("maxSubsystems", catalog.subsystems().size() + 1, limits.maxSubsystems(), "subsystems");
+            within("maxHostsPerSubsystem", s.hosts().size(), limits.maxHostsPerSubsystem(), "hosts of " + s.nqn());
             checkHostLinks(s);
             checkHostsKnown(s.hosts());
             catalog.putSubsystem(s);
@@ -125,6 +142,7 @@ public final class CatalogService {
             SubsystemSpec old = requireSubsystem(nqn);
             JsonObject j = merge(old.toJson(), body, "nqn", "name");
             SubsystemSpec s = SubsystemSpec.fromJson(j);
+            if (s.hosts().size() > old.hosts().size()) within("maxHostsPerSubsystem", s.hosts().size(), limits.maxHostsPerSubsystem(), "hosts of " + nqn);
             checkHostLinks(s);
             checkHostsKnown(s.hosts().stream().filter(h -> !old.hosts().contains(h)).toList());
             int highest = catalog.namespaces(nqn).stream().mapToInt(NamespaceSpec::nsid).max().orElse(0);
@@ -207,6 +225,7 @@ public final class CatalogService {
             String sub = j.getString("subsystem");
             if (sub == null) throw ApiException.invalid("subsystem", "subsystem is required");
             SubsystemSpec owner = requireSubsystem(sub);
+            within("maxNamespaces", catalog.namespaces().size() + 1, limits.maxNamespaces(), "namespaces");
             List<NamespaceSpec> existing = catalog.namespaces(sub);
             if (!j.containsKey("nsid")) {
                 Set<Integer> used = new HashSet<>();
@@ -512,6 +531,7 @@ public final class CatalogService {
         return write(() -> {
             HostSpec h = checkedKeys(HostSpec.fromJson(FieldTypes.withoutNulls(body)));
             if (catalog.host(h.nqn()).isPresent()) throw ApiException.conflict("nqn", "host " + h.nqn() + " already exists");
+            within("maxHosts", catalog.hosts().size() + 1, limits.maxHosts(), "hosts");
             catalog.putHost(h);
             return hostJson(h, false);
         });
@@ -574,6 +594,7 @@ public final class CatalogService {
             SubsystemSpec.checkNqn("link.host", host);
             if (catalog.host(host).isEmpty()) throw ApiException.notFound("host", "no host " + host + " (create it first)");
             if (s.hosts().contains(host)) throw ApiException.conflict("host", host + " is already linked to " + nqn);
+            within("maxHostsPerSubsystem", s.hosts().size() + 1, limits.maxHostsPerSubsystem(), "hosts of " + nqn);
             List<String> hosts = new ArrayList<>(s.hosts());
             hosts.add(host);
             SubsystemSpec n = withHosts(s, hosts);
@@ -704,7 +725,7 @@ public final class CatalogService {
             if (!RESTORE_FIELDS.contains(f)) throw ApiException.invalid(f, "unknown field '" + f + "' (accepted: " + RESTORE_FIELDS + ")");
         }
         DraftCatalog draft = new DraftCatalog();
-        CatalogService staged = new CatalogService(draft, null, null);
+        CatalogService staged = new CatalogService(draft, null, null, limits);
         try {
             JsonObject global = object(doc, "global");
             if (global != null) at("global", () -> staged.updateGlobal(global));

@@ -45,9 +45,18 @@ final class ApiFixture implements AutoCloseable {
     }
 
     static ApiFixture start(Path catalogStore, String clusterName, String token) throws Exception {
+        return start(catalogStore, clusterName, token, Limits.defaults());
+    }
+
+    /** A fixture whose catalog service enforces {@code limits}. */
+    static ApiFixture withLimits(Limits limits) throws Exception {
+        return start(null, "ctl-" + UUID.randomUUID(), null, limits);
+    }
+
+    static ApiFixture start(Path catalogStore, String clusterName, String token, Limits limits) throws Exception {
         Cluster.Node node = Cluster.start(new ClusterOptions(clusterName, "127.0.0.1", FreePorts.free(), List.of(), catalogStore))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        CatalogService service = new CatalogService(new Catalog(node.hazelcast()));
+        CatalogService service = new CatalogService(new Catalog(node.hazelcast()), limits);
         ApiServer server = new ApiServer(node.vertx(), service, new ApiOptions("127.0.0.1", 0, token)).start()
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new ApiFixture(node, server, service);

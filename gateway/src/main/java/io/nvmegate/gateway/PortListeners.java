@@ -154,6 +154,7 @@ final class PortListeners {
         int icd = p.inCapsuleDataSize() > 0 ? p.inCapsuleDataSize() : base.inCapsuleDataSize();
         int qs = p.maxQueueSize() > 0 ? p.maxQueueSize() : base.maxQueueSize();
         return new TransportConfig(base.maxH2CData(), icd, base.mdtsBytes(), qs,
-                base.c2hChunk(), base.maxIoQueues(), Math.min(base.maxAdminQueueSize(), qs));
+                base.c2hChunk(), base.maxIoQueues(), Math.min(base.maxAdminQueueSize(), qs),
+                base.maxControllersPerSubsystem(), base.maxConnections());
     }
 }

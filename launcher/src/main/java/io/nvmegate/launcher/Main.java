@@ -145,6 +145,38 @@ public final class Main implements Callable<Integer> {
             + "Env NVMEGATE_START_TIMEOUT. Default: ${DEFAULT-VALUE}")
     int startTimeoutSeconds;
 
+    @Option(names = "--max-subsystems", defaultValue = "${env:NVMEGATE_MAX_SUBSYSTEMS:-1024}", description = "Most subsystems "
+            + "in the catalog (the management API answers 409 maxSubsystems past it). Env NVMEGATE_MAX_SUBSYSTEMS. Default: ${DEFAULT-VALUE}")
+    int maxSubsystems;
+
+    @Option(names = "--max-namespaces", defaultValue = "${env:NVMEGATE_MAX_NAMESPACES:-4096}", description = "Most namespaces "
+            + "in the catalog, all subsystems together (409 maxNamespaces). Env NVMEGATE_MAX_NAMESPACES. Default: ${DEFAULT-VALUE}")
+    int maxNamespaces;
+
+    @Option(names = "--max-hosts", defaultValue = "${env:NVMEGATE_MAX_HOSTS:-4096}", description = "Most hosts in the catalog "
+            + "(409 maxHosts). Env NVMEGATE_MAX_HOSTS. Default: ${DEFAULT-VALUE}")
+    int maxHosts;
+
+    @Option(names = "--max-hosts-per-subsystem", defaultValue = "${env:NVMEGATE_MAX_HOSTS_PER_SUBSYSTEM:-1024}", description = "Most "
+            + "hosts linked to one subsystem (409 maxHostsPerSubsystem). Env NVMEGATE_MAX_HOSTS_PER_SUBSYSTEM. Default: ${DEFAULT-VALUE}")
+    int maxHostsPerSubsystem;
+
+    @Option(names = "--max-controllers-per-subsystem", defaultValue = "${env:NVMEGATE_MAX_CONTROLLERS_PER_SUBSYSTEM:-1024}",
+            description = "Most live controllers of one subsystem on this gateway; one more admin Connect is answered Connect "
+                    + "Controller Busy. Env NVMEGATE_MAX_CONTROLLERS_PER_SUBSYSTEM. Default: ${DEFAULT-VALUE}")
+    int maxControllersPerSubsystem;
+
+    @Option(names = "--max-connections", defaultValue = "${env:NVMEGATE_MAX_CONNECTIONS:-10000}", description = "Most open "
+            + "TCP connections per NVMe/TCP listener (gateway ports, discovery); one more is closed at accept "
+            + "(nvmegate_connections_refused_total). Env NVMEGATE_MAX_CONNECTIONS. Default: ${DEFAULT-VALUE}")
+    int maxConnections;
+
+    /** The {@code --max-*} options. @throws IllegalArgumentException naming the option below 1 */
+    io.nvmegate.control.Limits limits() {
+        return new io.nvmegate.control.Limits(maxSubsystems, maxNamespaces, maxHosts, maxHostsPerSubsystem,
+                maxControllersPerSubsystem, maxConnections);
+    }
+
     public static void main(String[] args) {
         System.setProperty("hazelcast.phone.home.enabled", "false");
         System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
@@ -153,6 +185,14 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (advertise != null && advertise.isBlank()) advertise = null; // NVMEGATE_ADVERTISE="" means none
+        io.nvmegate.control.Limits limits;
+        try {
+            limits = limits();
+        } catch (IllegalArgumentException e) {
+            System.err.println("nvmegate: bad limit: " + e.getMessage());
+            return 2;
+        }
+        TransportConfig transport = TransportConfig.defaults().withConnectionLimits(limits.maxControllersPerSubsystem(), limits.maxConnections());
         CatalogConfig cfg;
         try {
             cfg = config != null ? advertised(CatalogConfig.read(config)) : defaults();
@@ -193,14 +233,14 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         NodeOptions o = new NodeOptions(role, new ClusterOptions(clusterName, clusterAddress, clusterPort, seeds, store, clusterTls, seal), cfg,
-                data, workerId, gatewayId, bind, discoveryPort, TransportConfig.defaults(),
+                data, workerId, gatewayId, bind, discoveryPort, transport,
                 new ObservabilityOptions(metricsHost == null || metricsHost.isBlank() ? bind : metricsHost, metricsPort),
                 raftPort);
         NvmegateNode.DiscoveryIdentity discovery;
         try {
             discovery = discoveryIdentity();
             if (o.runsDiscovery()) {
-                new io.nvmegate.discovery.DiscoveryService.Options(bind, discoveryPort, TransportConfig.defaults(),
+                new io.nvmegate.discovery.DiscoveryService.Options(bind, discoveryPort, transport,
                         discovery.nqn(), discovery.advertisedAddress(), discovery.advertisedPort()); // validates
             }
         } catch (IllegalArgumentException e) {
@@ -209,7 +249,7 @@ public final class Main implements Callable<Integer> {
         }
         // --start-timeout bounds the join, and the roles' start when the catalog is there; a gateway or discovery
         // member whose cluster has no catalog yet waits for it as long as it takes (health: not ready)
-        NvmegateNode node = NvmegateNode.begin(o, api, discovery);
+        NvmegateNode node = NvmegateNode.begin(o, api, discovery, limits);
         try {
             node.started().toCompletableFuture().get(startTimeoutSeconds, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -36,6 +36,12 @@ public record NodeOptions(Role role, ClusterOptions cluster, CatalogConfig confi
     }
 
     /** @return this options with Raft port {@code port} (see {@link #raftPort}) */
+    /** These options with transport limits {@code t}. */
+    public NodeOptions withTransport(TransportConfig t) {
+        return new NodeOptions(role, cluster, config, dataDir, workerId, gatewayId, discoveryHost, discoveryPort, t,
+                observability, raftPort);
+    }
+
     public NodeOptions withRaftPort(int port) {
         return new NodeOptions(role, cluster, config, dataDir, workerId, gatewayId, discoveryHost, discoveryPort, transport,
                 observability, port);

@@ -7,6 +7,7 @@ import io.nvmegate.cluster.Cluster;
 import io.nvmegate.cluster.ClusterMetrics;
 import io.nvmegate.cluster.CntlidRanges;
 import io.nvmegate.control.ApiOptions;
+import io.nvmegate.control.Limits;
 import io.nvmegate.control.ApiServer;
 import io.nvmegate.control.CatalogService;
 import io.nvmegate.discovery.DiscoveryService;
@@ -57,6 +58,7 @@ public final class NvmegateNode implements AutoCloseable {
 
     private final NodeOptions options;
     private final ApiOptions apiOptions;
+    private Limits limits = Limits.defaults();
     /** Unique discovery NQN and advertised address of the discovery service (null: well-known NQN, as reached). */
     private final DiscoveryIdentity discoveryIdentity;
     private final NodeObservability observability;
@@ -108,7 +110,21 @@ public final class NvmegateNode implements AutoCloseable {
      * @param discovery how the discovery service presents itself
      */
     public static NvmegateNode begin(NodeOptions options, ApiOptions api, DiscoveryIdentity discovery) {
-        NvmegateNode n = new NvmegateNode(options, api, discovery);
+        return begin(options, api, discovery, null);
+    }
+
+    /**
+     * As {@link #begin(NodeOptions, ApiOptions, DiscoveryIdentity)} with {@code limits} (null: the options' transport
+     * limits, the default catalog limits): the catalog limits for the management API ({@code GET /api/v1/limits},
+     * 409 past one), the controllers per subsystem and connections per listener for every NVMe/TCP listener.
+     */
+    public static NvmegateNode begin(NodeOptions options, ApiOptions api, DiscoveryIdentity discovery, Limits limits) {
+        NodeOptions o = limits == null ? options : options.withTransport(
+                options.transport().withConnectionLimits(limits.maxControllersPerSubsystem(), limits.maxConnections()));
+        NvmegateNode n = new NvmegateNode(o, api, discovery);
+        n.limits = limits != null ? limits : new Limits(Limits.defaults().maxSubsystems(), Limits.defaults().maxNamespaces(),
+                Limits.defaults().maxHosts(), Limits.defaults().maxHostsPerSubsystem(),
+                o.transport().maxControllersPerSubsystem(), o.transport().maxConnections());
         n.run();
         return n;
     }
@@ -132,7 +148,13 @@ public final class NvmegateNode implements AutoCloseable {
      */
     public static NvmegateNode start(NodeOptions options, ApiOptions api, DiscoveryIdentity discovery, Duration timeout)
             throws Exception {
-        NvmegateNode n = begin(options, api, discovery);
+        return start(options, api, discovery, null, timeout);
+    }
+
+    /** As {@link #start(NodeOptions, ApiOptions, DiscoveryIdentity, Duration)} with {@code limits} ({@link #begin(NodeOptions, ApiOptions, DiscoveryIdentity, Limits)}). */
+    public static NvmegateNode start(NodeOptions options, ApiOptions api, DiscoveryIdentity discovery, Limits limits, Duration timeout)
+            throws Exception {
+        NvmegateNode n = begin(options, api, discovery, limits);
         try {
             n.serving.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -284,7 +306,7 @@ public final class NvmegateNode implements AutoCloseable {
 
     private Future<Void> startApi() {
         if (!options.role().runsGateway() || !apiOptions.enabled()) return Future.succeededFuture();
-        ApiServer server = new ApiServer(node.vertx(), new CatalogService(catalog.catalog()), apiOptions);
+        ApiServer server = new ApiServer(node.vertx(), new CatalogService(catalog.catalog(), limits), apiOptions);
         api = server;
         return server.start().<Void>mapEmpty().recover(e -> { // a busy API port must not stop the storage target
             if (e instanceof IllegalArgumentException) return Future.failedFuture(e);
