@@ -152,12 +152,12 @@ start_all() {  # single: the one process; RF 3: worker-1 first (it seeds the cat
   local m
   if [ $rf3 = 0 ]; then
     start_member target
-    ready target 120
+    ready target 240
   else
     start_member worker-1
-    ready worker-1 120
+    ready worker-1 240
     for m in worker-2 worker-3 gateway-1 discovery; do start_member "$m"; done
-    for m in worker-2 worker-3 gateway-1 discovery; do ready "$m" 120; done
+    for m in worker-2 worker-3 gateway-1 discovery; do ready "$m" 240; done
   fi
   wait_ports
 }
@@ -222,10 +222,10 @@ guest_max=$(( hard_timeout - 60 ))
   --max-seconds "$guest_max" > "$results/guest-write.log" 2>&1 &
 VM_PID=$!
 tw=$(now)
-deadline=$(( $(date +%s) + 120 ))
+deadline=$(( $(date +%s) + 240 ))  # boot, connect, mkfs under TCG: ~20 s on an idle machine, 90+ s on a loaded one
 until [ -e "$results/writer-started" ]; do
   vm_running || { tail -n 40 "$results/guest-write.log"; die "the write-phase guest ended before its writer started"; }
-  [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$results/guest-write.log"; die "the guest's writer did not start within 120 s"; }
+  [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$results/guest-write.log"; die "the guest's writer did not start within 240 s"; }
   sleep 0.3
 done
 log "guest writer started after $(secs "$tw" "$(now)") s"
@@ -249,7 +249,7 @@ for c in $(seq 1 "$cycles"); do
     start_all
   elif [ $rf3 = 1 ]; then
     for m in "${victims[@]}"; do start_member "$m"; done
-    for m in "${victims[@]}"; do ready "$m" 120; done
+    for m in "${victims[@]}"; do ready "$m" 240; done
   else
     start_all
   fi
