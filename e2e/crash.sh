@@ -10,7 +10,7 @@
 #   --rf3     five processes as e2e/replication.sh (worker-1..3, gateway-1, discovery; cluster ports 22701-22705,
 #             Raft 22871-22873, metrics 22901-22905), the namespace with replicationFactor 3 on the three workers
 # with one subsystem (nqn.2026-12.io.nvmegate:crash) whose NSID 1 is 256 MiB (rocksdb, 4 KiB blocks). Then:
-#   1. guest (e2e/guest/crash-guest.sh --phase write): nvme connect (--reconnect-delay 1, --ctrl-loss-tmo 120: the
+#   1. guest (e2e/guest/crash-guest.sh --phase write): nvme connect (--reconnect-delay 1, --ctrl-loss-tmo 600, the kernel default: the
 #      kernel requeues I/O while the target is away and reconnects), mkfs.ext4, mount, and a writer: one file after
 #      another (4..64 KiB random), `dd conv=fsync`, `sync DIR`, and only then "ACK n name bytes sha256" on its
 #      console (captured here: guest-write.log).
@@ -32,7 +32,8 @@
 # group).
 #
 # usage: e2e/crash.sh [--rf3] [--port-base NN] [--jar PATH] [--results DIR] [--cycles N] [--min-delay S] [--max-delay S]
-#                     [--resume-limit S] [--seed N] [--hard-timeout S]
+#                     [--resume-limit S] [--seed N] [--boot-timeout S] [--hard-timeout S]
+# --boot-timeout: how long the first guest may take to boot, connect, mkfs and start writing (default 240 s).
 # --port-base NN: every port above is NNxxx instead of 22xxx (e.g. 21 to run --rf3 beside a default run; keep NN
 # between 10 and 32: below Linux's ephemeral range).
 # Environment: JAVA (default java), JAVA_OPTS (default -Xmx512m -XX:+ExitOnOutOfMemoryError per process),
@@ -45,7 +46,7 @@ ROOT=$(cd "$E2E/.." && pwd)
 NH=$E2E/nvme-host
 
 jar=${NVMEGATE_JAR:-$ROOT/launcher/target/nvmegate.jar}
-results="" rf3=0 pb=22 cycles=10 min_delay=2 max_delay=6 resume_limit=60 seed="" hard_timeout=""
+results="" rf3=0 pb=22 boot_timeout=240 cycles=10 min_delay=2 max_delay=6 resume_limit=60 seed="" hard_timeout=""
 args=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -54,6 +55,7 @@ while [ $# -gt 0 ]; do
     --jar) jar=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
     --cycles) cycles=$2; shift 2 ;;
+    --boot-timeout) boot_timeout=$2; shift 2 ;;
     --min-delay) min_delay=$2; shift 2 ;;
     --max-delay) max_delay=$2; shift 2 ;;
     --resume-limit) resume_limit=$2; shift 2 ;;
@@ -222,10 +224,10 @@ guest_max=$(( hard_timeout - 60 ))
   --max-seconds "$guest_max" > "$results/guest-write.log" 2>&1 &
 VM_PID=$!
 tw=$(now)
-deadline=$(( $(date +%s) + 240 ))  # boot, connect, mkfs under TCG: ~20 s on an idle machine, 90+ s on a loaded one
+deadline=$(( $(date +%s) + boot_timeout ))  # boot, connect, mkfs under TCG: ~20 s on an idle machine, minutes on a loaded one
 until [ -e "$results/writer-started" ]; do
   vm_running || { tail -n 40 "$results/guest-write.log"; die "the write-phase guest ended before its writer started"; }
-  [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$results/guest-write.log"; die "the guest's writer did not start within 240 s"; }
+  [ "$(date +%s)" -lt "$deadline" ] || { tail -n 40 "$results/guest-write.log"; die "the guest's writer did not start within $boot_timeout s (--boot-timeout)"; }
   sleep 0.3
 done
 log "guest writer started after $(secs "$tw" "$(now)") s"
@@ -288,7 +290,7 @@ log "write phase: $write_phase; $acked files acknowledged; after the guest's cra
 # --- 4. verify phase ----------------------------------------------------------------------------------------------
 tv=$(now)
 set +e
-"$NH/vm.sh" -w "$results" -t 150 -- \
+"$NH/vm.sh" -w "$results" -t $((boot_timeout + 150)) -- \
   bash "$E2E/guest/crash-guest.sh" --phase verify --addr 10.0.2.2 --port "$IOPORT" --nqn "$NQN" --results "$results" \
   2>&1 | tee "$results/guest-verify.log" | grep -E '^== |crash-verify|CHECK FAILED|MISSING|BAD' | sed 's/^/[crash]   guest| /'
 verify_rc=${PIPESTATUS[0]}

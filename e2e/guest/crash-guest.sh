@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # crash-guest.sh - runs INSIDE the QEMU guest (e2e/crash.sh boots it twice). Two phases:
 #
-# --phase write: connect to nvmegate (nvme connect --reconnect-delay 1 --ctrl-loss-tmo --ctrl-loss-tmo: the kernel
+# --phase write: connect to nvmegate (nvme connect --reconnect-delay 1 --ctrl-loss-tmo 600: the kernel
 #   keeps the controller and requeues I/O while the target is down, then reconnects), mkfs.ext4 on the namespace,
 #   mount it and run the writer: file after file (4..64 KiB of /dev/urandom, made in tmpfs first), copied with
 #   `dd conv=fsync` (fsync of the file), then `sync DIR` (fsync of the directory); only then the line
@@ -21,7 +21,7 @@
 # usage: crash-guest.sh --phase write|verify --addr A --port P --nqn NQN --results DIR [--max-seconds S]
 #                       [--ctrl-loss-tmo S]
 set -uo pipefail
-phase="" addr=10.0.2.2 port=4420 nqn="" results="" max_seconds=240 ctrl_loss_tmo=120
+phase="" addr=10.0.2.2 port=4420 nqn="" results="" max_seconds=240 ctrl_loss_tmo=600
 while [ $# -gt 0 ]; do
   case "$1" in
     --phase) phase=$2; shift 2 ;;
