@@ -17,7 +17,11 @@
 #      guest's native multipath (nvme connect-all) keeps fio with crc32c verify running without an error while each
 #      gateway is killed (kill -9) and restarted, one paused (SIGSTOP 20 s) and one drained; prints per event the
 #      time to the first completed I/O (about 4-5 min, hard timeout 6 min)
-#  10. e2e/auth.sh (6.12 only): DH-HMAC-CHAP with the kernel host against kernel nvmet (the reference) and, when
+#  10. e2e/crash.sh (6.12 only): crash consistency: ext4 in the guest, files fsync'd and their sha256 logged, while the
+#      whole target (one `all` process) is killed (kill -9) at random points 10 times and restarted; then the guest
+#      crashes itself (sysrq b) mid-write; a second guest runs fsck -fn (clean) and checks every acknowledged file
+#      (hard timeout 5 min; `crash.sh --rf3`, the RF 3 variant, is run by hand: e2e/README.md)
+#  11. e2e/auth.sh (6.12 only): DH-HMAC-CHAP with the kernel host against kernel nvmet (the reference) and, when
 #      E2E_AUTH=1, against nvmegate too (E2E_AUTH=0: `auth.sh --nvmet-only`)
 # Guest kernels (e2e/nvme-host/README.md): 6.1 = Debian 12's (state /var/lib/nvme-host), 6.12 = bookworm-backports'
 # (state /var/lib/nvme-host-6.12: in-band authentication and NVMe/TCP TLS built). The e2e phases boot a QEMU guest
@@ -81,6 +85,7 @@ for k in $E2E_KERNELS; do
   if [ "$k" = 6.12 ]; then
     phase "e2e replication $k" kernel "$k" e2e/replication.sh
     phase "e2e multipath $k" kernel "$k" e2e/multipath.sh
+    phase "e2e crash $k" kernel "$k" e2e/crash.sh
     if [ "$E2E_AUTH" = 1 ]; then
       phase "e2e auth $k" kernel "$k" e2e/auth.sh
     else

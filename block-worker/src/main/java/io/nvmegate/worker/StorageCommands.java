@@ -10,6 +10,13 @@ import io.nvmegate.storage.BlockStore;
  * run on a storage thread (or on the event loop for a store that never blocks). Writes, Write Zeroes and
  * deallocations hold the namespace's write lock shared, Compare and Write exclusively ({@link CompareOps}).
  * Store failures propagate as exceptions; the caller turns them into Internal Error.
+ *
+ * <p>Durability when the reply is sent (RocksDB; a process crash loses nothing acknowledged, since every change is in
+ * the WAL file through {@code write(2)} before the reply): a Write with {@code fua} is in a synced WAL
+ * ({@link BlockStore#write} with sync); Write Zeroes and deallocate with {@code fua} are followed by a
+ * {@link BlockStore#flush()} (the store has no synced form of them), which covers them; Flush makes every change
+ * acknowledged before it durable. Without {@code fua}, a change survives a machine crash only once a later Flush or
+ * FUA command completed.
  */
 final class StorageCommands {
     /** Compare / Verify / fused Compare and Write, and the per-namespace locks that make the latter atomic. */
@@ -31,11 +38,13 @@ final class StorageCommands {
             case WRITE_ZEROES:
                 return compareOps.write(r.namespace(), () -> {
                     store.writeZeroes(r.namespace(), r.blockSize(), r.slba(), r.nlb());
+                    if (r.fua()) store.flush(); // FUA: the zeroed range durable before the reply
                     return BlockReply.OK;
                 });
             case DEALLOCATE:
                 return compareOps.write(r.namespace(), () -> {
                     store.deallocate(r.namespace(), r.blockSize(), r.ranges());
+                    if (r.fua()) store.flush(); // write cache disabled: the deallocation durable before the reply
                     return BlockReply.OK;
                 });
             case COMPARE:

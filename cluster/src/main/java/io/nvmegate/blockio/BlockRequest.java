@@ -14,7 +14,8 @@ import java.util.UUID;
  * @param blockSize logical block size in bytes (512 or 4096); 0 for FLUSH and the reservation ops
  * @param slba      first logical block (a block address, not bytes); 0 where unused
  * @param nlb       number of logical blocks, 1's based (NLB + 1 of the command); 0 where unused
- * @param fua       Force Unit Access: for WRITE and COMPARE_AND_WRITE, durable (WAL synced) before the reply
+ * @param fua       Force Unit Access: for WRITE, COMPARE_AND_WRITE, WRITE_ZEROES and DEALLOCATE, durable (WAL
+ *                  synced) before the reply (the command's FUA bit, or the Volatile Write Cache disabled)
  * @param data      WRITE and COMPARE: {@code nlb * blockSize} bytes; COMPARE_AND_WRITE: compare then write data,
  *                  {@code 2 * nlb * blockSize} bytes; the reservation ops: the command's data (see {@link BlockOp});
  *                  {@code null} otherwise
@@ -107,7 +108,12 @@ public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba,
     }
 
     public static BlockRequest writeZeroes(UUID ns, int blockSize, long slba, int nlb) {
-        return new BlockRequest(BlockOp.WRITE_ZEROES, ns, blockSize, slba, nlb, false, null, null);
+        return writeZeroes(ns, blockSize, slba, nlb, false);
+    }
+
+    /** @param fua durable (WAL synced) before the reply: Write Zeroes' FUA bit (CDW12 bit 30) or the write cache disabled */
+    public static BlockRequest writeZeroes(UUID ns, int blockSize, long slba, int nlb, boolean fua) {
+        return new BlockRequest(BlockOp.WRITE_ZEROES, ns, blockSize, slba, nlb, fua, null, null);
     }
 
     /** @param data {@code nlb * blockSize} bytes to compare with the stored blocks */
@@ -126,6 +132,15 @@ public record BlockRequest(BlockOp op, UUID namespace, int blockSize, long slba,
 
     /** @param ranges pairs {slba, nlb} */
     public static BlockRequest deallocate(UUID ns, int blockSize, long[] ranges) {
-        return new BlockRequest(BlockOp.DEALLOCATE, ns, blockSize, 0, 0, false, null, ranges);
+        return deallocate(ns, blockSize, ranges, false);
+    }
+
+    /**
+     * @param ranges pairs {slba, nlb}
+     * @param fua    durable (WAL synced) before the reply: the Volatile Write Cache disabled (Dataset Management has
+     *               no FUA bit)
+     */
+    public static BlockRequest deallocate(UUID ns, int blockSize, long[] ranges, boolean fua) {
+        return new BlockRequest(BlockOp.DEALLOCATE, ns, blockSize, 0, 0, fua, null, ranges);
     }
 }

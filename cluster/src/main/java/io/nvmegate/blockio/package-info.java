@@ -56,8 +56,8 @@
  * WRITE                    blockSize, slba, nlb, fua, data (nlb * blockSize) -
  * COMPARE                  blockSize, slba, nlb, data (nlb * blockSize)     -
  * VERIFY                   blockSize, slba, nlb                             -
- * WRITE_ZEROES             blockSize, slba, nlb                             -
- * DEALLOCATE               blockSize, ranges {slba, nlb}...                 -
+ * WRITE_ZEROES             blockSize, slba, nlb, fua                        -
+ * DEALLOCATE               blockSize, ranges {slba, nlb}..., fua            -
  * COMPARE_AND_WRITE        blockSize, slba, nlb, fua, data (2 * nlb * blockSize: compare data, then write data)  -
  * FLUSH                    -                                                -
  * RESERVATION_REGISTER     cdw10, data 16 bytes (CRKEY le64, NRKEY le64), host       -
@@ -67,8 +67,8 @@
  * RESERVATION_PERSISTENCE  data null (Get) or 1 byte, bit 0 PTPL (Set)      Get: 1 byte, bit 0 PTPL
  * CONTROLLER_GONE          host, cntlid (no reply expected)                 -
  * </pre>
- * A NLB of a block op is at most {@link io.nvmegate.blockio.LbaRange#MAX_NLB}. Writes with {@code fua} are
- * durable before the reply; FLUSH makes every acknowledged write durable. COMPARE_AND_WRITE is atomic with respect
+ * A NLB of a block op is at most {@link io.nvmegate.blockio.LbaRange#MAX_NLB}. Writes, Write Zeroes and
+ * deallocations with {@code fua} are durable before the reply; FLUSH makes every acknowledged write durable. COMPARE_AND_WRITE is atomic with respect
  * to every other write of the namespace (NVMe Base 2.0 section 3.4.2).
  *
  * <h2>Reply statuses (NVMe status field, {@link io.nvmegate.protocol.Status}) and what the gateway does</h2>

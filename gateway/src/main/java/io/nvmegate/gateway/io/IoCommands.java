@@ -34,10 +34,12 @@ import java.util.List;
  *   <li>Compare 05h: SLBA, NLB, data as Write; a mismatch → Compare Failure (SCT 2 SC 85h).</li>
  *   <li>Verify 0Ch: SLBA, NLB; no data transfer, so no MDTS limit (VSL 0); the blocks are read and dropped.</li>
  *   <li>Flush 00h: durable before completion; NSID FFFFFFFFh flushes every namespace of the subsystem.</li>
- *   <li>Write Zeroes 08h: SLBA, NLB as Read; the range reads as zeroes (deallocated, DLFEAT).</li>
+ *   <li>Write Zeroes 08h: SLBA, NLB as Read, FUA CDW12 bit 30 as Write; the range reads as zeroes (deallocated,
+ *       DLFEAT); durable before completion with FUA or while the Volatile Write Cache is disabled.</li>
  *   <li>Dataset Management 09h: NR CDW10 7:0 (0's based ranges), AD CDW11 bit 2; ranges of 16 bytes
  *       {context attributes le32 @0, NLB le32 @4, SLBA le64 @8}; only deallocate acts; an SGL shorter than the
- *       ranges → Data SGL Length Invalid; a range beyond NSZE → LBA Out of Range.</li>
+ *       ranges → Data SGL Length Invalid; a range beyond NSZE → LBA Out of Range; durable before completion
+ *       while the Volatile Write Cache is disabled (DSM has no FUA bit), else after a Flush.</li>
  *   <li>Fused Compare (FUSE 01b) + Write (FUSE 10b) ({@link #compareAndWrite}).</li>
  * </ul>
  * Every block request carries the controller's host identifier and CNTLID: the block worker denies what the
@@ -111,7 +113,8 @@ public final class IoCommands {
                 return x -> complete(x, send(c, ns, BlockRequest.flush(ns.uuid())), null);
             case Opcodes.IO_WRITE_ZEROES: {
                 LbaCommand cmd = range(ns, sqe);
-                return x -> complete(x, send(c, ns, BlockRequest.writeZeroes(ns.uuid(), ns.blockSize(), cmd.slba(), cmd.nlb())),
+                boolean fua = sqe.fua() || !Features.writeCacheEnabled(c);
+                return x -> complete(x, send(c, ns, BlockRequest.writeZeroes(ns.uuid(), ns.blockSize(), cmd.slba(), cmd.nlb(), fua)),
                         () -> c.health().written(0));
             }
             case Opcodes.IO_DATASET_MANAGEMENT: {
@@ -214,7 +217,7 @@ public final class IoCommands {
             ranges[2 * i] = slba;
             ranges[2 * i + 1] = nlb;
         }
-        complete(r, send(c, ns, BlockRequest.deallocate(ns.uuid(), ns.blockSize(), ranges)), null);
+        complete(r, send(c, ns, BlockRequest.deallocate(ns.uuid(), ns.blockSize(), ranges, !Features.writeCacheEnabled(c))), null);
     }
 
     /** Flushes every enabled namespace of subsystem {@code nqn}; @return the first failure's status, or success. */

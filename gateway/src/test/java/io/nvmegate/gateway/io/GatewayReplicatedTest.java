@@ -8,6 +8,7 @@ import io.nvmegate.catalog.CatalogConfig;
 import io.nvmegate.catalog.CatalogView;
 import io.nvmegate.catalog.NamespaceSpec;
 import io.nvmegate.catalog.ReplicationStatus;
+import io.nvmegate.client.CommandBuilders;
 import io.nvmegate.client.ConnectOptions;
 import io.nvmegate.client.FusedResult;
 import io.nvmegate.client.NvmeController;
@@ -16,6 +17,7 @@ import io.nvmegate.cluster.Cluster;
 import io.nvmegate.cluster.ClusterOptions;
 import io.nvmegate.gateway.Gateway;
 import io.nvmegate.metrics.NodeMetrics;
+import io.nvmegate.protocol.Sqe;
 import io.nvmegate.protocol.Status;
 import io.nvmegate.testkit.FreePorts;
 import io.vertx.core.Future;
@@ -138,6 +140,25 @@ class GatewayReplicatedTest {
             assertThat(moved.op()).isEqualTo(BlockOp.WRITE);
             assertThat(moved.requestId().client()).isEqualTo(session);
             assertThat(new ArrayList<>(ids)).doesNotContain(moved.requestId());
+        }
+    }
+
+    /** Write Zeroes' FUA bit (CDW12 bit 30) reaches the block worker: it syncs after zeroing (durable on completion). */
+    @Test
+    void writeZeroesCarriesItsFuaBitToTheWorker() throws Exception {
+        ConnectOptions o = ConnectOptions.builder("127.0.0.1", port).subsystemNqn(NQN).ioQueues(1).build();
+        try (NvmeController c = NvmeTcpHost.connect(o)) {
+            for (boolean fua : new boolean[] {false, true}) {
+                Sqe sqe = CommandBuilders.writeZeroes(1, 40, 2, false);
+                if (fua) sqe.cdw(12, sqe.cdw(12) | 1 << 30);
+                assertThat(c.submitIo(sqe, null, 0).get(60, TimeUnit.SECONDS).cqe().status()).isEqualTo(Status.SUCCESS);
+                List<BlockRequest> all = new ArrayList<>();
+                for (StandInReplica w : List.of(w1, w2, w3)) all.addAll(w.received);
+                BlockRequest last = all.stream().filter(r -> r.op() == BlockOp.WRITE_ZEROES && r.slba() == 40)
+                        .reduce((a, b) -> b).orElseThrow();
+                assertThat(last.fua()).as("Write Zeroes with FUA %s", fua).isEqualTo(fua);
+                for (StandInReplica w : List.of(w1, w2, w3)) w.received.removeIf(r -> r.op() == BlockOp.WRITE_ZEROES);
+            }
         }
     }
 }
