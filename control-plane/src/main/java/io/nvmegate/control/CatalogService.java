@@ -69,7 +69,7 @@ public final class CatalogService {
 
     /** {@link #draft()} over the given in-memory catalog. */
     static CatalogService draft(DraftCatalog state) {
-        return new CatalogService(state, null, null);
+        return new CatalogService(state, null, null, Limits.defaults());
     }
 
     /** The cluster catalog this service manages. */
