@@ -146,8 +146,8 @@ class DiscoveryAdminFuzzTest {
         int n = got == null ? 0 : got.length();
         if (n != sgl) throw new AssertionError("returned " + n + " bytes for an SGL length of " + sgl);
         for (int i = 0; i < n; i++) {
-            long at = lpo + i;
-            byte want = i < numd * 4 && at < page.length() ? page.getByte((int) at) : 0;
+            boolean inPage = Long.compareUnsigned(lpo, page.length()) < 0 && lpo + i < page.length(); // lpo unsigned
+            byte want = i < numd * 4 && inPage ? page.getByte((int) (lpo + i)) : 0;
             if (got.getByte(i) != want) {
                 throw new AssertionError("byte " + i + " of a read at LPO " + lpo + " (NUMD " + numd + ", page " + page.length()
                         + " bytes) is " + got.getByte(i) + ", the page has " + want);
