@@ -3,7 +3,7 @@
 # stops at the first that fails (later phases are not run), then prints each phase's time and rc:
 #   1. mvn -B verify: builds all modules, runs the unit and integration tests (JUnit, real
 #      sockets, RocksDB, Hazelcast on 127.0.0.1), produces launcher/target/nvmegate.jar
-#   1b. bench/fuzz.sh --ci: a short seeded Jazzer run of the fastest fuzz targets (FUZZ_CI_BUDGET s, default 90)
+#   1b. bench/fuzz.sh --ci: a short seeded Jazzer run of the fastest fuzz targets (FUZZ_CI_BUDGET s, 60 here)
 #   then, for each guest kernel of E2E_KERNELS (default "6.1 6.12"), the guest e2e:
 #   2. e2e/walking-skeleton.sh: discover, connect, Identify, ext4 I/O with the real Linux host
 #   3. e2e/conformance.sh: the nvme-cli conformance matrix (docs/conformance.md)
@@ -62,7 +62,7 @@ trap report EXIT
 
 [ "${E2E_SKIP_MVN:-0}" = 1 ] || phase "mvn -B verify" mvn -B verify
 # a short seeded coverage-guided fuzzing run of the fastest targets (the corpora already replayed in mvn verify)
-[ "${E2E_SKIP_MVN:-0}" = 1 ] || phase "fuzz --ci" bench/fuzz.sh --ci
+[ "${E2E_SKIP_MVN:-0}" = 1 ] || phase "fuzz --ci" env FUZZ_CI_BUDGET=${FUZZ_CI_BUDGET:-60} bench/fuzz.sh --ci
 
 # kernel K: runs the rest of the line with that guest kernel's state (and apt suite, for setup.sh)
 kernel() {
