@@ -48,7 +48,7 @@ class GatewayConnectionStormTest {
                 .count("fds", LeakCounts::openFileDescriptors)
                 .count("controllers", () -> controllers.controllers().size())
                 .count("vertxTimers", LeakCounts.vertxTimers(vertx))
-                .count("meters", () -> meters.getMeters().size())
+                .count("meters", () -> (int) meters.getMeters().stream().filter(m -> connectionBound(m.getId())).count())
                 .count("connectionsGauge", () -> gauge("nvmegate.connections"))
                 .count("controllersGauge", () -> gauge("nvmegate.controllers"));
         ch.qos.logback.classic.Logger nvmegate = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.nvmegate");
@@ -67,8 +67,17 @@ class GatewayConnectionStormTest {
 
     static java.util.Set<String> meterIds() {
         java.util.Set<String> ids = new java.util.TreeSet<>();
-        meters.getMeters().forEach(m -> ids.add(m.getId().toString()));
+        meters.getMeters().stream().filter(m -> connectionBound(m.getId())).forEach(m -> ids.add(m.getId().toString()));
         return ids;
+    }
+
+    /**
+     * Meters a connection could leak: not the JVM's own (jvm.gc.pause gets a new series the first time a GC of a new
+     * cause or action runs, whatever the storm does: it failed a clean-clone run in the last stage).
+     */
+    static boolean connectionBound(io.micrometer.core.instrument.Meter.Id id) {
+        String n = id.getName();
+        return !n.startsWith("jvm.") && !n.startsWith("process.") && !n.startsWith("system.");
     }
 
     static int gauge(String name) {
