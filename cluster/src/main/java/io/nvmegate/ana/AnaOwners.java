@@ -17,6 +17,15 @@ public interface AnaOwners {
     /** Registers {@code r} to run (on any thread) after any entry of this view changed. */
     void onChange(Runnable r);
 
+    /**
+     * @return whether this view may be trusted as the cluster's map: false from a split-brain merge of this member
+     *         (Hazelcast {@code MERGED}: until then it saw only its own half, whose owner entries the merge discards)
+     *         until a complete reload of the map that started after it; a gateway reports its groups inaccessible
+     *         meanwhile ({@code AnaStates}), so it never claims optimized from an owner entry of before the split.
+     *         Registered {@link #onChange} callbacks run when it turns false and when it turns true again
+     */
+    default boolean current() { return true; }
+
     /** An empty view that never changes: outside a cluster every gateway reports every group optimized. */
     static AnaOwners none() {
         return new AnaOwners() {

@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * entry passes through every value the map held (the two-step hand-off relies on it: a releasing owner sees
  * RELEASING before anyone can see the next owner OWNED). The initial load never overwrites an entry an event
  * already set (an event is at least as new as the load). After a split-brain merge ({@code MERGED}) the copy is
- * reloaded the same way, since events of the other half were never delivered here.
+ * reloaded the same way, since events of the other half were never delivered here; until that reload (or any
+ * complete load that started after the merge) succeeded, {@link #current()} is false.
  *
  * <p>{@link #onChange} callbacks run on one thread of this view, after the copy changed, coalesced (a callback
  * re-reads the view; several changes may be seen by one run).
@@ -63,6 +64,10 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
     });
     private UUID listener;
     private UUID lifecycle;
+    /** Split-brain merges of this member seen so far ({@code MERGED} events). */
+    private final java.util.concurrent.atomic.AtomicLong merges = new java.util.concurrent.atomic.AtomicLong();
+    /** {@link #merges} as it was when the last successful complete load began. */
+    private volatile long loadedMerges;
 
     private HazelcastAnaOwners(HazelcastInstance hz) {
         this.hz = hz;
@@ -74,12 +79,27 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
         HazelcastAnaOwners v = new HazelcastAnaOwners(hz);
         v.listener = v.map.addEntryListener(v.new Events(), true);
         v.lifecycle = hz.getLifecycleService().addLifecycleListener(e -> {
-            if (e.getState() == LifecycleEvent.LifecycleState.MERGED) v.notifier.execute(() -> v.load(true));
+            if (e.getState() == LifecycleEvent.LifecycleState.MERGED) v.merged();
         });
         v.load(true);
         v.notifier.scheduleWithFixedDelay(() -> v.load(false), RESYNC_MS, RESYNC_MS, TimeUnit.MILLISECONDS);
         return v;
     }
+
+    /** On {@code MERGED}: the copy is stale ({@link #current()} false, callbacks notified) until it was reloaded. */
+    private void merged() {
+        long m = merges.incrementAndGet();
+        log.info("ANA owner view: this member merged back into the cluster (split-brain merge {}): stale until reloaded", m);
+        changed();
+        try {
+            notifier.execute(() -> load(true));
+        } catch (RejectedExecutionException closed) {
+            // closed
+        }
+    }
+
+    @Override
+    public boolean current() { return loadedMerges == merges.get(); }
 
     /**
      * Reads the whole map into the copy, except entries an event set since this load began (at least as new).
@@ -88,6 +108,7 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
      */
     private synchronized void load(boolean removeAbsent) {
         boolean[] changedAny = {removeAbsent};
+        long mergesAtStart = merges.get();
         try {
             touched.clear();
             Map<String, String> all = map.getAll(map.keySet());
@@ -100,7 +121,12 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
                     return d;
                 });
             }
-            if (removeAbsent) copy.keySet().removeIf(k -> !all.containsKey(k) && !touched.contains(k));
+            if (removeAbsent || mergesAtStart != loadedMerges) copy.keySet().removeIf(k -> !all.containsKey(k) && !touched.contains(k));
+            if (mergesAtStart != loadedMerges) {
+                loadedMerges = mergesAtStart;
+                changedAny[0] = true;
+                if (mergesAtStart == merges.get()) log.info("ANA owner view: reloaded after split-brain merge {}", mergesAtStart);
+            }
         } catch (RuntimeException e) {
             if (hz.getLifecycleService().isRunning()) log.warn("ANA owner map load failed: {}", e.toString());
         }

@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reported by {@code io.nvmegate.gateway.admin.NamespaceNotices}). When the lease turns invalid, every controller
  * of this gateway is destroyed ({@link ControllerRegistry#destroyAll}): commands read from their sockets after a
  * pause may have been retried on another path by the host (fencing, {@code io.nvmegate.ana} package documentation).
+ * While the owner view is not {@link AnaOwners#current() current} (this member merged back after a split brain and
+ * has not reloaded the owner map since), every group is computed as without a lease: inaccessible.
  */
 public final class AnaStates {
     private static final Logger log = LoggerFactory.getLogger(AnaStates.class);
@@ -151,7 +153,7 @@ public final class AnaStates {
         for (NamespaceSpec ns : catalog.current().namespaces(subsystemNqn)) {
             if (ns.enabled() && ns.anaGroup() == anaGroup) up &= storage.up(ns);
         }
-        return AnaStateRule.state(gatewayId, owners.get(subsystemNqn, anaGroup), lease.valid(), up, catalog.global().ana());
+        return AnaStateRule.state(gatewayId, owners.get(subsystemNqn, anaGroup), lease.valid() && owners.current(), up, catalog.global().ana());
     }
 
     /** Recomputes every group's state; bumps CHGCNT, sends AENs and destroys controllers as the class describes. */
@@ -164,6 +166,9 @@ public final class AnaStates {
             lapsed = leaseWasValid && !leaseValid;
             leaseWasValid = leaseValid;
             boolean anaEnabled = catalog.global().ana();
+            // an owner view not reloaded since a split-brain merge of this member is treated as no lease (every group
+            // inaccessible), not as a lapse (controllers stay: the lease itself did not run out)
+            boolean mayServe = leaseValid && owners.current();
             Map<String, List<NamespaceSpec>> byGroup = new TreeMap<>();
             for (NamespaceSpec ns : catalog.current().namespaces()) {
                 if (ns.enabled()) byGroup.computeIfAbsent(AnaOwner.key(ns.subsystemNqn(), ns.anaGroup()), k -> new ArrayList<>()).add(ns);
@@ -179,7 +184,7 @@ public final class AnaStates {
                 NamespaceSpec any = members.get(0);
                 boolean up = true;
                 for (NamespaceSpec ns : members) up &= storage.up(ns);
-                AnaState state = AnaStateRule.state(gatewayId, owners.get(any.subsystemNqn(), any.anaGroup()), leaseValid, up, anaEnabled);
+                AnaState state = AnaStateRule.state(gatewayId, owners.get(any.subsystemNqn(), any.anaGroup()), mayServe, up, anaEnabled);
                 List<Integer> nsids = members.stream().map(NamespaceSpec::nsid).sorted(Integer::compareUnsigned).toList();
                 Group old = before.groups().get(e.getKey());
                 boolean differs = old == null || old.state() != state || !old.nsids().equals(nsids);

@@ -256,6 +256,30 @@ class GatewayAnaTest {
         }
     }
 
+    /**
+     * An owner view not reloaded since a split-brain merge (the gateway, paused past Hazelcast's failure detection,
+     * merged back): its own entry of before the split says optimized, but the group is reported inaccessible and I/O
+     * refused without DNR until the view is current; controllers are kept (the lease did not lapse).
+     */
+    @Test
+    void staleOwnerViewAfterAMergeIsInaccessibleUntilReloaded() throws Exception {
+        try (NvmeController c = connectWithAnaNotices()) {
+            owners.put(owned(1, ME));
+            anaLogWhen(c, b -> state(b, G1) == 1);
+            CompletableFuture<Integer> aen = c.asyncEventRequest();
+            owners.current(false);
+            assertThat(aen.get(10, TimeUnit.SECONDS)).as("ANA change notice").isEqualTo(0x000C0302);
+            ByteBuffer log = anaLogWhen(c, b -> state(b, G1) == 3 && state(b, G2) == 3);
+            assertThat(log.getLong(G1 + 8)).isEqualTo(log.getLong(0));
+            assertThat(pathStatus(() -> c.write(1, 1, block(8), 4096, false))).isEqualTo(Status.ANA_INACCESSIBLE);
+            assertThat(pathStatus(() -> c.read(2, 0, 1, 4096))).isEqualTo(Status.ANA_INACCESSIBLE);
+
+            owners.current(true);
+            anaLogWhen(c, b -> state(b, G1) == 1 && state(b, G2) == 1);
+            assertThat(c.write(1, 1, block(9), 4096, false).status()).as("the same controller serves again").isEqualTo(Status.SUCCESS);
+        }
+    }
+
     /** RF 1 namespaces whose worker is registered but not a cluster member: inaccessible everywhere, no DNR. */
     @Test
     void storageDownIsInaccessibleWithoutDnr() throws Exception {

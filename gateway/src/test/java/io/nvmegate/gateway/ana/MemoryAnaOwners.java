@@ -20,8 +20,19 @@ final class MemoryAnaOwners implements AnaOwners {
 
     void clear() {
         entries.clear();
+        current = true;
         listeners.forEach(Runnable::run);
     }
+
+    /** What {@link #current()} answers (false: as after a split-brain merge, before the reload), telling listeners. */
+    void current(boolean c) {
+        current = c;
+        listeners.forEach(Runnable::run);
+    }
+
+    private volatile boolean current = true;
+
+    @Override public boolean current() { return current; }
 
     @Override public AnaOwner get(String subsystemNqn, int anaGroup) { return entries.get(AnaOwner.key(subsystemNqn, anaGroup)); }
     @Override public List<AnaOwner> all() { return List.copyOf(entries.values()); }
