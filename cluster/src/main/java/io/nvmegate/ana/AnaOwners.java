@@ -19,8 +19,8 @@ public interface AnaOwners {
 
     /**
      * @return whether this view may be trusted as the cluster's map: false from a split-brain merge of this member
-     *         (Hazelcast {@code MERGED}: until then it saw only its own half, whose owner entries the merge discards)
-     *         until a complete reload of the map that started after it; a gateway reports its groups inaccessible
+     *         (Hazelcast {@code MERGING}: until then it saw only its own half, whose owner entries the merge discards)
+     *         until a complete reload of the map that started after the merge ended ({@code MERGED}); a gateway reports its groups inaccessible
      *         meanwhile ({@code AnaStates}), so it never claims optimized from an owner entry of before the split.
      *         Registered {@link #onChange} callbacks run when it turns false and when it turns true again
      */

@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * entry passes through every value the map held (the two-step hand-off relies on it: a releasing owner sees
  * RELEASING before anyone can see the next owner OWNED). The initial load never overwrites an entry an event
  * already set (an event is at least as new as the load). After a split-brain merge ({@code MERGED}) the copy is
- * reloaded the same way, since events of the other half were never delivered here; until that reload (or any
- * complete load that started after the merge) succeeded, {@link #current()} is false.
+ * reloaded the same way, since events of the other half were never delivered here; from {@code MERGING} until that
+ * reload (or any complete load that started after the merge) succeeded, {@link #current()} is false.
  *
  * <p>{@link #onChange} callbacks run on one thread of this view, after the copy changed, coalesced (a callback
  * re-reads the view; several changes may be seen by one run).
@@ -66,8 +66,10 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
     private UUID lifecycle;
     /** Split-brain merges of this member seen so far ({@code MERGED} events). */
     private final java.util.concurrent.atomic.AtomicLong merges = new java.util.concurrent.atomic.AtomicLong();
-    /** {@link #merges} as it was when the last successful complete load began. */
+    /** {@link #merges} as it was when the last successful complete load began, outside a merge. */
     private volatile long loadedMerges;
+    /** Between {@code MERGING} and {@code MERGED}/{@code MERGE_FAILED}. */
+    private volatile boolean mergeInProgress;
 
     private HazelcastAnaOwners(HazelcastInstance hz) {
         this.hz = hz;
@@ -79,18 +81,33 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
         HazelcastAnaOwners v = new HazelcastAnaOwners(hz);
         v.listener = v.map.addEntryListener(v.new Events(), true);
         v.lifecycle = hz.getLifecycleService().addLifecycleListener(e -> {
-            if (e.getState() == LifecycleEvent.LifecycleState.MERGED) v.merged();
+            switch (e.getState()) {
+                case MERGING -> v.merging();
+                case MERGED, MERGE_FAILED -> v.merged();
+                default -> { }
+            }
         });
         v.load(true);
         v.notifier.scheduleWithFixedDelay(() -> v.load(false), RESYNC_MS, RESYNC_MS, TimeUnit.MILLISECONDS);
         return v;
     }
 
-    /** On {@code MERGED}: the copy is stale ({@link #current()} false, callbacks notified) until it was reloaded. */
-    private void merged() {
+    /**
+     * On {@code MERGING} (Hazelcast fires it before this member resets and joins the other cluster, whose map entries
+     * win; {@code MERGED} only comes after the rejoin and the data merge, seconds later, while this member may already
+     * renew its lease): the copy is stale ({@link #current()} false, callbacks notified) until reloaded after the merge.
+     */
+    private void merging() {
+        mergeInProgress = true;
         long m = merges.incrementAndGet();
-        log.info("ANA owner view: this member merged back into the cluster (split-brain merge {}): stale until reloaded", m);
+        log.info("ANA owner view: this member is merging into another cluster (split-brain merge {}): stale until reloaded", m);
         changed();
+    }
+
+    /** On {@code MERGED} or {@code MERGE_FAILED}: reloads the copy (a load that began during the merge does not count). */
+    private void merged() {
+        if (!mergeInProgress) merges.incrementAndGet(); // a MERGED without MERGING seen: stale too
+        mergeInProgress = false;
         try {
             notifier.execute(() -> load(true));
         } catch (RejectedExecutionException closed) {
@@ -99,7 +116,7 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
     }
 
     @Override
-    public boolean current() { return loadedMerges == merges.get(); }
+    public boolean current() { return !mergeInProgress && loadedMerges == merges.get(); }
 
     /**
      * Reads the whole map into the copy, except entries an event set since this load began (at least as new).
@@ -109,6 +126,7 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
     private synchronized void load(boolean removeAbsent) {
         boolean[] changedAny = {removeAbsent};
         long mergesAtStart = merges.get();
+        boolean countsForMerge = !mergeInProgress && mergesAtStart != loadedMerges;
         try {
             touched.clear();
             Map<String, String> all = map.getAll(map.keySet());
@@ -121,8 +139,8 @@ public final class HazelcastAnaOwners implements AnaOwners, AutoCloseable {
                     return d;
                 });
             }
-            if (removeAbsent || mergesAtStart != loadedMerges) copy.keySet().removeIf(k -> !all.containsKey(k) && !touched.contains(k));
-            if (mergesAtStart != loadedMerges) {
+            if (removeAbsent || countsForMerge) copy.keySet().removeIf(k -> !all.containsKey(k) && !touched.contains(k));
+            if (countsForMerge) {
                 loadedMerges = mergesAtStart;
                 changedAny[0] = true;
                 if (mergesAtStart == merges.get()) log.info("ANA owner view: reloaded after split-brain merge {}", mergesAtStart);
