@@ -18,6 +18,9 @@
  * paused, cut off) is dead to the balancer, which gives its groups to live gateways at once (one step: it cannot
  * forward any more). This does not wait for Hazelcast to drop the member (heartbeat 1 s, 10 s of silence). A
  * returning gateway gets its home groups back after a settle delay, by the two-step hand-off of {@link AnaOwner}.
+ * A gateway paused or cut off past Hazelcast's failure detection comes back through a split-brain merge: from
+ * Hazelcast's {@code MERGING} until its owner view reloaded the merged map it reports every group inaccessible
+ * ({@link AnaOwners#current()}), since its copy still holds the owner entries of before the split.
  *
  * <h2>Fencing</h2>
  * A command a host sent to a gateway that then paused may be retried by the host on another path once its
