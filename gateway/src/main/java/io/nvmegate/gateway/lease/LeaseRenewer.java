@@ -100,10 +100,15 @@ public final class LeaseRenewer implements GatewayLease {
     /** Sends the first renewal at once, then one every {@link #RENEW_MS} ms. Call once. */
     /**
      * Longest time (ms) without a stored renewal for which the tick still renews the lease locally: longer than
-     * Hazelcast's failure detection (10 s of silence, {@code Cluster#hazelcastConfig}), so that a renewal stuck on
-     * a partition whose owner is paused (SIGSTOP of another member) does not cost this gateway its lease.
+     * Hazelcast's failure detection (10 s of silence, {@code Cluster#hazelcastConfig}) plus the repair of the
+     * partition table after it, so that a renewal stuck on a partition whose owner is paused (SIGSTOP of another
+     * member) does not cost this gateway its lease. 12 s was too short: with a paused block worker, a 2-core machine
+     * stored no renewal from 5 s to over 20 s after the pause (PausedLeaderTest: "lease lapsed 0 ms ago", every
+     * controller destroyed while the cluster was otherwise healthy). A gateway that sees no other member is cut off at
+     * once ({@code cutOff}), and block workers refuse a gateway that left the cluster, so this bounds only a gateway
+     * that still sees members but cannot store.
      */
-    public static final long CONTACT_MS = 12_000;
+    public static final long CONTACT_MS = 20_000;
 
     public synchronized LeaseRenewer start() {
         if (timer >= 0 || stopped) return this;

@@ -118,9 +118,24 @@ class PausedLeaderTest {
         throw new AssertionError("no leader published\n" + cluster.logs());
     }
 
-    private static long valueAt(NvmeController c) {
+    /**
+     * @return the value of block {@link #LBA}, read as the Linux host reads: a path-related status without DNR
+     *         (Asymmetric Access Inaccessible or Transition while the gateway learns the new leader: the killed
+     *         leader's last status is stale after 4 s, the new one's is seen on the next 250 ms tick) is retried, as
+     *         {@code nvme_failover_req} requeues it, for up to 30 s; any other status fails the test
+     */
+    private static long valueAt(NvmeController c) throws InterruptedException {
         int bs = ReplicatedCluster.BLOCK_SIZE;
-        return BlockValues.decode(c.read(ReplicatedCluster.NSID, LBA, 1, bs), LBA, 1, bs)[0];
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return BlockValues.decode(c.read(ReplicatedCluster.NSID, LBA, 1, bs), LBA, 1, bs)[0];
+            } catch (io.nvmegate.client.NvmeStatusException e) {
+                if (e.sct() != 3 || e.dnr() || System.nanoTime() > end) throw e;
+                System.out.println("read of LBA " + LBA + " answered with a path status (" + e.getMessage() + "): retried");
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static String describe(Object answer) {
