@@ -53,14 +53,18 @@ public final class ReplicatedCluster implements AutoCloseable {
     private final int gatewayClusterPort;
     private final CatalogConfig config;
     private NvmegateNode gateway;
+    /** A Hazelcast member in the test JVM started before every worker (so the cluster's master), or null. */
+    private com.hazelcast.core.HazelcastInstance witness;
+    private final int witnessPort;
 
     /** @return the replication factor the tests run with: system property {@code nvmegate.it.rf}, default 3 */
     public static int configuredRf() {
         return Integer.getInteger("nvmegate.it.rf", 3);
     }
 
-    private ReplicatedCluster(Path dir, int rf, long sizeBytes) throws Exception {
+    private ReplicatedCluster(Path dir, int rf, long sizeBytes, boolean witness) throws Exception {
         this.dir = dir;
+        this.witnessPort = witness ? FreePorts.free() : -1;
         this.rf = rf;
         this.ioPort = FreePorts.free();
         this.clusterName = "repl-it-" + ioPort;
@@ -71,6 +75,7 @@ public final class ReplicatedCluster implements AutoCloseable {
             seeds.add("127.0.0.1:" + clusterPorts[i]);
         }
         seeds.add("127.0.0.1:" + gatewayClusterPort);
+        if (witness) seeds.add("127.0.0.1:" + witnessPort);
         JsonObject ns = new JsonObject().put("nsid", NSID).put("size", sizeBytes).put("blockSize", BLOCK_SIZE)
                 .put("backend", "rocksdb").put("uuid", UUID.nameUUIDFromBytes(("repl-it-" + ioPort).getBytes()).toString())
                 .put("replicationFactor", rf).put("replicas", new JsonArray(rf == 1 ? List.of(WORKERS.get(0)) : WORKERS.subList(0, rf)));
@@ -104,8 +109,23 @@ public final class ReplicatedCluster implements AutoCloseable {
      * until each is ready, then the gateway, and waits until the namespace answers a read through it.
      */
     public static ReplicatedCluster start(Path dir, int rf, long sizeBytes) throws Exception {
-        ReplicatedCluster c = new ReplicatedCluster(dir, rf, sizeBytes);
+        return start(dir, rf, sizeBytes, false);
+    }
+
+    /**
+     * As {@link #start(Path, int, long)}; {@code witness}: first a plain Hazelcast member in the test JVM (the
+     * project's configuration, {@code Cluster#hazelcastConfig}), listed by every worker, so that it is the
+     * cluster's master and a paused worker never is. A SIGSTOPped Hazelcast master stalled the cluster's maps (lease
+     * renewals, Raft leader status) for over 60 s on a 2-core CI machine: no new leader could be published, the
+     * gateway's lease lapsed. A test about the Raft fence of a paused leader keeps that out of its way.
+     */
+    public static ReplicatedCluster start(Path dir, int rf, long sizeBytes, boolean witness) throws Exception {
+        ReplicatedCluster c = new ReplicatedCluster(dir, rf, sizeBytes, witness);
         try {
+            if (witness) {
+                c.witness = com.hazelcast.core.Hazelcast.newHazelcastInstance(io.nvmegate.cluster.Cluster.hazelcastConfig(
+                        new ClusterOptions(c.clusterName, "127.0.0.1", c.witnessPort, List.of())));
+            }
             c.workers.get(0).start();
             awaitPort(c.seeds.get(0), Duration.ofSeconds(60));
             Thread.sleep(1500);
@@ -254,6 +274,7 @@ public final class ReplicatedCluster implements AutoCloseable {
     @Override
     public void close() {
         if (gateway != null) gateway.close();
+        if (witness != null) witness.getLifecycleService().terminate();
         for (NodeProcess w : workers) {
             try {
                 w.close();
